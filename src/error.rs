@@ -1,0 +1,148 @@
+//! Typed errors of the core and their stable machine-readable codes.
+//!
+//! Every message names the field and the problem in words a user
+//! understands. No message ever contains a secret: errors describe positions
+//! and lengths, never key material.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// The stable error codes of the `tessera scan --json` contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NoQr,
+    NotOtpauth,
+    InvalidSecret,
+    MissingSecret,
+    UnsupportedDigits,
+    UnsupportedAlgorithm,
+    InvalidPeriod,
+    InvalidCounter,
+    UnsupportedType,
+    InvalidMigration,
+    CorruptImage,
+    ImageTooLarge,
+    UnreadableFile,
+}
+
+impl ErrorCode {
+    /// The code as written in JSON (`"invalid_secret"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoQr => "no_qr",
+            Self::NotOtpauth => "not_otpauth",
+            Self::InvalidSecret => "invalid_secret",
+            Self::MissingSecret => "missing_secret",
+            Self::UnsupportedDigits => "unsupported_digits",
+            Self::UnsupportedAlgorithm => "unsupported_algorithm",
+            Self::InvalidPeriod => "invalid_period",
+            Self::InvalidCounter => "invalid_counter",
+            Self::UnsupportedType => "unsupported_type",
+            Self::InvalidMigration => "invalid_migration",
+            Self::CorruptImage => "corrupt_image",
+            Self::ImageTooLarge => "image_too_large",
+            Self::UnreadableFile => "unreadable_file",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why an input could not become an account.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("no QR code was found in the image")]
+    NoQr,
+    #[error("{0}")]
+    NotOtpauth(String),
+    #[error("the secret key is not valid: {0}")]
+    InvalidSecret(String),
+    #[error("the secret key is missing or empty")]
+    MissingSecret,
+    #[error("unsupported number of digits {0}: codes must have 6, 7 or 8 digits")]
+    UnsupportedDigits(String),
+    #[error("unsupported algorithm {0}: use SHA1, SHA256 or SHA512")]
+    UnsupportedAlgorithm(String),
+    #[error("invalid period {0}: the period must be a whole number of seconds from 1 to 300")]
+    InvalidPeriod(String),
+    #[error(
+        "invalid counter {0}: the HOTP counter must be a whole number from 0 to 18446744073709551615"
+    )]
+    InvalidCounter(String),
+    #[error("unsupported OTP type {0}: only totp and hotp are supported")]
+    UnsupportedType(String),
+    #[error("duplicated parameter '{0}': it may appear only once")]
+    DuplicateParameter(&'static str),
+    #[error("invalid Google Authenticator export: {0}")]
+    InvalidMigration(String),
+    #[error("{0}")]
+    CorruptImage(String),
+    #[error("{0}")]
+    ImageTooLarge(String),
+    #[error("{0}")]
+    UnreadableFile(String),
+    /// An error about one account of a multi-account export.
+    #[error("account {index} of the export: {source}")]
+    InExport {
+        index: usize,
+        source: Box<ImportError>,
+    },
+}
+
+impl ImportError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::NoQr => ErrorCode::NoQr,
+            Self::NotOtpauth(_) => ErrorCode::NotOtpauth,
+            Self::InvalidSecret(_) => ErrorCode::InvalidSecret,
+            Self::MissingSecret => ErrorCode::MissingSecret,
+            Self::UnsupportedDigits(_) => ErrorCode::UnsupportedDigits,
+            Self::UnsupportedAlgorithm(_) => ErrorCode::UnsupportedAlgorithm,
+            Self::InvalidPeriod(_) => ErrorCode::InvalidPeriod,
+            Self::InvalidCounter(_) => ErrorCode::InvalidCounter,
+            Self::UnsupportedType(_) => ErrorCode::UnsupportedType,
+            Self::DuplicateParameter(name) => match *name {
+                "secret" => ErrorCode::InvalidSecret,
+                "algorithm" => ErrorCode::UnsupportedAlgorithm,
+                "digits" => ErrorCode::UnsupportedDigits,
+                "period" => ErrorCode::InvalidPeriod,
+                "counter" => ErrorCode::InvalidCounter,
+                "data" => ErrorCode::InvalidMigration,
+                _ => ErrorCode::NotOtpauth,
+            },
+            Self::InvalidMigration(_) => ErrorCode::InvalidMigration,
+            Self::CorruptImage(_) => ErrorCode::CorruptImage,
+            Self::ImageTooLarge(_) => ErrorCode::ImageTooLarge,
+            Self::UnreadableFile(_) => ErrorCode::UnreadableFile,
+            Self::InExport { source, .. } => source.code(),
+        }
+    }
+}
+
+/// Shows a user-supplied value in an error message, shortened and with
+/// control characters escaped, so that a message stays one readable line.
+/// Never call this on a secret.
+pub(crate) fn quoted(value: &str) -> String {
+    const MAX: usize = 40;
+    let mut out = String::from("'");
+    for (i, ch) in value.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if ch.is_control() {
+            out.extend(ch.escape_default());
+        } else {
+            out.push(ch);
+        }
+    }
+    out.push('\'');
+    out
+}

@@ -1,0 +1,23 @@
+//! Tessera's GUI-free core: accounts, one-time codes, otpauth and Google
+//! export parsing, QR decoding. Time is always a parameter (`unix_time`);
+//! only the front ends (`cli`, `gui`) read the clock.
+
+pub mod account;
+pub mod error;
+pub mod input;
+pub mod migration;
+pub mod otp;
+pub mod qr;
+pub mod scan;
+pub mod secret;
+pub mod uri;
+
+pub use account::{Account, Algorithm, Digits, OtpKind, Period};
+pub use error::{ErrorCode, ImportError};
+pub use secret::Secret;
+
+#[cfg(feature = "gui")]
+pub mod gui;
+
+/// Reverse-DNS application id: window, desktop file, icon, keyring service.
+pub const APP_ID: &str = "io.github.tessera.Tessera";

@@ -1,0 +1,150 @@
+//! QR codes in images: every distinct payload an image holds.
+//!
+//! Images are hostile input: the format is detected from the bytes, only
+//! the decoders Tessera needs are built, and `image::Limits` refuses a
+//! header that claims a huge size before anything is allocated.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
+
+use crate::error::ImportError;
+
+/// Largest image file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest width or height accepted, in pixels.
+pub const MAX_DIMENSION: u32 = 16_384;
+/// Most memory the decoder may allocate, in bytes.
+pub const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+
+/// What a file's bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// An image format Tessera decodes.
+    Image(ImageFormat),
+    /// An image format Tessera does not decode (TIFF, ICO, ...).
+    OtherImage(ImageFormat),
+    /// UTF-8 text.
+    Text,
+    /// Anything else.
+    Binary,
+}
+
+/// Detects the kind of a file from its first bytes.
+pub fn sniff(bytes: &[u8]) -> Sniffed {
+    match image::guess_format(bytes) {
+        Ok(
+            format @ (ImageFormat::Png
+            | ImageFormat::Jpeg
+            | ImageFormat::Gif
+            | ImageFormat::Bmp
+            | ImageFormat::WebP),
+        ) => Sniffed::Image(format),
+        Ok(other) => Sniffed::OtherImage(other),
+        Err(_) if std::str::from_utf8(bytes).is_ok() => Sniffed::Text,
+        Err(_) => Sniffed::Binary,
+    }
+}
+
+/// Decodes an image file's bytes with size limits.
+pub fn load_image(bytes: &[u8]) -> Result<DynamicImage, ImportError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ImportError::ImageTooLarge(format!(
+            "the image file is {} bytes; at most {MAX_FILE_BYTES} are read",
+            bytes.len()
+        )));
+    }
+    let format = match sniff(bytes) {
+        Sniffed::Image(format) => format,
+        Sniffed::OtherImage(format) => {
+            return Err(ImportError::CorruptImage(format!(
+                "{format:?} images are not supported: use PNG, JPEG, GIF, BMP or WebP"
+            )));
+        }
+        Sniffed::Text | Sniffed::Binary if bytes.is_empty() => {
+            return Err(ImportError::CorruptImage(String::from("the file is empty")));
+        }
+        Sniffed::Text | Sniffed::Binary => {
+            return Err(ImportError::CorruptImage(String::from(
+                "the file is not an image (PNG, JPEG, GIF, BMP or WebP)",
+            )));
+        }
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_DIMENSION);
+    limits.max_image_height = Some(MAX_DIMENSION);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => ImportError::ImageTooLarge(format!(
+            "the image is too large to decode (at most {MAX_DIMENSION}x{MAX_DIMENSION} pixels and {} MiB)",
+            MAX_ALLOC >> 20
+        )),
+        other => ImportError::CorruptImage(format!(
+            "the {format:?} image is damaged or truncated ({other})"
+        )),
+    })
+}
+
+/// Grey levels of an image, with transparent pixels composited over
+/// white (a transparent background often hides black RGB values).
+pub fn to_luma(image: &DynamicImage) -> GrayImage {
+    if !image.color().has_alpha() {
+        return image.to_luma8();
+    }
+    let la = image.to_luma_alpha8();
+    GrayImage::from_fn(la.width(), la.height(), |x, y| {
+        let p = la.get_pixel(x, y);
+        let (l, a) = (u32::from(p[0]), u32::from(p[1]));
+        image::Luma([((l * a + 255 * (255 - a) + 127) / 255) as u8])
+    })
+}
+
+/// Every distinct QR payload found in a grey image, in reading order.
+pub fn decode_luma(luma: &GrayImage) -> Vec<String> {
+    let mut found = detect(luma);
+    if found.is_empty() {
+        // Dark mode: light modules on a dark background.
+        let mut inverted = luma.clone();
+        image::imageops::invert(&mut inverted);
+        found = detect(&inverted);
+    }
+    found
+}
+
+fn detect(luma: &GrayImage) -> Vec<String> {
+    let (width, height) = (luma.width() as usize, luma.height() as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+        luma.as_raw()[y * width + x]
+    });
+    let mut grids = prepared.detect_grids();
+    // Reading order: top to bottom, then left to right.
+    grids.sort_by_key(|g| {
+        let (x, y) = g
+            .bounds
+            .iter()
+            .fold((i32::MAX, i32::MAX), |(x, y), p| (x.min(p.x), y.min(p.y)));
+        (y / 32, x)
+    });
+    let mut out: Vec<String> = Vec::new();
+    for grid in grids {
+        if let Ok((_, content)) = grid.decode()
+            && !out.contains(&content)
+        {
+            out.push(content);
+        }
+    }
+    out
+}
+
+/// Every distinct QR payload in an image file's bytes; [`ImportError::NoQr`]
+/// when there is none.
+pub fn decode_bytes(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
+    let image = load_image(bytes)?;
+    let payloads = decode_luma(&to_luma(&image));
+    if payloads.is_empty() {
+        return Err(ImportError::NoQr);
+    }
+    Ok(payloads)
+}
