@@ -130,6 +130,14 @@ pub fn parse_bare_key(text: &str) -> Result<Secret, ImportError> {
             "this is a link, not a bare key: give it as a link (tessera code --uri ...)",
         )));
     }
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || c.is_whitespace() || "-=".contains(c);
+    let looks_like_text =
+        trimmed.contains(char::is_whitespace) && !trimmed.chars().all(is_key_char);
+    if trimmed.contains("://") || looks_like_text {
+        return Err(ImportError::NotOtpauth(
+            describe_foreign(trimmed).replace("otpauth:// account", "key"),
+        ));
+    }
     Secret::from_base32(trimmed)
 }
 

@@ -1,0 +1,202 @@
+//! The CLI contract, through the built binary: `scan --json`, `code`,
+//! exit statuses, and that secrets stay out of messages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn tessera(args: &[&str]) -> Output {
+    tessera_stdin(args, None)
+}
+
+fn tessera_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(bytes) = stdin {
+        pipe.write_all(bytes).unwrap();
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const RFC_SHA1: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+#[test]
+fn code_from_a_key_at_a_time() {
+    let o = tessera(&["code", "--at", "59", "--secret", RFC_SHA1, "--digits", "8"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "94287082\n");
+    let o = tessera(&["code", "--at", "59", "--next", "--secret", RFC_SHA1]);
+    // The step after t=59 is T=2 (t=60..89): HOTP(2) of the RFC key.
+    assert_eq!(stdout(&o), "359152\n");
+    // Keys as people type them.
+    let a = tessera(&["code", "--at", "1111111109", "--secret", "gezd gnbv-gy3t qojq gezd gnbv gy3t qojq"]);
+    assert_eq!(stdout(&a), "081804\n");
+}
+
+#[test]
+fn code_algorithms_types_and_links() {
+    let sha256 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA";
+    let o = tessera(&["code", "--at", "1234567890", "--secret", sha256, "--algorithm", "sha256", "--digits", "8"]);
+    assert_eq!(stdout(&o), "91819424\n");
+    let o = tessera(&["code", "--secret", RFC_SHA1, "--type", "hotp", "--counter", "9"]);
+    assert_eq!(stdout(&o), "520489\n");
+    let o = tessera(&["code", "--secret", RFC_SHA1, "--type", "hotp", "--counter", "9", "--next"]);
+    assert_eq!(stdout(&o), "403154\n"); // HOTP(10) of the RFC key
+    let uri = format!("otpauth://totp/ACME:me?secret={RFC_SHA1}&digits=8&period=60");
+    let o = tessera(&["code", "--at", "119", "--uri", &uri]);
+    assert_eq!(stdout(&o), "94287082\n");
+    // The key or link can come from stdin, out of the process list.
+    let o = tessera_stdin(&["code", "--at", "59", "--secret", "-"], Some(format!("{RFC_SHA1}\n").as_bytes()));
+    assert_eq!(stdout(&o), "287082\n");
+}
+
+#[test]
+fn code_refusals_exit_1_with_a_message_and_no_secret() {
+    let canary = "CANARYSECRETQQQQ";
+    for args in [
+        vec!["code", "--secret", "0189!"],
+        vec!["code", "--secret", ""],
+        vec!["code", "--secret", canary, "--digits", "12"],
+        vec!["code", "--secret", canary, "--period", "0"],
+        vec!["code", "--secret", canary, "--algorithm", "MD5"],
+        vec!["code", "--secret", canary, "--counter", "3"],
+    ] {
+        let o = tessera(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with("tessera: "), "{args:?}: {err}");
+        assert!(!err.contains(canary) && stdout(&o).is_empty(), "{args:?}: {err}");
+    }
+    let uri = format!("otpauth://totp/x?secret={canary}&digits=12");
+    let o = tessera(&["code", "--uri", &uri]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("digits") && !stderr(&o).contains(canary));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(tessera(&["scan"]).status.code(), Some(2));
+    assert_eq!(tessera(&["code"]).status.code(), Some(2));
+    assert_eq!(tessera(&["code", "--uri", "x", "--secret", "y"]).status.code(), Some(2));
+    assert_eq!(tessera(&["scan", "--at", "-5", "x"]).status.code(), Some(2));
+    assert_eq!(tessera(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn version_and_help() {
+    let o = tessera(&["--version"]);
+    assert_eq!(stdout(&o), format!("tessera {}\n", env!("CARGO_PKG_VERSION")));
+    let o = tessera(&["--help"]);
+    assert!(stdout(&o).contains("Examples:") && stdout(&o).contains("tessera scan"));
+}
+
+#[test]
+fn scan_json_is_one_array_in_source_order() {
+    let good = format!("otpauth://totp/ACME:me%40x.org?secret={RFC_SHA1}&issuer=ACME");
+    let hotp = format!("otpauth://hotp/H:h?secret={RFC_SHA1}&counter=3&digits=6");
+    let o = tessera(&["scan", "--json", "--at", "59", &good, &hotp]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let arr = doc.as_array().unwrap();
+    assert_eq!(arr.len(), 2);
+    assert_eq!(arr[0]["source"], good.as_str());
+    assert_eq!(
+        arr[0]["accounts"][0],
+        serde_json::json!({"type": "totp", "issuer": "ACME", "account": "me@x.org", "secret": RFC_SHA1,
+            "algorithm": "SHA1", "digits": 6, "period": 30, "code": "287082"})
+    );
+    assert_eq!(arr[0]["errors"], serde_json::json!([]));
+    assert_eq!(
+        arr[1]["accounts"][0],
+        serde_json::json!({"type": "hotp", "issuer": "H", "account": "h", "secret": RFC_SHA1,
+            "algorithm": "SHA1", "digits": 6, "counter": 3, "code": "969429"})
+    );
+}
+
+#[test]
+fn scan_reports_each_source_and_exits_1_on_any_error() {
+    let dir = std::env::temp_dir().join(format!("tessera-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("links.txt");
+    std::fs::write(&list, format!("otpauth://totp/A:a?secret={RFC_SHA1}\r\n\notpauth://totp/B:b?secret={RFC_SHA1}&period=60\n")).unwrap();
+    let missing = dir.join("missing.png");
+    let o = tessera_stdin(
+        &["scan", "--json", list.to_str().unwrap(), missing.to_str().unwrap(), "-"],
+        Some(b"hello"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["accounts"].as_array().unwrap().len(), 2);
+    assert_eq!(doc[1]["errors"][0]["code"], "unreadable_file");
+    assert_eq!(doc[2]["source"], "-");
+    assert_eq!(doc[2]["errors"][0]["code"], "not_otpauth");
+    // The readable table shows codes, never secrets.
+    let o = tessera(&["scan", "--at", "59", list.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let table = stdout(&o);
+    assert!(table.contains("287 082") && !table.contains(RFC_SHA1), "{table}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn scan_images_through_the_binary() {
+    let Some(fixtures) = common::qr_fixtures() else { return };
+    let path = |f: &str| fixtures.join(f).to_str().unwrap().to_string();
+    let (basic, batch, zero, bomb) = (
+        path("clean_basic.png"),
+        path("migration_batch-3.png"),
+        path("invalid_zero-byte.png"),
+        path("invalid_bomb-100000x100000.png"),
+    );
+    let o = tessera(&["scan", "--json", "--at", "59", &basic, &batch]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["accounts"][0]["code"], "556023");
+    assert_eq!(doc[1]["accounts"].as_array().unwrap().len(), 3);
+    let o = tessera(&["scan", "--json", &zero, &bomb]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["errors"][0]["code"], "corrupt_image");
+    assert_eq!(doc[1]["errors"][0]["code"], "image_too_large");
+    // Image format comes from the bytes, not the name.
+    let renamed = std::env::temp_dir().join(format!("tessera-renamed-{}.txt", std::process::id()));
+    std::fs::copy(&basic, &renamed).unwrap();
+    let o = tessera(&["scan", "--json", renamed.to_str().unwrap()]);
+    std::fs::remove_file(&renamed).unwrap();
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn no_display_says_so_in_one_line() {
+    let o = tessera(&[]);
+    if cfg!(feature = "gui") {
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("display") && err.contains("--help"), "{err}");
+    } else {
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("--help"));
+    }
+}

@@ -1,0 +1,101 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use tessera::account::{Account, OtpKind};
+
+/// The shared QR fixtures (`../shared/fixtures/qr`), or `None` (with a
+/// note on stderr) when this checkout has no `../shared` next to it.
+pub fn qr_fixtures() -> Option<PathBuf> {
+    let dir = std::env::var_os("TESSERA_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/qr"));
+    if dir.join("manifest.json").is_file() {
+        Some(dir)
+    } else {
+        assert!(
+            std::env::var_os("TESSERA_REQUIRE_FIXTURES").is_none(),
+            "TESSERA_REQUIRE_FIXTURES is set but {} has no manifest.json",
+            dir.display()
+        );
+        eprintln!("note: {} not found; fixture tests skipped", dir.display());
+        None
+    }
+}
+
+pub fn load_json(path: PathBuf) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// An account in the manifest's field names (what `scan --json` prints,
+/// without the code).
+pub fn account_fields(a: &Account) -> Value {
+    let mut v = serde_json::json!({
+        "type": a.kind.type_name(),
+        "issuer": a.issuer,
+        "account": a.name,
+        "secret": a.secret.to_base32(),
+        "algorithm": a.algorithm.as_str(),
+        "digits": a.digits.get(),
+    });
+    match a.kind {
+        OtpKind::Totp { period } => v["period"] = period.get().into(),
+        OtpKind::Hotp { counter } => v["counter"] = counter.into(),
+    }
+    v
+}
+
+/// Whether `got` (manifest field names) equals `want`, allowing the
+/// alternatives of `also_accept` for entry `index`.
+pub fn fields_match(got: &Value, want: &Value, also: Option<&Value>, index: usize) -> bool {
+    let keys = ["type", "issuer", "account", "secret", "algorithm", "digits", "period", "counter"];
+    keys.iter().all(|k| {
+        let (g, w) = (&got[*k], &want[*k]);
+        if g == w {
+            return true;
+        }
+        also.and_then(|a| a.get(index.to_string()))
+            .and_then(|a| a.get(*k))
+            .and_then(Value::as_array)
+            .is_some_and(|alts| alts.contains(g))
+    })
+}
+
+/// Checks accounts against a case's `expect` (as a set) and its `codes`;
+/// returns a description of the first difference.
+pub fn check_accounts(accounts: &[Account], case: &Value) -> Result<(), String> {
+    let expect = case["expect"].as_array().unwrap();
+    if accounts.len() != expect.len() {
+        return Err(format!("{} accounts, expected {}", accounts.len(), expect.len()));
+    }
+    let got: Vec<Value> = accounts.iter().map(account_fields).collect();
+    let mut mapping = vec![usize::MAX; expect.len()];
+    let mut used = vec![false; got.len()];
+    for (i, want) in expect.iter().enumerate() {
+        let Some(j) = (0..got.len()).find(|&j| !used[j] && fields_match(&got[j], want, case.get("also_accept"), i)) else {
+            return Err(format!("no account matches {want} among {got:?}"));
+        };
+        used[j] = true;
+        mapping[i] = j;
+    }
+    for c in case["codes"].as_array().into_iter().flatten() {
+        let i = c["account_index"].as_u64().unwrap() as usize;
+        let account = &accounts[mapping[i]];
+        let want = c["code"].as_str().unwrap();
+        let got = match (c.get("unix_time"), c.get("counter")) {
+            (Some(t), _) => account.code_at(t.as_u64().unwrap()),
+            (None, Some(n)) => {
+                let mut a = account.clone();
+                a.kind = OtpKind::Hotp { counter: n.as_u64().unwrap() };
+                a.code_at(0)
+            }
+            _ => return Err(format!("code entry without time or counter: {c}")),
+        };
+        if got != want {
+            return Err(format!("code {c}: got {got}"));
+        }
+    }
+    Ok(())
+}
