@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use iced::widget::{column, container, progress_bar, row, text, text_input};
-use iced::{Element, Fill, Font, Subscription, Task};
+use iced::{Element, Fill, Font, Subscription, Task, window};
 
 use crate::account::{Account, OtpKind};
 use crate::input;
@@ -28,8 +28,26 @@ pub fn display_available() -> Result<(), String> {
     Ok(())
 }
 
-/// Opens the app window and runs until it is closed.
+mod instance;
+
+/// The app icon (also installed under hicolor by the packages).
+const ICON_PNG: &[u8] =
+    include_bytes!("../../assets/icons/hicolor/256x256/apps/io.github.tessera.Tessera.png");
+
+fn window_icon() -> Option<window::Icon> {
+    let image = image::load_from_memory_with_format(ICON_PNG, image::ImageFormat::Png).ok()?;
+    let rgba = image.to_rgba8();
+    let (width, height) = rgba.dimensions();
+    window::icon::from_rgba(rgba.into_raw(), width, height).ok()
+}
+
+/// Opens the app window and runs until it is closed. If Tessera is
+/// already running, brings its window forward instead and returns.
 pub fn run() -> iced::Result {
+    if let instance::Role::Forwarded = instance::acquire() {
+        eprintln!("tessera: already running; its window was brought forward");
+        return Ok(());
+    }
     iced::application(App::new, App::update, App::view)
         .title("Tessera")
         .subscription(App::subscription)
@@ -38,7 +56,16 @@ pub fn run() -> iced::Result {
             default_font: Font::with_name("Fira Sans"),
             ..iced::Settings::default()
         })
-        .window_size((520.0, 300.0))
+        .window(window::Settings {
+            size: iced::Size::new(520.0, 300.0),
+            icon: window_icon(),
+            #[cfg(target_os = "linux")]
+            platform_specific: window::settings::PlatformSpecific {
+                application_id: APP_ID.to_string(),
+                ..Default::default()
+            },
+            ..window::Settings::default()
+        })
         .run()
 }
 
@@ -55,6 +82,8 @@ pub struct App {
 pub enum Message {
     InputChanged(String),
     Tick,
+    /// Another `tessera` start asked this window to come forward.
+    Raise,
 }
 
 fn unix_now() -> u64 {
@@ -82,16 +111,25 @@ impl App {
                 self.now = unix_now();
             }
             Message::Tick => self.now = unix_now(),
+            Message::Raise => {
+                return window::latest().and_then(|id| {
+                    Task::batch([window::minimize(id, false), window::gain_focus(id)])
+                });
+            }
         }
         Task::none()
     }
 
     /// Ticks once a second while a code is shown, never otherwise.
     pub fn subscription(&self) -> Subscription<Message> {
+        let raises = instance::raises().map(|()| Message::Raise);
         if matches!(self.parsed, Some(Ok(_))) {
-            iced::time::every(Duration::from_secs(1)).map(|_| Message::Tick)
+            Subscription::batch([
+                raises,
+                iced::time::every(Duration::from_secs(1)).map(|_| Message::Tick),
+            ])
         } else {
-            Subscription::none()
+            raises
         }
     }
 
@@ -139,7 +177,12 @@ fn parse_input(value: &str) -> Option<Result<Account, String>> {
 }
 
 fn code_view(account: &Account, now: u64) -> Element<'_, Message> {
-    let label = text(account.display_label()).style(text::secondary);
+    let label = if account.issuer.is_none() && account.name.is_empty() {
+        String::from("Key typed by hand (not saved)")
+    } else {
+        account.display_label()
+    };
+    let label = text(label).style(text::secondary);
     let code = text(group_code(&account.code_at(now)))
         .size(40)
         .font(Font::MONOSPACE);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Validates the desktop integration files and builds the Debian package, then
+# unpacks it and runs the packaged binary (run by scripts/test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+id=io.github.tessera.Tessera
+
+desktop-file-validate "packaging/linux/$id.desktop"
+appstreamcli validate --no-net "packaging/linux/$id.metainfo.xml"
+# One app id everywhere: desktop file, metainfo, icons, the code.
+grep -q "^Icon=$id$" "packaging/linux/$id.desktop"
+grep -q "^StartupWMClass=$id$" "packaging/linux/$id.desktop"
+grep -q "<id>$id</id>" "packaging/linux/$id.metainfo.xml"
+grep -q "APP_ID: &str = \"$id\"" src/lib.rs
+for s in 16 24 32 48 64 128 256 512; do
+  f="assets/icons/hicolor/${s}x${s}/apps/$id.png"
+  [[ "$(identify -format '%wx%h' "$f")" == "${s}x${s}" ]] || { echo "bad icon $f"; exit 1; }
+done
+
+command -v cargo-deb >/dev/null || cargo install --locked cargo-deb
+cargo deb --no-build --output target/debian/tessera.deb
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x target/debian/tessera.deb "$tmp"
+dpkg-deb -I target/debian/tessera.deb | sed -n '/Package:/,/Description:/p'
+for f in usr/bin/tessera "usr/share/applications/$id.desktop" "usr/share/metainfo/$id.metainfo.xml" \
+         "usr/share/icons/hicolor/256x256/apps/$id.png" "usr/share/icons/hicolor/scalable/apps/$id.svg"; do
+  [[ -e "$tmp/$f" ]] || { echo "missing in the package: $f"; exit 1; }
+done
+version=$("$tmp/usr/bin/tessera" --version)
+echo "packaged binary: $version"
+[[ "$version" == "tessera $(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" ]]
+echo "packaging: ok"
