@@ -13,20 +13,24 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     match parsed.command {
-        Some(command) => cli::run(command),
-        None => open_app(),
+        Some(command) => cli::run(command, &parsed.global),
+        None => open_app(&parsed.global),
     }
 }
 
 #[cfg(feature = "gui")]
-fn open_app() -> ExitCode {
+fn open_app(global: &cli::GlobalArgs) -> ExitCode {
     if let Err(reason) = tessera::gui::display_available() {
         eprintln!(
             "tessera: {reason}; the command-line interface works without one (tessera --help)"
         );
         return ExitCode::FAILURE;
     }
-    match tessera::gui::run() {
+    let Some(vault) = global.vault_path() else {
+        eprintln!("tessera: no home directory to keep the vault in; give one with --vault PATH");
+        return ExitCode::FAILURE;
+    };
+    match tessera::gui::run(vault) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tessera: the window could not be opened: {e}");
@@ -36,7 +40,7 @@ fn open_app() -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_app() -> ExitCode {
+fn open_app(_: &cli::GlobalArgs) -> ExitCode {
     eprintln!(
         "tessera: this build has no app window (built without the `gui` feature); see tessera --help"
     );

@@ -50,24 +50,60 @@ fn code_from_a_key_at_a_time() {
     // The step after t=59 is T=2 (t=60..89): HOTP(2) of the RFC key.
     assert_eq!(stdout(&o), "359152\n");
     // Keys as people type them.
-    let a = tessera(&["code", "--at", "1111111109", "--secret", "gezd gnbv-gy3t qojq gezd gnbv gy3t qojq"]);
+    let a = tessera(&[
+        "code",
+        "--at",
+        "1111111109",
+        "--secret",
+        "gezd gnbv-gy3t qojq gezd gnbv gy3t qojq",
+    ]);
     assert_eq!(stdout(&a), "081804\n");
 }
 
 #[test]
 fn code_algorithms_types_and_links() {
     let sha256 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA";
-    let o = tessera(&["code", "--at", "1234567890", "--secret", sha256, "--algorithm", "sha256", "--digits", "8"]);
+    let o = tessera(&[
+        "code",
+        "--at",
+        "1234567890",
+        "--secret",
+        sha256,
+        "--algorithm",
+        "sha256",
+        "--digits",
+        "8",
+    ]);
     assert_eq!(stdout(&o), "91819424\n");
-    let o = tessera(&["code", "--secret", RFC_SHA1, "--type", "hotp", "--counter", "9"]);
+    let o = tessera(&[
+        "code",
+        "--secret",
+        RFC_SHA1,
+        "--type",
+        "hotp",
+        "--counter",
+        "9",
+    ]);
     assert_eq!(stdout(&o), "520489\n");
-    let o = tessera(&["code", "--secret", RFC_SHA1, "--type", "hotp", "--counter", "9", "--next"]);
+    let o = tessera(&[
+        "code",
+        "--secret",
+        RFC_SHA1,
+        "--type",
+        "hotp",
+        "--counter",
+        "9",
+        "--next",
+    ]);
     assert_eq!(stdout(&o), "403154\n"); // HOTP(10) of the RFC key
     let uri = format!("otpauth://totp/ACME:me?secret={RFC_SHA1}&digits=8&period=60");
     let o = tessera(&["code", "--at", "119", "--uri", &uri]);
     assert_eq!(stdout(&o), "94287082\n");
     // The key or link can come from stdin, out of the process list.
-    let o = tessera_stdin(&["code", "--at", "59", "--secret", "-"], Some(format!("{RFC_SHA1}\n").as_bytes()));
+    let o = tessera_stdin(
+        &["code", "--at", "59", "--secret", "-"],
+        Some(format!("{RFC_SHA1}\n").as_bytes()),
+    );
     assert_eq!(stdout(&o), "287082\n");
 }
 
@@ -86,7 +122,10 @@ fn code_refusals_exit_1_with_a_message_and_no_secret() {
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         let err = stderr(&o);
         assert!(err.starts_with("tessera: "), "{args:?}: {err}");
-        assert!(!err.contains(canary) && stdout(&o).is_empty(), "{args:?}: {err}");
+        assert!(
+            !err.contains(canary) && stdout(&o).is_empty(),
+            "{args:?}: {err}"
+        );
     }
     let uri = format!("otpauth://totp/x?secret={canary}&digits=12");
     let o = tessera(&["code", "--uri", &uri]);
@@ -98,7 +137,12 @@ fn code_refusals_exit_1_with_a_message_and_no_secret() {
 fn usage_errors_exit_2() {
     assert_eq!(tessera(&["scan"]).status.code(), Some(2));
     assert_eq!(tessera(&["code"]).status.code(), Some(2));
-    assert_eq!(tessera(&["code", "--uri", "x", "--secret", "y"]).status.code(), Some(2));
+    assert_eq!(
+        tessera(&["code", "--uri", "x", "--secret", "y"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(tessera(&["scan", "--at", "-5", "x"]).status.code(), Some(2));
     assert_eq!(tessera(&["frobnicate"]).status.code(), Some(2));
 }
@@ -106,7 +150,10 @@ fn usage_errors_exit_2() {
 #[test]
 fn version_and_help() {
     let o = tessera(&["--version"]);
-    assert_eq!(stdout(&o), format!("tessera {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&o),
+        format!("tessera {}\n", env!("CARGO_PKG_VERSION"))
+    );
     let o = tessera(&["--help"]);
     assert!(stdout(&o).contains("Examples:") && stdout(&o).contains("tessera scan"));
 }
@@ -142,7 +189,13 @@ fn scan_reports_each_source_and_exits_1_on_any_error() {
     std::fs::write(&list, format!("otpauth://totp/A:a?secret={RFC_SHA1}\r\n\notpauth://totp/B:b?secret={RFC_SHA1}&period=60\n")).unwrap();
     let missing = dir.join("missing.png");
     let o = tessera_stdin(
-        &["scan", "--json", list.to_str().unwrap(), missing.to_str().unwrap(), "-"],
+        &[
+            "scan",
+            "--json",
+            list.to_str().unwrap(),
+            missing.to_str().unwrap(),
+            "-",
+        ],
         Some(b"hello"),
     );
     assert_eq!(o.status.code(), Some(1));
@@ -155,13 +208,18 @@ fn scan_reports_each_source_and_exits_1_on_any_error() {
     let o = tessera(&["scan", "--at", "59", list.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     let table = stdout(&o);
-    assert!(table.contains("287 082") && !table.contains(RFC_SHA1), "{table}");
+    assert!(
+        table.contains("287 082") && !table.contains(RFC_SHA1),
+        "{table}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn scan_images_through_the_binary() {
-    let Some(fixtures) = common::qr_fixtures() else { return };
+    let Some(fixtures) = common::qr_fixtures() else {
+        return;
+    };
     let path = |f: &str| fixtures.join(f).to_str().unwrap().to_string();
     let (basic, batch, zero, bomb) = (
         path("clean_basic.png"),

@@ -15,7 +15,9 @@ fn is_link(text: &str) -> bool {
 
 #[test]
 fn every_uris_json_case() {
-    let Some(dir) = common::qr_fixtures() else { return };
+    let Some(dir) = common::qr_fixtures() else {
+        return;
+    };
     let cases = common::load_json(dir.join("uris.json"));
     let mut failures = Vec::new();
     let mut counted = 0;
@@ -28,7 +30,13 @@ fn every_uris_json_case() {
         let want_code = case.get("error_code").and_then(Value::as_str);
         let (accounts, errors): (Vec<Account>, Vec<String>) = if is_link(text) {
             let got = input::parse_payload(text);
-            (got.accounts, got.errors.iter().map(|e| e.code().as_str().to_string()).collect())
+            (
+                got.accounts,
+                got.errors
+                    .iter()
+                    .map(|e| e.code().as_str().to_string())
+                    .collect(),
+            )
         } else {
             match input::parse_bare_key(text) {
                 Ok(secret) => (vec![Account::totp(None, "", secret)], vec![]),
@@ -74,12 +82,19 @@ fn every_uris_json_case() {
         }
     }
     assert_eq!(counted, 50, "uris.json changed size");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn clean_migration_and_invalid_images() {
-    let Some(dir) = common::qr_fixtures() else { return };
+    let Some(dir) = common::qr_fixtures() else {
+        return;
+    };
     let manifest = common::load_json(dir.join("manifest.json"));
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -114,24 +129,45 @@ fn clean_migration_and_invalid_images() {
         }
     }
     assert_eq!(checked, 22, "manifest categories changed");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn migration_images_keep_batch_fields() {
-    let Some(dir) = common::qr_fixtures() else { return };
-    let first = scan::scan_bytes(&std::fs::read(dir.join("migration_pair-1-of-2.png")).unwrap(), None);
-    let second = scan::scan_bytes(&std::fs::read(dir.join("migration_pair-2-of-2.png")).unwrap(), None);
+    let Some(dir) = common::qr_fixtures() else {
+        return;
+    };
+    let first = scan::scan_bytes(
+        &std::fs::read(dir.join("migration_pair-1-of-2.png")).unwrap(),
+        None,
+    );
+    let second = scan::scan_bytes(
+        &std::fs::read(dir.join("migration_pair-2-of-2.png")).unwrap(),
+        None,
+    );
     let (a, b) = (first.batches[0], second.batches[0]);
-    assert_eq!((a.batch_size, a.batch_index, a.batch_id), (2, 0, 1457555358));
-    assert_eq!((b.batch_size, b.batch_index, b.batch_id), (2, 1, 1457555358));
+    assert_eq!(
+        (a.batch_size, a.batch_index, a.batch_id),
+        (2, 0, 1457555358)
+    );
+    assert_eq!(
+        (b.batch_size, b.batch_index, b.batch_id),
+        (2, 1, 1457555358)
+    );
 }
 
 #[test]
 fn payloads_of_every_image_parse_as_listed() {
     // The manifest's `payloads` are what a QR decoder returns: parsing them
     // (no image involved) must give exactly the expected accounts.
-    let Some(dir) = common::qr_fixtures() else { return };
+    let Some(dir) = common::qr_fixtures() else {
+        return;
+    };
     let manifest = common::load_json(dir.join("manifest.json"));
     for case in manifest.as_array().unwrap() {
         if case["kind"] != "valid" {
@@ -142,6 +178,7 @@ fn payloads_of_every_image_parse_as_listed() {
             all.merge(input::parse_payload(p.as_str().unwrap()));
         }
         assert!(all.errors.is_empty(), "{}: {:?}", case["file"], all.errors);
-        common::check_accounts(&all.accounts, case).unwrap_or_else(|e| panic!("{}: {e}", case["file"]));
+        common::check_accounts(&all.accounts, case)
+            .unwrap_or_else(|e| panic!("{}: {e}", case["file"]));
     }
 }

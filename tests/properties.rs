@@ -19,10 +19,16 @@ fn account() -> impl Strategy<Value = Account> {
         proptest::option::of(label().prop_filter("non-empty", |s| !s.is_empty())),
         label(),
         proptest::collection::vec(any::<u8>(), 1..=64),
-        prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)],
+        prop_oneof![
+            Just(Algorithm::Sha1),
+            Just(Algorithm::Sha256),
+            Just(Algorithm::Sha512)
+        ],
         6u32..=8,
         prop_oneof![
-            (1u64..=300).prop_map(|p| OtpKind::Totp { period: Period::new(p).unwrap() }),
+            (1u64..=300).prop_map(|p| OtpKind::Totp {
+                period: Period::new(p).unwrap()
+            }),
             any::<u64>().prop_map(|counter| OtpKind::Hotp { counter }),
         ],
     )
@@ -140,11 +146,27 @@ proptest! {
 /// Valid protobuf framing with hostile values (lengths, enums, varints).
 #[test]
 fn migration_decoder_survives_mutations_of_a_real_payload() {
-    let a = Account::totp(Some("JD Cloud".into()), "ops", Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
-    let link = migration::encode(&[&a, &a], BatchInfo { batch_size: 1, batch_index: 0, batch_id: 9 }).unwrap();
-    let data = percent_encoding::percent_decode_str(link.split_once("data=").unwrap().1).decode_utf8().unwrap();
+    let a = Account::totp(
+        Some("JD Cloud".into()),
+        "ops",
+        Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+    );
+    let link = migration::encode(
+        &[&a, &a],
+        BatchInfo {
+            batch_size: 1,
+            batch_index: 0,
+            batch_id: 9,
+        },
+    )
+    .unwrap();
+    let data = percent_encoding::percent_decode_str(link.split_once("data=").unwrap().1)
+        .decode_utf8()
+        .unwrap();
     use base64::Engine as _;
-    let payload = base64::engine::general_purpose::STANDARD.decode(data.as_bytes()).unwrap();
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(data.as_bytes())
+        .unwrap();
     for i in 0..payload.len() {
         for value in [0u8, 1, 2, 4, 0x7f, 0x80, 0xff] {
             let mut p = payload.clone();

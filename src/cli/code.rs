@@ -9,17 +9,20 @@ use clap::{Args, ValueEnum};
 use tessera::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
 use tessera::input;
 
-use super::now;
+use super::{GlobalArgs, now};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum TypeArg {
+pub(super) enum TypeArg {
     Totp,
     Hotp,
 }
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("input").required(true).args(["uri", "secret"]))]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["query", "uri", "secret"]))]
 pub struct CodeArgs {
+    /// An account of the vault: part of its issuer or name (case-insensitive), or its id.
+    #[arg(value_name = "QUERY")]
+    query: Option<String>,
     /// Compute the code at this time (Unix seconds) instead of now.
     #[arg(long, value_name = "UNIX_SECONDS")]
     at: Option<u64>,
@@ -32,24 +35,31 @@ pub struct CodeArgs {
     /// A Base32 key as shown by the site: spaces, dashes, any case (- reads it from stdin).
     #[arg(long, value_name = "KEY")]
     secret: Option<String>,
-    /// Token type for --secret.
-    #[arg(long = "type", value_enum, requires = "secret", value_name = "TYPE")]
-    kind: Option<TypeArg>,
-    /// SHA1 (default), SHA256 or SHA512, for --secret.
-    #[arg(long, requires = "secret", value_name = "A")]
-    algorithm: Option<String>,
-    /// Code length, 6 (default), 7 or 8, for --secret.
-    #[arg(long, requires = "secret", value_name = "N")]
-    digits: Option<u64>,
-    /// TOTP period in seconds, 1 to 300 (default 30), for --secret.
-    #[arg(long, requires = "secret", value_name = "S")]
-    period: Option<u64>,
-    /// HOTP counter (default 0), for --secret.
-    #[arg(long, requires = "secret", value_name = "C")]
-    counter: Option<String>,
+    #[command(flatten)]
+    key: KeyOptions,
 }
 
-fn read_stdin_line(what: &str) -> Result<zeroize::Zeroizing<String>> {
+/// Parameters of a bare key given with --secret.
+#[derive(Debug, Args)]
+pub(super) struct KeyOptions {
+    /// Token type for --secret.
+    #[arg(long = "type", value_enum, requires = "secret", value_name = "TYPE")]
+    pub kind: Option<TypeArg>,
+    /// SHA1 (default), SHA256 or SHA512, for --secret.
+    #[arg(long, requires = "secret", value_name = "A")]
+    pub algorithm: Option<String>,
+    /// Code length, 6 (default), 7 or 8, for --secret.
+    #[arg(long, requires = "secret", value_name = "N")]
+    pub digits: Option<u64>,
+    /// TOTP period in seconds, 1 to 300 (default 30), for --secret.
+    #[arg(long, requires = "secret", value_name = "S")]
+    pub period: Option<u64>,
+    /// HOTP counter (default 0), for --secret.
+    #[arg(long, requires = "secret", value_name = "C")]
+    pub counter: Option<String>,
+}
+
+pub(super) fn read_stdin_line(what: &str) -> Result<zeroize::Zeroizing<String>> {
     let mut text = zeroize::Zeroizing::new(String::new());
     io::stdin()
         .lock()
@@ -59,7 +69,10 @@ fn read_stdin_line(what: &str) -> Result<zeroize::Zeroizing<String>> {
     Ok(text)
 }
 
-pub fn run(args: CodeArgs) -> Result<ExitCode> {
+pub fn run(args: CodeArgs, global: &GlobalArgs) -> Result<ExitCode> {
+    if let Some(query) = &args.query {
+        return super::vault::code(global, query, args.at, args.next);
+    }
     let at = args.at.unwrap_or_else(now);
     let account = if let Some(link) = &args.uri {
         let text = if link == "-" {
@@ -74,7 +87,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         } else {
             zeroize::Zeroizing::new(key.clone())
         };
-        account_from_key(&text, &args)?
+        account_from_key(&text, &args.key)?
     } else {
         bail!("give --uri or --secret");
     };
@@ -91,7 +104,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn account_from_link(text: &str) -> Result<Account> {
+pub(super) fn account_from_link(text: &str) -> Result<Account> {
     let found = input::parse_payload(text);
     if let Some(e) = found.errors.first() {
         bail!("{e}");
@@ -107,7 +120,7 @@ fn account_from_link(text: &str) -> Result<Account> {
     }
 }
 
-fn account_from_key(text: &str, args: &CodeArgs) -> Result<Account> {
+pub(super) fn account_from_key(text: &str, args: &KeyOptions) -> Result<Account> {
     let secret = input::parse_bare_key(text)?;
     let algorithm = match &args.algorithm {
         Some(a) => a.parse::<Algorithm>()?,

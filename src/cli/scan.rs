@@ -23,13 +23,44 @@ pub struct ScanArgs {
     /// Compute codes at this time (Unix seconds) instead of now.
     #[arg(long, value_name = "UNIX_SECONDS")]
     at: Option<u64>,
+    /// Also scan the clipboard: a QR image, or text with otpauth:// links.
+    #[cfg_attr(
+        not(feature = "desktop"),
+        arg(help = "Also scan the clipboard (not in this build: needs the `desktop` feature)")
+    )]
+    #[arg(long)]
+    clipboard: bool,
+    /// Also scan the screen: every QR code shown on any monitor (X11, or the
+    /// XDG Screenshot portal on Wayland).
+    #[cfg_attr(
+        not(feature = "desktop"),
+        arg(help = "Also scan the screen (not in this build: needs the `desktop` feature)")
+    )]
+    #[arg(long)]
+    screen: bool,
     /// Image files, text files, otpauth links, or - for stdin.
-    #[arg(value_name = "SOURCE", required = true)]
+    #[arg(value_name = "SOURCE", required_unless_present_any = ["clipboard", "screen"])]
     sources: Vec<String>,
 }
 
+/// The clipboard or the screen, as a source named "clipboard" / "screen".
+#[cfg(feature = "desktop")]
+fn scan_desktop(source: &str) -> Extracted {
+    match source {
+        "screen" => tessera::capture::scan_screen(),
+        _ => tessera::capture::scan_clipboard(),
+    }
+}
+
+#[cfg(not(feature = "desktop"))]
+fn scan_desktop(source: &str) -> Extracted {
+    failed(tessera::ImportError::UnreadableFile(format!(
+        "this tessera was built without {source} support (cargo feature `desktop`)"
+    )))
+}
+
 /// One SOURCE argument, scanned.
-fn scan_source(source: &str, stdin_used: &mut bool) -> Extracted {
+pub(super) fn scan_source(source: &str, stdin_used: &mut bool) -> Extracted {
     let trimmed = source.trim();
     if uri::is_otpauth(trimmed) || migration::is_migration(trimmed) {
         return input::parse_payload(trimmed);
@@ -108,10 +139,16 @@ fn account_json(a: &Account, at: u64) -> AccountJson {
 pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let at = args.at.unwrap_or_else(now);
     let mut stdin_used = false;
-    let results: Vec<(String, Extracted)> = args
-        .sources
+    let desktop = [("clipboard", args.clipboard), ("screen", args.screen)];
+    let results: Vec<(String, Extracted)> = desktop
         .iter()
-        .map(|s| (s.clone(), scan_source(s, &mut stdin_used)))
+        .filter(|(_, wanted)| *wanted)
+        .map(|(name, _)| (name.to_string(), scan_desktop(name)))
+        .chain(
+            args.sources
+                .iter()
+                .map(|s| (s.clone(), scan_source(s, &mut stdin_used))),
+        )
         .collect();
     let all_ok = results
         .iter()

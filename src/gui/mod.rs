@@ -1,15 +1,19 @@
-//! The desktop app (iced, Elm style). This first window computes codes for
-//! a pasted otpauth:// link or a typed key; accounts and the vault come
-//! with the vault and app issues.
+//! The desktop app (iced 0.14, Elm style). The top state is
+//! [`Screen::Locked`] or [`Screen::Unlocked`]: the decrypted vault exists
+//! only inside the unlocked screen. Screens are modules with their own
+//! `Message`; `update` dispatches; slow work (key derivation, keyring, file
+//! I/O) runs in tasks.
 
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use iced::widget::{column, container, progress_bar, row, text, text_input};
-use iced::{Element, Fill, Font, Subscription, Task, window};
+use iced::{Element, Font, Subscription, Task, Theme, keyboard, window};
 
-use crate::account::{Account, OtpKind};
-use crate::input;
-use crate::otp::group_code;
+use crate::settings::{Settings, ThemeChoice};
+
+mod codes;
+mod instance;
+mod unlock;
 
 /// Reverse-DNS application id shared by the window, desktop file and icon.
 pub const APP_ID: &str = crate::APP_ID;
@@ -28,8 +32,6 @@ pub fn display_available() -> Result<(), String> {
     Ok(())
 }
 
-mod instance;
-
 /// The app icon (also installed under hicolor by the packages).
 const ICON_PNG: &[u8] =
     include_bytes!("../../assets/icons/hicolor/256x256/apps/io.github.tessera.Tessera.png");
@@ -41,15 +43,17 @@ fn window_icon() -> Option<window::Icon> {
     window::icon::from_rgba(rgba.into_raw(), width, height).ok()
 }
 
-/// Opens the app window and runs until it is closed. If Tessera is
-/// already running, brings its window forward instead and returns.
-pub fn run() -> iced::Result {
+/// Opens the app on the vault at `vault` and runs until the window is
+/// closed. If Tessera is already running, brings its window forward
+/// instead and returns.
+pub fn run(vault: PathBuf) -> iced::Result {
     if let instance::Role::Forwarded = instance::acquire() {
         eprintln!("tessera: already running; its window was brought forward");
         return Ok(());
     }
-    iced::application(App::new, App::update, App::view)
+    iced::application(move || App::new(vault.clone()), App::update, App::view)
         .title("Tessera")
+        .theme(App::theme)
         .subscription(App::subscription)
         .settings(iced::Settings {
             id: Some(APP_ID.to_string()),
@@ -57,7 +61,8 @@ pub fn run() -> iced::Result {
             ..iced::Settings::default()
         })
         .window(window::Settings {
-            size: iced::Size::new(520.0, 300.0),
+            size: iced::Size::new(640.0, 560.0),
+            min_size: Some(iced::Size::new(420.0, 360.0)),
             icon: window_icon(),
             #[cfg(target_os = "linux")]
             platform_specific: window::settings::PlatformSpecific {
@@ -69,21 +74,31 @@ pub fn run() -> iced::Result {
         .run()
 }
 
-/// State of the window.
-#[derive(Debug, Default)]
-pub struct App {
-    input: String,
-    parsed: Option<Result<Account, String>>,
-    now: u64,
+/// Runs blocking work (key derivation, keyring, file I/O) on a thread and
+/// resolves when it is done, so `update` never blocks the window.
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = iced::futures::channel::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(work());
+    });
+    match rx.await {
+        Ok(value) => value,
+        // The worker panicked: nothing sensible to return but to stop.
+        Err(_) => std::process::abort(),
+    }
 }
 
-/// Everything that can happen in the window.
-#[derive(Debug, Clone)]
-pub enum Message {
-    InputChanged(String),
-    Tick,
-    /// Another `tessera` start asked this window to come forward.
-    Raise,
+/// An error message as a sentence: capital first letter, final full stop.
+pub(crate) fn sentence(message: String) -> String {
+    let mut chars = message.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return message,
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 fn unix_now() -> u64 {
@@ -93,143 +108,185 @@ fn unix_now() -> u64 {
         .unwrap_or(0)
 }
 
+/// The app: which screen, and the clock as last read.
+#[derive(Debug)]
+pub struct App {
+    vault_path: PathBuf,
+    screen: Screen,
+    now: u64,
+    settings: Settings,
+    settings_path: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+enum Screen {
+    Locked(unlock::Locked),
+    Unlocked(Box<codes::Codes>),
+}
+
+/// Everything that can happen in the app.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Locked(unlock::Message),
+    Codes(codes::Message),
+    Tick,
+    /// Another `tessera` start asked this window to come forward.
+    Raise,
+    SettingsSaved(Result<(), String>),
+}
+
 impl App {
-    /// A fresh window reading the clock once.
-    pub fn new() -> Self {
-        Self {
+    /// The app on `vault_path`, locked, checking the vault at once.
+    pub fn new(vault_path: PathBuf) -> (Self, Task<Message>) {
+        let (locked, task) = unlock::Locked::new(vault_path.clone());
+        let settings_path = crate::settings::default_path();
+        let settings = settings_path
+            .as_deref()
+            .map(Settings::load)
+            .unwrap_or_default();
+        let app = Self {
+            vault_path,
+            screen: Screen::Locked(locked),
             now: unix_now(),
-            ..Self::default()
-        }
+            settings,
+            settings_path,
+        };
+        (app, task.map(Message::Locked))
     }
 
-    /// Handles a message.
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
-            Message::InputChanged(value) => {
-                self.parsed = parse_input(&value);
-                self.input = value;
-                self.now = unix_now();
+            Message::Locked(m) => self.locked(m),
+            Message::Codes(m) => self.codes(m),
+            Message::Tick => self.tick(),
+            Message::SettingsSaved(Ok(())) => Task::none(),
+            Message::SettingsSaved(Err(e)) => {
+                eprintln!("tessera: the settings could not be saved: {e}");
+                Task::none()
             }
-            Message::Tick => self.now = unix_now(),
-            Message::Raise => {
-                return window::latest().and_then(|id| {
-                    Task::batch([window::minimize(id, false), window::gain_focus(id)])
-                });
-            }
+            Message::Raise => window::latest()
+                .and_then(|id| Task::batch([window::minimize(id, false), window::gain_focus(id)])),
         }
-        Task::none()
     }
 
-    /// Ticks once a second while a code is shown, never otherwise.
+    fn locked(&mut self, message: unlock::Message) -> Task<Message> {
+        let Screen::Locked(screen) = &mut self.screen else {
+            return Task::none();
+        };
+        let (task, event) = screen.update(message);
+        match event {
+            Some(unlock::Event::Unlocked(vault)) => {
+                self.now = unix_now();
+                let (codes, task) = codes::Codes::new(vault, self.now, self.settings.clone());
+                self.screen = Screen::Unlocked(Box::new(codes));
+                task.map(Message::Codes)
+            }
+            None => task.map(Message::Locked),
+        }
+    }
+
+    fn codes(&mut self, message: codes::Message) -> Task<Message> {
+        self.now = unix_now();
+        let Screen::Unlocked(screen) = &mut self.screen else {
+            return Task::none();
+        };
+        let (task, event) = screen.update(message, self.now);
+        match event {
+            Some(codes::Event::Lock) => self.lock(),
+            Some(codes::Event::Settings(settings)) => {
+                self.settings = settings.clone();
+                let Some(path) = self.settings_path.clone() else {
+                    return Task::none();
+                };
+                Task::perform(
+                    blocking(move || settings.save(&path).map_err(|e| e.to_string())),
+                    Message::SettingsSaved,
+                )
+            }
+            None => task.map(Message::Codes),
+        }
+    }
+
+    /// Drops the unlocked vault (its keys and secrets are zeroized on drop).
+    fn lock(&mut self) -> Task<Message> {
+        let (locked, task) = unlock::Locked::new(self.vault_path.clone());
+        self.screen = Screen::Locked(locked);
+        task.map(Message::Locked)
+    }
+
+    fn tick(&mut self) -> Task<Message> {
+        self.now = unix_now();
+        let Screen::Unlocked(screen) = &mut self.screen else {
+            return Task::none();
+        };
+        let (task, event) = screen.tick(self.now);
+        match event {
+            Some(codes::Event::Lock) => self.lock(),
+            Some(codes::Event::Settings(_)) | None => task.map(Message::Codes),
+        }
+    }
+
+    /// `None` follows the desktop's light or dark preference.
+    pub fn theme(&self) -> Option<Theme> {
+        match self.settings.theme {
+            ThemeChoice::System => None,
+            ThemeChoice::Light => Some(Theme::Light),
+            ThemeChoice::Dark => Some(Theme::Dark),
+        }
+    }
+
+    /// One tick a second while unlocked (countdowns), none while locked.
     pub fn subscription(&self) -> Subscription<Message> {
         let raises = instance::raises().map(|()| Message::Raise);
-        if matches!(self.parsed, Some(Ok(_))) {
-            Subscription::batch([
+        match self.screen {
+            Screen::Locked(_) => raises,
+            Screen::Unlocked(_) => Subscription::batch([
                 raises,
                 iced::time::every(Duration::from_secs(1)).map(|_| Message::Tick),
-            ])
-        } else {
-            raises
+                keyboard::listen().filter_map(navigation_key),
+                iced::event::listen_with(dropped_file),
+            ]),
         }
     }
 
-    /// Draws the window.
     pub fn view(&self) -> Element<'_, Message> {
-        let field = text_input("Paste an otpauth:// link or type a key", &self.input)
-            .id("key")
-            .on_input(Message::InputChanged)
-            .secure(true)
-            .padding(10);
-        let body: Element<'_, Message> = match &self.parsed {
-            None => text("The code appears here. Nothing is saved.")
-                .style(text::secondary)
-                .into(),
-            Some(Err(message)) => text(message.as_str()).style(text::danger).into(),
-            Some(Ok(account)) => code_view(account, self.now),
-        };
-        container(column![text("Tessera").size(24), field, body].spacing(16))
-            .padding(24)
-            .width(Fill)
-            .into()
-    }
-}
-
-fn parse_input(value: &str) -> Option<Result<Account, String>> {
-    if value.trim().is_empty() {
-        return None;
-    }
-    let lower = value.trim_start().to_ascii_lowercase();
-    if lower.starts_with("otpauth") {
-        let found = input::parse_payload(value);
-        return Some(
-            match (found.accounts.into_iter().next(), found.errors.first()) {
-                (_, Some(e)) => Err(e.to_string()),
-                (Some(a), None) => Ok(a),
-                (None, None) => Err(String::from("The link holds no account.")),
-            },
-        );
-    }
-    Some(
-        input::parse_bare_key(value)
-            .map(|secret| Account::totp(None, "", secret))
-            .map_err(|e| e.to_string()),
-    )
-}
-
-fn code_view(account: &Account, now: u64) -> Element<'_, Message> {
-    let label = if account.issuer.is_none() && account.name.is_empty() {
-        String::from("Key typed by hand (not saved)")
-    } else {
-        account.display_label()
-    };
-    let label = text(label).style(text::secondary);
-    let code = text(group_code(&account.code_at(now)))
-        .size(40)
-        .font(Font::MONOSPACE);
-    let next = text(format!(
-        "next {}",
-        account
-            .next_code(now)
-            .map(|c| group_code(&c))
-            .unwrap_or_default()
-    ))
-    .style(text::secondary);
-    let timer: Element<'_, Message> = match account.kind {
-        OtpKind::Totp { period } => {
-            let left = account.seconds_remaining(now).unwrap_or(0);
-            let bar = progress_bar(0.0..=period.get() as f32, left as f32).girth(6);
-            let bar = if left <= 5 {
-                bar.style(progress_bar::danger)
-            } else {
-                bar
-            };
-            column![bar, text(format!("{left} s left")).size(14)]
-                .spacing(4)
-                .into()
+        match &self.screen {
+            Screen::Locked(s) => s.view().map(Message::Locked),
+            Screen::Unlocked(s) => s.view(self.now).map(Message::Codes),
         }
-        OtpKind::Hotp { counter } => text(format!("counter {counter}")).size(14).into(),
-    };
-    column![
-        label,
-        row![code, next].spacing(16).align_y(iced::Center),
-        timer
-    ]
-    .spacing(8)
-    .into()
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Files dropped on the window, and Ctrl+V even when a text field has
+/// taken the keystroke (a pasted screenshot or link is imported).
+fn dropped_file(event: iced::Event, _: iced::event::Status, _: window::Id) -> Option<Message> {
+    match event {
+        iced::Event::Window(window::Event::FileDropped(path)) => {
+            Some(Message::Codes(codes::Message::FileDropped(path)))
+        }
+        iced::Event::Keyboard(keyboard::Event::KeyPressed {
+            key: keyboard::Key::Character(c),
+            modifiers,
+            ..
+        }) if c.as_str() == "v" && modifiers.command() => {
+            Some(Message::Codes(codes::Message::Paste))
+        }
+        _ => None,
+    }
+}
 
-    #[test]
-    fn typing_a_key_shows_its_code() {
-        let mut app = App::new();
-        let _ = app.update(Message::InputChanged("jbsw y3dp-ehpk 3pxp".into()));
-        assert!(matches!(app.parsed, Some(Ok(_))));
-        let _ = app.update(Message::InputChanged("0189".into()));
-        assert!(matches!(&app.parsed, Some(Err(m)) if m.contains("digit")));
-        let _ = app.update(Message::InputChanged(String::new()));
-        assert!(app.parsed.is_none());
+fn navigation_key(event: keyboard::Event) -> Option<Message> {
+    use keyboard::key::Named;
+    let keyboard::Event::KeyPressed { key, .. } = event else {
+        return None;
+    };
+    let keyboard::Key::Named(named) = key else {
+        return None;
+    };
+    match named {
+        Named::ArrowDown => Some(Message::Codes(codes::Message::Move(1))),
+        Named::ArrowUp => Some(Message::Codes(codes::Message::Move(-1))),
+        Named::Escape => Some(Message::Codes(codes::Message::Back)),
+        _ => None,
     }
 }

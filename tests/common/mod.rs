@@ -50,7 +50,16 @@ pub fn account_fields(a: &Account) -> Value {
 /// Whether `got` (manifest field names) equals `want`, allowing the
 /// alternatives of `also_accept` for entry `index`.
 pub fn fields_match(got: &Value, want: &Value, also: Option<&Value>, index: usize) -> bool {
-    let keys = ["type", "issuer", "account", "secret", "algorithm", "digits", "period", "counter"];
+    let keys = [
+        "type",
+        "issuer",
+        "account",
+        "secret",
+        "algorithm",
+        "digits",
+        "period",
+        "counter",
+    ];
     keys.iter().all(|k| {
         let (g, w) = (&got[*k], &want[*k]);
         if g == w {
@@ -68,13 +77,19 @@ pub fn fields_match(got: &Value, want: &Value, also: Option<&Value>, index: usiz
 pub fn check_accounts(accounts: &[Account], case: &Value) -> Result<(), String> {
     let expect = case["expect"].as_array().unwrap();
     if accounts.len() != expect.len() {
-        return Err(format!("{} accounts, expected {}", accounts.len(), expect.len()));
+        return Err(format!(
+            "{} accounts, expected {}",
+            accounts.len(),
+            expect.len()
+        ));
     }
     let got: Vec<Value> = accounts.iter().map(account_fields).collect();
     let mut mapping = vec![usize::MAX; expect.len()];
     let mut used = vec![false; got.len()];
     for (i, want) in expect.iter().enumerate() {
-        let Some(j) = (0..got.len()).find(|&j| !used[j] && fields_match(&got[j], want, case.get("also_accept"), i)) else {
+        let Some(j) = (0..got.len())
+            .find(|&j| !used[j] && fields_match(&got[j], want, case.get("also_accept"), i))
+        else {
             return Err(format!("no account matches {want} among {got:?}"));
         };
         used[j] = true;
@@ -88,7 +103,9 @@ pub fn check_accounts(accounts: &[Account], case: &Value) -> Result<(), String> 
             (Some(t), _) => account.code_at(t.as_u64().unwrap()),
             (None, Some(n)) => {
                 let mut a = account.clone();
-                a.kind = OtpKind::Hotp { counter: n.as_u64().unwrap() };
+                a.kind = OtpKind::Hotp {
+                    counter: n.as_u64().unwrap(),
+                };
                 a.code_at(0)
             }
             _ => return Err(format!("code entry without time or counter: {c}")),

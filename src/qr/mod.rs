@@ -10,6 +10,8 @@ use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
 
 use crate::error::ImportError;
 
+pub mod decode;
+
 /// Largest image file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// Largest width or height accepted, in pixels.
@@ -76,7 +78,12 @@ pub fn load_image(bytes: &[u8]) -> Result<DynamicImage, ImportError> {
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    reader.decode().map_err(|e| match e {
+    let decoded = decode::guarded(|| reader.decode()).ok_or_else(|| {
+        ImportError::CorruptImage(format!(
+            "the {format:?} image is damaged (its decoder failed)"
+        ))
+    })?;
+    decoded.map_err(|e| match e {
         image::ImageError::Limits(_) => ImportError::ImageTooLarge(format!(
             "the image is too large to decode (at most {MAX_DIMENSION}x{MAX_DIMENSION} pixels and {} MiB)",
             MAX_ALLOC >> 20
@@ -101,48 +108,25 @@ pub fn to_luma(image: &DynamicImage) -> GrayImage {
     })
 }
 
-/// Every distinct QR payload found in a grey image, in reading order.
-pub fn decode_luma(luma: &GrayImage) -> Vec<String> {
-    let mut found = detect(luma);
-    if found.is_empty() {
-        // Dark mode: light modules on a dark background.
-        let mut inverted = luma.clone();
-        image::imageops::invert(&mut inverted);
-        found = detect(&inverted);
+/// [`to_luma`], without a copy when the image is already 8-bit grey.
+pub fn into_luma(image: DynamicImage) -> GrayImage {
+    match image {
+        DynamicImage::ImageLuma8(luma) => luma,
+        other => to_luma(&other),
     }
-    found
 }
 
-fn detect(luma: &GrayImage) -> Vec<String> {
-    let (width, height) = (luma.width() as usize, luma.height() as usize);
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
-        luma.as_raw()[y * width + x]
-    });
-    let mut grids = prepared.detect_grids();
-    // Reading order: top to bottom, then left to right.
-    grids.sort_by_key(|g| {
-        let (x, y) = g
-            .bounds
-            .iter()
-            .fold((i32::MAX, i32::MAX), |(x, y), p| (x.min(p.x), y.min(p.y)));
-        (y / 32, x)
-    });
-    let mut out: Vec<String> = Vec::new();
-    for grid in grids {
-        if let Ok((_, content)) = grid.decode()
-            && !out.contains(&content)
-        {
-            out.push(content);
-        }
-    }
-    out
+/// Every distinct QR payload in a grey image, in reading order (see
+/// [`decode`] for the steps tried).
+pub fn decode_luma(luma: &GrayImage) -> Vec<String> {
+    decode::decode(luma)
 }
 
 /// Every distinct QR payload in an image file's bytes; [`ImportError::NoQr`]
 /// when there is none.
 pub fn decode_bytes(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
-    let image = load_image(bytes)?;
-    let payloads = decode_luma(&to_luma(&image));
+    let luma = into_luma(load_image(bytes)?);
+    let payloads = decode_luma(&luma);
     if payloads.is_empty() {
         return Err(ImportError::NoQr);
     }

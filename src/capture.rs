@@ -1,0 +1,258 @@
+//! Accounts from the desktop: the clipboard (an image or otpauth text) and
+//! the screen (every monitor). Pure Rust on Linux: the X11 protocol through
+//! x11rb, the XDG Screenshot portal on Wayland through D-Bus (ashpd), the
+//! clipboard through arboard. Built with the `desktop` feature.
+//!
+//! Failures to reach the desktop are reported as [`ImportError::UnreadableFile`]
+//! (the source could not be read), so the `scan --json` contract is unchanged.
+
+use image::{DynamicImage, GrayImage, RgbaImage};
+
+use crate::error::ImportError;
+use crate::input::{self, Extracted};
+use crate::qr;
+
+/// The accounts in the clipboard: the QR codes of an image, or the otpauth
+/// links of a text.
+pub fn scan_clipboard() -> Extracted {
+    let unreadable = |e: arboard::Error| {
+        failed(ImportError::UnreadableFile(format!(
+            "cannot read the clipboard: {e}"
+        )))
+    };
+    if let Some(e) = no_display("read the clipboard") {
+        return failed(e);
+    }
+    let mut clipboard = match arboard::Clipboard::new() {
+        Ok(c) => c,
+        Err(e) => return unreadable(e),
+    };
+    // Reading an image while the clipboard holds text fails (and the other
+    // way round), with an error that varies: on any failure try text.
+    let image_error = match clipboard.get_image() {
+        Ok(data) => {
+            let (w, h) = (data.width as u32, data.height as u32);
+            return match RgbaImage::from_raw(w, h, data.bytes.into_owned()) {
+                Some(rgba) => from_images(&[qr::into_luma(DynamicImage::ImageRgba8(rgba))]),
+                None => failed(ImportError::CorruptImage(String::from(
+                    "the clipboard image is damaged",
+                ))),
+            };
+        }
+        Err(e) => e,
+    };
+    match clipboard.get_text() {
+        Ok(text) => input::parse_text(&text)
+            .unwrap_or_else(|| failed(ImportError::NotOtpauth(input::describe_foreign(&text)))),
+        Err(arboard::Error::ContentNotAvailable)
+            if matches!(image_error, arboard::Error::ContentNotAvailable) =>
+        {
+            failed(ImportError::UnreadableFile(String::from(
+                "the clipboard is empty: copy a QR image or an otpauth:// link first",
+            )))
+        }
+        Err(e) => unreadable(e),
+    }
+}
+
+/// The accounts in the QR codes shown on every monitor.
+pub fn scan_screen() -> Extracted {
+    match capture_screen() {
+        Ok(images) => from_images(&images),
+        Err(e) => failed(e),
+    }
+}
+
+/// Grey images of every monitor: the XDG Screenshot portal on Wayland
+/// (X11 as a fallback), the X server's root windows on X11.
+pub fn capture_screen() -> Result<Vec<GrayImage>, ImportError> {
+    if let Some(e) = no_display("capture the screen") {
+        return Err(e);
+    }
+    if has_env("WAYLAND_DISPLAY") {
+        portal::capture().or_else(|e| {
+            if has_env("DISPLAY") {
+                x11::capture()
+            } else {
+                Err(e)
+            }
+        })
+    } else {
+        x11::capture()
+    }
+}
+
+fn has_env(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty())
+}
+
+/// The error when there is no desktop session at all.
+fn no_display(action: &str) -> Option<ImportError> {
+    (!has_env("WAYLAND_DISPLAY") && !has_env("DISPLAY")).then(|| {
+        ImportError::UnreadableFile(format!(
+            "cannot {action}: no display (neither WAYLAND_DISPLAY nor DISPLAY is set)"
+        ))
+    })
+}
+
+fn from_images(images: &[GrayImage]) -> Extracted {
+    let mut payloads: Vec<String> = Vec::new();
+    for luma in images {
+        for p in qr::decode_luma(luma) {
+            if !payloads.contains(&p) {
+                payloads.push(p);
+            }
+        }
+    }
+    if payloads.is_empty() {
+        return failed(ImportError::NoQr);
+    }
+    let mut out = Extracted::default();
+    for p in payloads {
+        out.merge(input::parse_payload(&p));
+    }
+    out
+}
+
+fn failed(error: ImportError) -> Extracted {
+    Extracted {
+        errors: vec![error],
+        ..Extracted::default()
+    }
+}
+
+/// X11: `GetImage` of each screen's root window, which spans all its
+/// monitors, read in strips to bound the reply size.
+mod x11 {
+    use image::GrayImage;
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder, Screen};
+
+    use crate::error::ImportError;
+
+    const STRIP_ROWS: u16 = 256;
+
+    fn error(what: impl std::fmt::Display) -> ImportError {
+        ImportError::UnreadableFile(format!("cannot capture the X11 screen: {what}"))
+    }
+
+    pub fn capture() -> Result<Vec<GrayImage>, ImportError> {
+        let (conn, _) = x11rb::connect(None).map_err(error)?;
+        let setup = conn.setup();
+        let lsb = setup.image_byte_order == ImageOrder::LSB_FIRST;
+        setup
+            .roots
+            .iter()
+            .map(|screen| {
+                let bpp = setup
+                    .pixmap_formats
+                    .iter()
+                    .find(|f| f.depth == screen.root_depth)
+                    .map(|f| usize::from(f.bits_per_pixel))
+                    .ok_or_else(|| error("no pixel format for the root depth"))?;
+                capture_root(&conn, screen, bpp, lsb)
+            })
+            .collect()
+    }
+
+    fn capture_root(
+        conn: &impl Connection,
+        screen: &Screen,
+        bpp: usize,
+        lsb: bool,
+    ) -> Result<GrayImage, ImportError> {
+        let visual = screen
+            .allowed_depths
+            .iter()
+            .flat_map(|d| &d.visuals)
+            .find(|v| v.visual_id == screen.root_visual)
+            .ok_or_else(|| error("the root visual is unknown"))?;
+        if !matches!(bpp, 24 | 32) {
+            return Err(error(format!("unsupported pixel size of {bpp} bits")));
+        }
+        let masks = [visual.red_mask, visual.green_mask, visual.blue_mask];
+        let (width, height) = (screen.width_in_pixels, screen.height_in_pixels);
+        let mut luma = GrayImage::new(u32::from(width), u32::from(height));
+        let bytes = bpp / 8;
+        for top in (0..height).step_by(usize::from(STRIP_ROWS)) {
+            let rows = STRIP_ROWS.min(height - top);
+            let strip = conn
+                .get_image(
+                    ImageFormat::Z_PIXMAP,
+                    screen.root,
+                    0,
+                    top as i16,
+                    width,
+                    rows,
+                    u32::MAX,
+                )
+                .map_err(error)?
+                .reply()
+                .map_err(error)?;
+            let stride = strip.data.len() / usize::from(rows).max(1);
+            for y in 0..usize::from(rows) {
+                for x in 0..usize::from(width) {
+                    let at = y * stride + x * bytes;
+                    let Some(px) = strip.data.get(at..at + bytes) else {
+                        return Err(error("the X server sent a short image"));
+                    };
+                    let value = px.iter().enumerate().fold(0u32, |v, (i, &b)| {
+                        let shift = if lsb { i } else { bytes - 1 - i } * 8;
+                        v | u32::from(b) << shift
+                    });
+                    let [r, g, b] = masks.map(|m| channel(value, m));
+                    let grey = (299 * r + 587 * g + 114 * b) / 1000;
+                    luma.put_pixel(
+                        x as u32,
+                        u32::from(top) + y as u32,
+                        image::Luma([grey as u8]),
+                    );
+                }
+            }
+        }
+        Ok(luma)
+    }
+
+    /// One colour channel scaled to 0..=255.
+    fn channel(value: u32, mask: u32) -> u32 {
+        if mask == 0 {
+            return 0;
+        }
+        let max = mask >> mask.trailing_zeros();
+        ((value & mask) >> mask.trailing_zeros()) * 255 / max
+    }
+}
+
+/// Wayland: the XDG Screenshot portal saves a screenshot of every monitor
+/// to a file, which is read and then deleted (it may show secrets).
+mod portal {
+    use ashpd::desktop::screenshot::Screenshot;
+    use image::GrayImage;
+
+    use crate::error::ImportError;
+    use crate::{qr, scan};
+
+    fn error(what: impl std::fmt::Display) -> ImportError {
+        ImportError::UnreadableFile(format!(
+            "cannot capture the screen through the XDG desktop portal: {what}"
+        ))
+    }
+
+    pub fn capture() -> Result<Vec<GrayImage>, ImportError> {
+        let uri = ashpd::zbus::block_on(async {
+            let request = Screenshot::request()
+                .interactive(false)
+                .modal(false)
+                .send()
+                .await?;
+            request.response().map(|shot| shot.uri().clone())
+        })
+        .map_err(error)?;
+        let path = uri
+            .to_file_path()
+            .map_err(|()| error("the portal returned a non-file location"))?;
+        let bytes = scan::read_bounded(&path);
+        let _ = std::fs::remove_file(&path);
+        Ok(vec![qr::into_luma(qr::load_image(&bytes?)?)])
+    }
+}

@@ -1,0 +1,1401 @@
+//! The unlocked screen: the code list (search, copy, next code, countdown,
+//! HOTP advance), the binding helper, manual add, rename and delete. Every
+//! vault change runs in a task; the list shows a snapshot of the entries.
+
+use iced::widget::{
+    button, column, container, pick_list, progress_bar, row, scrollable, space, text, text_input,
+};
+use iced::{Center, Element, Fill, Font, Task};
+
+use std::path::PathBuf;
+
+use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
+use crate::input::{self, Extracted};
+use crate::otp::group_code;
+use crate::settings::{Settings, ThemeChoice};
+use crate::vault::Entry;
+
+use super::unlock::SharedVault;
+use super::{blocking, sentence};
+
+const TOAST_SECS: u64 = 3;
+/// Seconds a hidden code stays visible after a click.
+const REVEAL_SECS: u64 = 30;
+const SEARCH_ID: &str = "search";
+
+/// The unlocked screen.
+#[derive(Debug)]
+pub struct Codes {
+    vault: SharedVault,
+    entries: Vec<Entry>,
+    query: String,
+    selected: usize,
+    view: View,
+    toast: Option<(String, u64)>,
+    copied: Option<(String, u64)>,
+    last_activity: u64,
+    busy: bool,
+    settings: Settings,
+    revealed: Option<(String, u64)>,
+}
+
+#[derive(Debug)]
+enum View {
+    List,
+    Checklist(Checklist),
+    Settings,
+    ShowQr {
+        id: String,
+        qr: Option<iced::widget::qr_code::Data>,
+    },
+    Bind(String),
+    ConfirmDelete(String),
+    Rename {
+        id: String,
+        issuer: String,
+        account: String,
+    },
+    Add(AddForm),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Search(String),
+    SearchSubmit,
+    Move(i32),
+    Copy(String),
+    CopyNext(String),
+    CopyBoth(String),
+    AdvanceHotp(String),
+    HotpAdvanced(Result<(Vec<Entry>, String), String>),
+    Bind(String),
+    AskDelete(String),
+    ConfirmDelete,
+    StartRename(String),
+    RenameIssuer(String),
+    RenameAccount(String),
+    SaveRename,
+    OpenAdd,
+    Add(AddMessage),
+    SaveAdd,
+    Saved(Result<(Vec<Entry>, String), String>),
+    Back,
+    Lock,
+    ClipboardChecked(Option<String>),
+    OpenImage,
+    ImageChosen(Option<PathBuf>),
+    FileDropped(PathBuf),
+    Paste,
+    ScanScreen,
+    Scanned(String, Extracted),
+    Toggle(usize),
+    ImportChecked,
+    OpenSettings,
+    SetTheme(ThemeChoice),
+    SetClipboardClear(Choice),
+    SetAutoLock(Choice),
+    ToggleHideCodes,
+    ShowQr(String),
+    RevealQr,
+}
+
+/// What the parent must act on.
+pub enum Event {
+    Lock,
+    Settings(Settings),
+}
+
+/// Accounts found in an image or on the clipboard, to tick and import.
+#[derive(Debug)]
+pub struct Checklist {
+    source: String,
+    items: Vec<(Account, bool, bool)>,
+    errors: Vec<String>,
+}
+
+/// A duration choice in settings: seconds or minutes, 0 = never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice(pub u64, pub &'static str);
+
+impl std::fmt::Display for Choice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == 0 {
+            f.write_str("Never")
+        } else {
+            write!(f, "{} {}", self.0, self.1)
+        }
+    }
+}
+
+impl Codes {
+    pub fn new(vault: SharedVault, now: u64, settings: Settings) -> (Self, Task<Message>) {
+        let entries = snapshot(&vault);
+        let screen = Self {
+            vault,
+            entries,
+            query: String::new(),
+            selected: 0,
+            view: View::List,
+            toast: None,
+            copied: None,
+            last_activity: now,
+            busy: false,
+            settings,
+            revealed: None,
+        };
+        (screen, iced::widget::operation::focus(SEARCH_ID))
+    }
+
+    /// Entries matching the search, in vault order.
+    fn visible(&self) -> Vec<&Entry> {
+        let q = self.query.trim().to_lowercase();
+        let shown: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                q.is_empty()
+                    || e.account.name.to_lowercase().contains(&q)
+                    || e.account
+                        .issuer
+                        .as_deref()
+                        .is_some_and(|i| i.to_lowercase().contains(&q))
+            })
+            .collect();
+        // Keep the accounts of one issuer together, where it first appears.
+        let key = |i: usize| match shown[i].account.issuer.as_deref() {
+            Some(issuer) => shown
+                .iter()
+                .position(|e| e.account.issuer.as_deref() == Some(issuer))
+                .unwrap_or(i),
+            None => i,
+        };
+        let mut order: Vec<(usize, usize)> = (0..shown.len()).map(|i| (key(i), i)).collect();
+        order.sort_unstable();
+        order.into_iter().map(|(_, i)| shown[i]).collect()
+    }
+
+    fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Once a second: clipboard clearing, toasts, auto-lock.
+    pub fn tick(&mut self, now: u64) -> (Task<Message>, Option<Event>) {
+        if self
+            .toast
+            .as_ref()
+            .is_some_and(|(_, at)| now >= at + TOAST_SECS)
+        {
+            self.toast = None;
+        }
+        if self
+            .revealed
+            .as_ref()
+            .is_some_and(|(_, until)| now >= *until)
+        {
+            self.revealed = None;
+        }
+        let lock_after = self.settings.auto_lock_mins * 60;
+        if lock_after > 0 && now >= self.last_activity + lock_after {
+            return (Task::none(), Some(Event::Lock));
+        }
+        let clear_after = self.settings.clipboard_clear_secs;
+        if clear_after > 0
+            && self
+                .copied
+                .as_ref()
+                .is_some_and(|(_, at)| now >= at + clear_after)
+        {
+            return (iced::clipboard::read().map(Message::ClipboardChecked), None);
+        }
+        (Task::none(), None)
+    }
+
+    fn copy(&mut self, value: String, what: &str, now: u64) -> Task<Message> {
+        let clear = self.settings.clipboard_clear_secs;
+        self.toast = Some((
+            if clear > 0 {
+                format!("{what} copied; cleared from the clipboard in {clear} s")
+            } else {
+                format!("{what} copied")
+            },
+            now,
+        ));
+        self.copied = Some((value.clone(), now));
+        iced::clipboard::write(value)
+    }
+
+    pub fn update(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
+        self.last_activity = now;
+        match message {
+            Message::Search(q) => {
+                self.query = q;
+                self.selected = 0;
+            }
+            Message::SearchSubmit => {
+                if let Some(id) = self.visible().get(self.selected).map(|e| e.id.clone()) {
+                    return (self.copy_code(&id, now), None);
+                }
+            }
+            Message::Move(delta) => {
+                let n = self.visible().len();
+                if n > 0 {
+                    self.selected =
+                        (self.selected as i64 + i64::from(delta)).rem_euclid(n as i64) as usize;
+                }
+            }
+            Message::Copy(id) => return (self.copy_code(&id, now), None),
+            Message::CopyNext(id) => {
+                if let Some(code) = self.entry(&id).and_then(|e| e.account.next_code(now)) {
+                    return (self.copy(code, "Next code", now), None);
+                }
+            }
+            Message::CopyBoth(id) => {
+                if let Some(e) = self.entry(&id) {
+                    let both = format!(
+                        "{} {}",
+                        e.account.code_at(now),
+                        e.account.next_code(now).unwrap_or_default()
+                    );
+                    return (self.copy(both, "Both codes", now), None);
+                }
+            }
+            Message::AdvanceHotp(id) => {
+                if !self.busy {
+                    self.busy = true;
+                    let vault = self.vault.clone();
+                    return (
+                        Task::perform(
+                            blocking(move || {
+                                let mut v = vault.lock().map_err(|_| poisoned())?;
+                                let account = v
+                                    .use_hotp(&id, 0, now)
+                                    .map_err(|e| sentence(e.to_string()))?;
+                                Ok((v.entries().to_vec(), account.code_at(now)))
+                            }),
+                            Message::HotpAdvanced,
+                        ),
+                        None,
+                    );
+                }
+            }
+            Message::HotpAdvanced(result) => {
+                self.busy = false;
+                match result {
+                    // The counter is saved before the code is shown.
+                    Ok((entries, code)) => {
+                        self.entries = entries;
+                        return (self.copy(code, "New code", now), None);
+                    }
+                    Err(e) => self.toast = Some((e, now)),
+                }
+            }
+            Message::Bind(id) => self.view = View::Bind(id),
+            Message::AskDelete(id) => self.view = View::ConfirmDelete(id),
+            Message::ConfirmDelete => {
+                if let View::ConfirmDelete(id) = &self.view {
+                    let id = id.clone();
+                    return (
+                        self.save(move |v| {
+                            v.remove(&id)
+                                .map(|e| format!("Removed {}", e.account.display_label()))
+                        }),
+                        None,
+                    );
+                }
+            }
+            Message::StartRename(id) => {
+                if let Some(e) = self.entry(&id) {
+                    self.view = View::Rename {
+                        issuer: e.account.issuer.clone().unwrap_or_default(),
+                        account: e.account.name.clone(),
+                        id,
+                    };
+                }
+            }
+            Message::RenameIssuer(value) => {
+                if let View::Rename { issuer, .. } = &mut self.view {
+                    *issuer = value;
+                }
+            }
+            Message::RenameAccount(value) => {
+                if let View::Rename { account, .. } = &mut self.view {
+                    *account = value;
+                }
+            }
+            Message::SaveRename => {
+                if let View::Rename {
+                    id,
+                    issuer,
+                    account,
+                } = &self.view
+                {
+                    let (id, issuer, account) = (
+                        id.clone(),
+                        issuer.trim().to_string(),
+                        account.trim().to_string(),
+                    );
+                    return (
+                        self.save(move |v| {
+                            let issuer = (!issuer.is_empty()).then_some(issuer);
+                            v.rename(&id, Some(issuer), Some(account), now)
+                                .map(|()| String::from("Renamed"))
+                        }),
+                        None,
+                    );
+                }
+            }
+            Message::OpenAdd => self.view = View::Add(AddForm::default()),
+            Message::Add(m) => {
+                if let View::Add(form) = &mut self.view {
+                    form.update(m);
+                }
+            }
+            Message::SaveAdd => {
+                if let View::Add(form) = &mut self.view {
+                    match form.account() {
+                        Ok(account) => {
+                            let label = account.display_label();
+                            return (
+                                self.save(move |v| {
+                                    let added = v.add(vec![account], now)?;
+                                    Ok(match added.first() {
+                                        Some(crate::vault::Added::Duplicate { .. }) => {
+                                            format!("{label} is already in the vault")
+                                        }
+                                        _ => format!("Added {label}"),
+                                    })
+                                }),
+                                None,
+                            );
+                        }
+                        Err(e) => form.error = Some(e),
+                    }
+                }
+            }
+            Message::Saved(result) => {
+                self.busy = false;
+                match result {
+                    Ok((entries, note)) => {
+                        self.entries = entries;
+                        self.view = View::List;
+                        self.toast = Some((note, now));
+                        return (iced::widget::operation::focus(SEARCH_ID), None);
+                    }
+                    Err(e) => match &mut self.view {
+                        View::Add(form) => form.error = Some(e),
+                        _ => self.toast = Some((e, now)),
+                    },
+                }
+            }
+            Message::Back => {
+                self.view = View::List;
+                return (iced::widget::operation::focus(SEARCH_ID), None);
+            }
+            Message::Lock => return (Task::none(), Some(Event::Lock)),
+            Message::OpenImage => {
+                return (
+                    Task::perform(
+                        async {
+                            rfd::AsyncFileDialog::new()
+                                .set_title("Open a QR code image")
+                                .add_filter("Images", &["png", "jpg", "jpeg", "gif", "bmp", "webp"])
+                                .pick_file()
+                                .await
+                                .map(|f| f.path().to_path_buf())
+                        },
+                        Message::ImageChosen,
+                    ),
+                    None,
+                );
+            }
+            Message::ImageChosen(None) => {}
+            Message::ImageChosen(Some(path)) | Message::FileDropped(path) => {
+                let source = path.display().to_string();
+                return (
+                    Task::perform(
+                        blocking(move || crate::scan::scan_file(&path)),
+                        move |found| Message::Scanned(source.clone(), found),
+                    ),
+                    None,
+                );
+            }
+            Message::Paste => {
+                if matches!(self.view, View::List | View::Add(_)) {
+                    return (
+                        Task::perform(blocking(crate::capture::scan_clipboard), |found| {
+                            Message::Scanned(String::from("the clipboard"), found)
+                        }),
+                        None,
+                    );
+                }
+            }
+            Message::ScanScreen => {
+                return (
+                    Task::perform(blocking(crate::capture::scan_screen), |found| {
+                        Message::Scanned(String::from("the screen"), found)
+                    }),
+                    None,
+                );
+            }
+            Message::Scanned(source, found) => {
+                if found.accounts.is_empty() {
+                    // Nothing importable (e.g. text pasted into the search
+                    // field): say why, keep the current view.
+                    let why = found
+                        .errors
+                        .first()
+                        .map(|e| sentence(e.to_string()))
+                        .unwrap_or_else(|| String::from("No account found."));
+                    match &mut self.view {
+                        View::Add(form) => {
+                            form.error = Some(format!("Nothing to import from {source}: {why}"))
+                        }
+                        _ if source == "the clipboard" => {}
+                        _ => {
+                            self.toast =
+                                Some((format!("Nothing to import from {source}: {why}"), now))
+                        }
+                    }
+                } else {
+                    self.view = View::Checklist(self.checklist(source, found));
+                }
+            }
+            Message::Toggle(i) => {
+                if let View::Checklist(list) = &mut self.view
+                    && let Some(item) = list.items.get_mut(i)
+                {
+                    item.1 = !item.1;
+                }
+            }
+            Message::ImportChecked => {
+                if let View::Checklist(list) = &self.view {
+                    let chosen: Vec<Account> = list
+                        .items
+                        .iter()
+                        .filter(|i| i.1)
+                        .map(|i| i.0.clone())
+                        .collect();
+                    if chosen.is_empty() {
+                        return (Task::none(), None);
+                    }
+                    return (
+                        self.save(move |v| {
+                            let added = v.add(chosen, now)?;
+                            let new = added
+                                .iter()
+                                .filter(|a| matches!(a, crate::vault::Added::New(_)))
+                                .count();
+                            let dup = added.len() - new;
+                            Ok(match dup {
+                                0 => format!("Imported {new} account{}", plural(new)),
+                                _ => format!(
+                                    "Imported {new} account{}; {dup} already in the vault",
+                                    plural(new)
+                                ),
+                            })
+                        }),
+                        None,
+                    );
+                }
+            }
+            Message::OpenSettings => self.view = View::Settings,
+            Message::SetTheme(theme) => return self.set(|s| s.theme = theme),
+            Message::SetClipboardClear(c) => return self.set(|s| s.clipboard_clear_secs = c.0),
+            Message::SetAutoLock(c) => return self.set(|s| s.auto_lock_mins = c.0),
+            Message::ToggleHideCodes => return self.set(|s| s.hide_codes = !s.hide_codes),
+            Message::ShowQr(id) => self.view = View::ShowQr { id, qr: None },
+            Message::RevealQr => {
+                if let View::ShowQr { id, qr } = &mut self.view
+                    && let Some(e) = self.entries.iter().find(|e| e.id == *id)
+                {
+                    let link = zeroize::Zeroizing::new(crate::uri::format(&e.account));
+                    *qr = iced::widget::qr_code::Data::new(link.as_bytes()).ok();
+                }
+            }
+            Message::ClipboardChecked(current) => {
+                if let Some((ours, _)) = self.copied.take()
+                    && current.as_deref() == Some(ours.as_str())
+                {
+                    // Clear only if the clipboard still holds our value.
+                    return (iced::clipboard::write(String::new()), None);
+                }
+            }
+        }
+        (Task::none(), None)
+    }
+
+    fn set(&mut self, change: impl FnOnce(&mut Settings)) -> (Task<Message>, Option<Event>) {
+        change(&mut self.settings);
+        (Task::none(), Some(Event::Settings(self.settings.clone())))
+    }
+
+    /// The checklist of what a scan found: new accounts ticked, accounts
+    /// already in the vault unticked and marked.
+    fn checklist(&self, source: String, found: Extracted) -> Checklist {
+        let items = found
+            .accounts
+            .into_iter()
+            .map(|a| {
+                let present = self.entries.iter().any(|e| e.account.same_token(&a));
+                (a, !present, present)
+            })
+            .collect();
+        Checklist {
+            source,
+            items,
+            errors: found
+                .errors
+                .iter()
+                .map(|e| sentence(e.to_string()))
+                .collect(),
+        }
+    }
+
+    fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
+        match self.entry(id).map(|e| e.account.clone()) {
+            Some(account) if matches!(account.kind, OtpKind::Totp { .. }) => {
+                self.revealed = Some((id.to_string(), now + REVEAL_SECS));
+                self.copy(account.code_at(now), "Code", now)
+            }
+            // HOTP: copying uses the code, so advance (and save) first.
+            Some(_) => Task::done(Message::AdvanceHotp(id.to_string())),
+            None => Task::none(),
+        }
+    }
+
+    /// Runs a vault change in a task, then refreshes the list.
+    fn save(
+        &mut self,
+        change: impl FnOnce(&mut crate::vault::Vault) -> Result<String, crate::vault::VaultError>
+        + Send
+        + 'static,
+    ) -> Task<Message> {
+        if self.busy {
+            return Task::none();
+        }
+        self.busy = true;
+        let vault = self.vault.clone();
+        Task::perform(
+            blocking(move || {
+                let mut v = vault.lock().map_err(|_| poisoned())?;
+                let note = change(&mut v).map_err(|e| sentence(e.to_string()))?;
+                Ok((v.entries().to_vec(), note))
+            }),
+            Message::Saved,
+        )
+    }
+
+    pub fn view(&self, now: u64) -> Element<'_, Message> {
+        let body = match &self.view {
+            View::List => self.list_view(now),
+            View::Bind(id) => match self.entry(id) {
+                Some(e) => bind_view(e, now),
+                None => self.list_view(now),
+            },
+            View::ConfirmDelete(id) => match self.entry(id) {
+                Some(e) => confirm_delete_view(e),
+                None => self.list_view(now),
+            },
+            View::Rename {
+                issuer, account, ..
+            } => rename_view(issuer, account, self.busy),
+            View::Add(form) => form.view(now, self.busy),
+            View::Checklist(list) => checklist_view(list, self.busy),
+            View::Settings => settings_view(&self.settings),
+            View::ShowQr { id, qr } => match self.entry(id) {
+                Some(e) => qr_view(e, qr.as_ref()),
+                None => self.list_view(now),
+            },
+        };
+        let toast = self.toast.as_ref().map(|(t, _)| {
+            container(text(t.clone()).size(14))
+                .padding([6, 12])
+                .style(container::rounded_box)
+        });
+        column![body]
+            .push(toast)
+            .spacing(8)
+            .padding(16)
+            .width(Fill)
+            .height(Fill)
+            .into()
+    }
+
+    fn list_view(&self, now: u64) -> Element<'_, Message> {
+        let search = text_input("Search (type to filter, Enter copies)", &self.query)
+            .id(SEARCH_ID)
+            .on_input(Message::Search)
+            .on_submit(Message::SearchSubmit)
+            .padding(8);
+        let header = row![
+            search,
+            button("Add").on_press(Message::OpenAdd).padding([8, 14]),
+            button("Settings")
+                .on_press(Message::OpenSettings)
+                .style(button::secondary)
+                .padding([8, 14]),
+            button("Lock")
+                .on_press(Message::Lock)
+                .style(button::secondary)
+                .padding([8, 14]),
+        ]
+        .spacing(8)
+        .align_y(Center);
+        let visible = self.visible();
+        let list: Element<'_, Message> = if self.entries.is_empty() {
+            container(
+                text("No accounts yet. Add one with its QR code link or its key.")
+                    .style(text::secondary),
+            )
+            .padding(24)
+            .into()
+        } else if visible.is_empty() {
+            container(text("No account matches the search.").style(text::secondary))
+                .padding(24)
+                .into()
+        } else {
+            let mut col = column![].spacing(6);
+            let mut last_issuer: Option<&str> = None;
+            for (i, e) in visible.iter().enumerate() {
+                // Accounts sharing an issuer (a cloud's root account and its
+                // sub-users) are grouped under one heading.
+                let issuer = e.account.issuer.as_deref();
+                let shared = issuer.is_some()
+                    && visible
+                        .iter()
+                        .filter(|o| o.account.issuer.as_deref() == issuer)
+                        .count()
+                        > 1;
+                if shared && issuer != last_issuer {
+                    col = col.push(
+                        text(issuer.unwrap_or_default().to_string())
+                            .size(13)
+                            .style(text::secondary),
+                    );
+                }
+                last_issuer = issuer;
+                let hidden = self.settings.hide_codes
+                    && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
+                col = col.push(row_view(e, now, i == self.selected, shared, hidden));
+            }
+            scrollable(col).height(Fill).into()
+        };
+        column![header, list].spacing(12).into()
+    }
+}
+
+fn poisoned() -> String {
+    String::from("An earlier vault operation failed; lock and unlock again.")
+}
+
+fn snapshot(vault: &SharedVault) -> Vec<Entry> {
+    vault
+        .lock()
+        .map(|v| v.entries().to_vec())
+        .unwrap_or_default()
+}
+
+fn countdown(account: &Account, now: u64) -> Element<'static, Message> {
+    match account.kind {
+        OtpKind::Totp { period } => {
+            let left = account.seconds_remaining(now).unwrap_or(0);
+            let bar = progress_bar(0.0..=period.get() as f32, left as f32)
+                .length(60)
+                .girth(6);
+            let bar = if left <= 5 {
+                bar.style(progress_bar::warning)
+            } else {
+                bar
+            };
+            row![bar, text(format!("{left:>2} s")).size(13)]
+                .spacing(6)
+                .align_y(Center)
+                .into()
+        }
+        OtpKind::Hotp { counter } => text(format!("counter {counter}")).size(13).into(),
+    }
+}
+
+fn row_view(
+    e: &Entry,
+    now: u64,
+    selected: bool,
+    grouped: bool,
+    hidden: bool,
+) -> Element<'_, Message> {
+    let a = &e.account;
+    let title = match (&a.issuer, grouped) {
+        (Some(_), true) | (None, _) => a.name.clone(),
+        (Some(i), false) if a.name.is_empty() => i.clone(),
+        (Some(i), false) => format!("{i} · {}", a.name),
+    };
+    let mask = |c: String| -> String {
+        if hidden {
+            c.chars()
+                .map(|ch| if ch == ' ' { ' ' } else { '•' })
+                .collect()
+        } else {
+            c
+        }
+    };
+    let code = text(mask(group_code(&a.code_at(now))))
+        .size(26)
+        .font(Font::MONOSPACE);
+    let next = text(mask(
+        a.next_code(now).map(|c| group_code(&c)).unwrap_or_default(),
+    ))
+    .size(14)
+    .font(Font::MONOSPACE)
+    .style(text::secondary);
+    let actions: Element<'_, Message> = match a.kind {
+        OtpKind::Totp { .. } => row![
+            button("Bind")
+                .on_press(Message::Bind(e.id.clone()))
+                .style(button::text),
+            button("QR")
+                .on_press(Message::ShowQr(e.id.clone()))
+                .style(button::text),
+            button("Rename")
+                .on_press(Message::StartRename(e.id.clone()))
+                .style(button::text),
+            button("Delete")
+                .on_press(Message::AskDelete(e.id.clone()))
+                .style(button::text),
+        ]
+        .into(),
+        OtpKind::Hotp { .. } => row![
+            button("Use code")
+                .on_press(Message::AdvanceHotp(e.id.clone()))
+                .style(button::text),
+            button("Rename")
+                .on_press(Message::StartRename(e.id.clone()))
+                .style(button::text),
+            button("Delete")
+                .on_press(Message::AskDelete(e.id.clone()))
+                .style(button::text),
+        ]
+        .into(),
+    };
+    let content = row![
+        column![text(title).size(15), countdown(a, now)]
+            .spacing(4)
+            .width(Fill),
+        column![code, next].align_x(iced::alignment::Horizontal::Right),
+        actions,
+    ]
+    .spacing(12)
+    .align_y(Center);
+    let copy = button(content)
+        .on_press(Message::Copy(e.id.clone()))
+        .width(Fill)
+        .padding(10)
+        .style(move |theme, status| row_style(theme, status, selected));
+    container(copy).style(container::bordered_box).into()
+}
+
+/// A list row: plain, a light tint when hovered, the primary tint when
+/// selected by the keyboard.
+fn row_style(theme: &iced::Theme, status: button::Status, selected: bool) -> button::Style {
+    let palette = theme.extended_palette();
+    let background = if selected {
+        Some(palette.primary.weak.color.scale_alpha(0.25))
+    } else if matches!(status, button::Status::Hovered | button::Status::Pressed) {
+        Some(palette.background.weak.color)
+    } else {
+        None
+    };
+    button::Style {
+        background: background.map(iced::Background::Color),
+        text_color: palette.background.base.text,
+        border: iced::border::rounded(4),
+        ..button::Style::default()
+    }
+}
+
+/// The binding helper: current and next code together, with the time left,
+/// copied as the two consecutive codes enrolment forms ask for.
+fn bind_view(e: &Entry, now: u64) -> Element<'_, Message> {
+    let a = &e.account;
+    let left = a.seconds_remaining(now).unwrap_or(0);
+    let current = a.code_at(now);
+    let next = a.next_code(now).unwrap_or_default();
+    let advice = if left <= 5 {
+        "The code is about to change: wait for the next period, then enter both codes at once."
+    } else {
+        "Enter the first code, then the second, and submit within the time left."
+    };
+    column![
+        text(format!("Bind {}", a.display_label())).size(20),
+        text("The console asks for two consecutive codes:"),
+        row![
+            column![
+                text("Code 1").size(13),
+                text(group_code(&current)).size(34).font(Font::MONOSPACE)
+            ],
+            column![
+                text("Code 2").size(13),
+                text(group_code(&next)).size(34).font(Font::MONOSPACE)
+            ],
+        ]
+        .spacing(32),
+        countdown(a, now),
+        text(advice).style(text::secondary),
+        row![
+            button("Copy code 1").on_press(Message::Copy(e.id.clone())),
+            button("Copy code 2").on_press(Message::CopyNext(e.id.clone())),
+            button("Copy both").on_press(Message::CopyBoth(e.id.clone())),
+            space::horizontal(),
+            button("Done")
+                .on_press(Message::Back)
+                .style(button::secondary),
+        ]
+        .spacing(8),
+    ]
+    .spacing(14)
+    .into()
+}
+
+fn confirm_delete_view(e: &Entry) -> Element<'_, Message> {
+    let label = e.account.display_label();
+    column![
+        text(format!("Delete {label}?")).size(20),
+        text(
+            "Its codes will no longer be available here. Unbind this virtual MFA device in the \
+             service's console first, or you may be locked out of the account."
+        ),
+        row![
+            button(text(format!("Delete {label}")))
+                .on_press(Message::ConfirmDelete)
+                .style(button::danger),
+            button("Cancel")
+                .on_press(Message::Back)
+                .style(button::secondary),
+        ]
+        .spacing(8),
+    ]
+    .spacing(14)
+    .into()
+}
+
+fn rename_view<'a>(issuer: &'a str, account: &'a str, busy: bool) -> Element<'a, Message> {
+    column![
+        text("Rename").size(20),
+        text_input("Issuer (e.g. JD Cloud)", issuer)
+            .on_input(Message::RenameIssuer)
+            .padding(8),
+        text_input("Account", account)
+            .on_input(Message::RenameAccount)
+            .on_submit(Message::SaveRename)
+            .padding(8),
+        row![
+            button("Save").on_press_maybe((!busy).then_some(Message::SaveRename)),
+            button("Cancel")
+                .on_press(Message::Back)
+                .style(button::secondary),
+        ]
+        .spacing(8),
+    ]
+    .spacing(12)
+    .into()
+}
+
+/// The manual entry form: a key as shown by the site, or an otpauth link.
+#[derive(Debug, Clone)]
+pub struct AddForm {
+    issuer: String,
+    account: String,
+    secret: String,
+    kind: Kind,
+    algorithm: Algorithm,
+    digits: u32,
+    period: String,
+    counter: String,
+    advanced: bool,
+    error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Totp,
+    Hotp,
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Kind::Totp => "Time-based (TOTP)",
+            Kind::Hotp => "Counter-based (HOTP)",
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum AddMessage {
+    Issuer(String),
+    Account(String),
+    Secret(String),
+    Kind(Kind),
+    Algorithm(Algorithm),
+    Digits(u32),
+    Period(String),
+    Counter(String),
+    ToggleAdvanced,
+}
+
+impl Default for AddForm {
+    fn default() -> Self {
+        Self {
+            issuer: String::new(),
+            account: String::new(),
+            secret: String::new(),
+            kind: Kind::Totp,
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            period: String::from("30"),
+            counter: String::from("0"),
+            advanced: false,
+            error: None,
+        }
+    }
+}
+
+impl AddForm {
+    pub fn update(&mut self, message: AddMessage) {
+        self.error = None;
+        match message {
+            AddMessage::Issuer(v) => self.issuer = v,
+            AddMessage::Account(v) => self.account = v,
+            AddMessage::Secret(v) => {
+                // A pasted otpauth link fills every field.
+                if v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("otpauth://")
+                {
+                    let found = input::parse_payload(&v);
+                    match (found.accounts.first(), found.errors.first()) {
+                        (Some(a), None) => {
+                            self.fill_from(a);
+                            return;
+                        }
+                        (_, Some(e)) => self.error = Some(sentence(e.to_string())),
+                        _ => {}
+                    }
+                }
+                self.secret = v;
+            }
+            AddMessage::Kind(k) => self.kind = k,
+            AddMessage::Algorithm(a) => self.algorithm = a,
+            AddMessage::Digits(d) => self.digits = d,
+            AddMessage::Period(p) => self.period = p,
+            AddMessage::Counter(c) => self.counter = c,
+            AddMessage::ToggleAdvanced => self.advanced = !self.advanced,
+        }
+    }
+
+    fn fill_from(&mut self, a: &Account) {
+        self.issuer = a.issuer.clone().unwrap_or_default();
+        self.account = a.name.clone();
+        self.secret = a.secret.to_base32();
+        self.algorithm = a.algorithm;
+        self.digits = a.digits.get();
+        match a.kind {
+            OtpKind::Totp { period } => {
+                self.kind = Kind::Totp;
+                self.period = period.get().to_string();
+            }
+            OtpKind::Hotp { counter } => {
+                self.kind = Kind::Hotp;
+                self.counter = counter.to_string();
+            }
+        }
+        self.advanced =
+            a.algorithm != Algorithm::Sha1 || a.digits.get() != 6 || a.kind != OtpKind::default();
+    }
+
+    fn secret_problem(&self) -> Option<String> {
+        if self.secret.trim().is_empty() {
+            return None;
+        }
+        input::parse_bare_key(&self.secret)
+            .err()
+            .map(|e| sentence(e.to_string()))
+    }
+
+    fn kind_value(&self) -> Result<OtpKind, String> {
+        match self.kind {
+            Kind::Totp => Period::parse(&self.period)
+                .map(|period| OtpKind::Totp { period })
+                .map_err(|e| sentence(e.to_string())),
+            Kind::Hotp => parse_counter(&self.counter)
+                .map(|counter| OtpKind::Hotp { counter })
+                .map_err(|e| sentence(e.to_string())),
+        }
+    }
+
+    /// The account the form describes, or the first problem in words.
+    pub fn account(&self) -> Result<Account, String> {
+        if self.secret.trim().is_empty() {
+            return Err(String::from(
+                "Enter the key shown by the site (or paste its otpauth:// link).",
+            ));
+        }
+        let secret = input::parse_bare_key(&self.secret).map_err(|e| sentence(e.to_string()))?;
+        let issuer = self.issuer.trim();
+        let name = self.account.trim();
+        if issuer.is_empty() && name.is_empty() {
+            return Err(String::from(
+                "Give the issuer or the account name, to recognise the code later.",
+            ));
+        }
+        Ok(Account {
+            issuer: (!issuer.is_empty()).then(|| issuer.to_string()),
+            name: name.to_string(),
+            secret,
+            algorithm: self.algorithm,
+            digits: Digits::new(self.digits).map_err(|e| sentence(e.to_string()))?,
+            kind: self.kind_value()?,
+        })
+    }
+
+    fn view(&self, now: u64, busy: bool) -> Element<'_, Message> {
+        let field = |placeholder: &str, value: &str, on: fn(String) -> AddMessage| {
+            text_input(placeholder, value)
+                .on_input(move |v| Message::Add(on(v)))
+                .on_submit(Message::SaveAdd)
+                .padding(8)
+        };
+        let secret_error = self
+            .secret_problem()
+            .map(|e| text(e).size(13).style(text::danger));
+        let sources = row![
+            button("Open image…").on_press(Message::OpenImage),
+            button("Paste").on_press(Message::Paste),
+            button("Scan screen").on_press(Message::ScanScreen),
+        ]
+        .spacing(8);
+        let mut form = column![
+            text("Add an account").size(20),
+            text("From a QR code: open a screenshot, paste one (Ctrl+V), drop an image on the window, or scan the screen.")
+                .size(13)
+                .style(text::secondary),
+            sources,
+            text("Or type it:").size(13).style(text::secondary),
+            field("Issuer (e.g. JD Cloud)", &self.issuer, AddMessage::Issuer),
+            field(
+                "Account (e.g. ops@example.com)",
+                &self.account,
+                AddMessage::Account
+            ),
+            field(
+                "Key, e.g. jbsw y3dp ehpk 3pxp — or paste an otpauth:// link",
+                &self.secret,
+                AddMessage::Secret
+            ),
+        ]
+        .push(secret_error)
+        .spacing(10);
+        form = form.push(
+            button(if self.advanced {
+                "Hide advanced options"
+            } else {
+                "Advanced options"
+            })
+            .on_press(Message::Add(AddMessage::ToggleAdvanced))
+            .style(button::text),
+        );
+        if self.advanced {
+            let kinds = [Kind::Totp, Kind::Hotp];
+            let digit_choices = [6u32, 7, 8];
+            let param: Element<'_, Message> = match self.kind {
+                Kind::Totp => field("Period (s)", &self.period, AddMessage::Period)
+                    .width(100)
+                    .into(),
+                Kind::Hotp => field("Counter", &self.counter, AddMessage::Counter)
+                    .width(160)
+                    .into(),
+            };
+            form = form.push(
+                row![
+                    pick_list(kinds, Some(self.kind), |k| Message::Add(AddMessage::Kind(
+                        k
+                    ))),
+                    pick_list(Algorithm::ALL, Some(self.algorithm), |a| Message::Add(
+                        AddMessage::Algorithm(a)
+                    )),
+                    pick_list(digit_choices, Some(self.digits), |d| Message::Add(
+                        AddMessage::Digits(d)
+                    )),
+                    param,
+                ]
+                .spacing(8)
+                .align_y(Center),
+            );
+            if let Err(e) = self.kind_value() {
+                form = form.push(text(e).size(13).style(text::danger));
+            }
+        }
+        if let Ok(account) = self.account() {
+            form = form.push(
+                row![
+                    text("Preview").size(13).style(text::secondary),
+                    text(group_code(&account.code_at(now)))
+                        .size(24)
+                        .font(Font::MONOSPACE),
+                    countdown(&account, now),
+                ]
+                .spacing(12)
+                .align_y(Center),
+            );
+        }
+        form = form.push(
+            self.error
+                .as_ref()
+                .map(|e| text(e.clone()).style(text::danger)),
+        );
+        form.push(
+            row![
+                button("Save").on_press_maybe((!busy).then_some(Message::SaveAdd)),
+                button("Cancel")
+                    .on_press(Message::Back)
+                    .style(button::secondary),
+            ]
+            .spacing(8),
+        )
+        .into()
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn checklist_view(list: &Checklist, busy: bool) -> Element<'_, Message> {
+    let n = list.items.len();
+    let mut col = column![
+        text(format!(
+            "Found in {}: {n} account{}",
+            list.source,
+            plural(n)
+        ))
+        .size(20)
+    ]
+    .spacing(8);
+    for (i, (account, checked, present)) in list.items.iter().enumerate() {
+        let mark = if *checked { "☑" } else { "☐" };
+        let note = if *present {
+            "  (already in the vault)"
+        } else {
+            ""
+        };
+        col = col.push(
+            button(text(format!("{mark}  {}{note}", account.display_label())))
+                .on_press(Message::Toggle(i))
+                .style(button::text),
+        );
+    }
+    for e in &list.errors {
+        col = col.push(text(e.clone()).size(13).style(text::danger));
+    }
+    let chosen = list.items.iter().filter(|i| i.1).count();
+    col.push(
+        row![
+            button(text(format!("Import {chosen} account{}", plural(chosen))))
+                .on_press_maybe((!busy && chosen > 0).then_some(Message::ImportChecked)),
+            button("Cancel")
+                .on_press(Message::Back)
+                .style(button::secondary),
+        ]
+        .spacing(8),
+    )
+    .into()
+}
+
+fn settings_view(settings: &Settings) -> Element<'_, Message> {
+    let clear = [
+        Choice(10, "s"),
+        Choice(20, "s"),
+        Choice(30, "s"),
+        Choice(60, "s"),
+        Choice(0, "s"),
+    ];
+    let lock = [
+        Choice(1, "min"),
+        Choice(2, "min"),
+        Choice(5, "min"),
+        Choice(10, "min"),
+        Choice(30, "min"),
+        Choice(0, "min"),
+    ];
+    let current_clear = clear
+        .iter()
+        .copied()
+        .find(|c| c.0 == settings.clipboard_clear_secs);
+    let current_lock = lock
+        .iter()
+        .copied()
+        .find(|c| c.0 == settings.auto_lock_mins);
+    let line = |label: &'static str, control: Element<'static, Message>| {
+        row![text(label).width(260), control]
+            .spacing(12)
+            .align_y(Center)
+    };
+    column![
+        text("Settings").size(20),
+        line(
+            "Theme",
+            pick_list(ThemeChoice::ALL, Some(settings.theme), Message::SetTheme).into()
+        ),
+        line(
+            "Clear copied codes after",
+            pick_list(clear, current_clear, Message::SetClipboardClear).into()
+        ),
+        line(
+            "Lock after no use for",
+            pick_list(lock, current_lock, Message::SetAutoLock).into()
+        ),
+        line(
+            "Hide codes until clicked",
+            button(if settings.hide_codes { "On" } else { "Off" })
+                .on_press(Message::ToggleHideCodes)
+                .into(),
+        ),
+        button("Done")
+            .on_press(Message::Back)
+            .style(button::secondary),
+    ]
+    .spacing(14)
+    .into()
+}
+
+fn qr_view<'a>(e: &'a Entry, qr: Option<&'a iced::widget::qr_code::Data>) -> Element<'a, Message> {
+    let body: Element<'a, Message> = match qr {
+        Some(data) => iced::widget::qr_code(data).cell_size(5).into(),
+        None => column![
+            text(
+                "This QR code holds the secret key: anyone who sees or photographs it can make \
+                 this account's codes. Show it only to move the account to your phone."
+            ),
+            button("Reveal the QR code")
+                .on_press(Message::RevealQr)
+                .style(button::danger),
+        ]
+        .spacing(12)
+        .into(),
+    };
+    column![
+        text(format!("Move {} to a phone", e.account.display_label())).size(20),
+        body,
+        button("Done")
+            .on_press(Message::Back)
+            .style(button::secondary),
+    ]
+    .spacing(14)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(secret: &str) -> AddForm {
+        let mut f = AddForm::default();
+        f.update(AddMessage::Issuer("JD Cloud".into()));
+        f.update(AddMessage::Account("ops".into()));
+        f.update(AddMessage::Secret(secret.into()));
+        f
+    }
+
+    #[test]
+    fn manual_entry_validates_each_field() {
+        let f = form("jbsw y3dp ehpk 3pxp");
+        let a = f.account().unwrap();
+        assert_eq!(a.issuer.as_deref(), Some("JD Cloud"));
+        assert_eq!(a.code_at(59).len(), 6);
+        let f = form("0189");
+        assert!(f.secret_problem().unwrap().contains("digit"));
+        assert!(f.account().is_err());
+        let mut f = form("jbsw y3dp ehpk 3pxp");
+        f.update(AddMessage::Period("0".into()));
+        assert!(f.account().unwrap_err().contains("period"));
+        f.update(AddMessage::Kind(Kind::Hotp));
+        f.update(AddMessage::Counter("-1".into()));
+        assert!(f.account().unwrap_err().contains("counter"));
+        let mut empty = AddForm::default();
+        empty.update(AddMessage::Secret("JBSWY3DPEHPK3PXP".into()));
+        assert!(
+            empty
+                .account()
+                .unwrap_err()
+                .contains("issuer or the account")
+        );
+    }
+
+    #[test]
+    fn pasting_a_link_fills_the_form() {
+        let mut f = AddForm::default();
+        f.update(AddMessage::Secret(
+            "otpauth://hotp/ACME:me?secret=JBSWY3DPEHPK3PXP&counter=7&digits=8&algorithm=SHA256"
+                .into(),
+        ));
+        assert_eq!((f.issuer.as_str(), f.account.as_str()), ("ACME", "me"));
+        assert_eq!((f.kind, f.digits, f.counter.as_str()), (Kind::Hotp, 8, "7"));
+        assert!(f.advanced);
+        assert_eq!(f.account().unwrap().kind, OtpKind::Hotp { counter: 7 });
+    }
+
+    #[test]
+    fn accounts_of_one_issuer_stay_together() {
+        use std::sync::{Arc, Mutex};
+        let dir = std::env::temp_dir().join(format!("tessera-gui-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("v.tessera");
+        let (mut vault, _) = crate::vault::Vault::create(
+            &path,
+            crate::vault::NewVault {
+                keyring: None,
+                password: Some("a long password"),
+                recovery: false,
+                policy: crate::vault::KdfPolicy::Fixed {
+                    m_kib: 1024,
+                    t: 1,
+                    p: 1,
+                },
+            },
+        )
+        .unwrap();
+        let key = |s: &str| crate::secret::Secret::from_base32(s).unwrap();
+        let accounts = vec![
+            Account::totp(Some("A".into()), "1", key("JBSWY3DPEHPK3PXP")),
+            Account::totp(Some("B".into()), "1", key("GEZDGNBVGY3TQOJQ")),
+            Account::totp(Some("A".into()), "2", key("KRSXG5CTMVRXEZLU")),
+            Account::totp(None, "solo", key("MFRGGZDFMZTWQ2LK")),
+        ];
+        vault.add(accounts, 0).unwrap();
+        let (mut codes, _) = Codes::new(Arc::new(Mutex::new(vault)), 0, Settings::default());
+        let order: Vec<String> = codes
+            .visible()
+            .iter()
+            .map(|e| e.account.display_label())
+            .collect();
+        assert_eq!(order, ["A (1)", "A (2)", "B (1)", "solo"]);
+        let _ = codes.update(Message::Search("b".into()), 1);
+        let order: Vec<String> = codes
+            .visible()
+            .iter()
+            .map(|e| e.account.display_label())
+            .collect();
+        assert_eq!(order, ["B (1)"]);
+        // Delete asks first and names the account; confirming removes it.
+        let id = codes.visible()[0].id.clone();
+        let _ = codes.update(Message::AskDelete(id), 2);
+        assert!(matches!(codes.view, View::ConfirmDelete(_)));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn sentences() {
+        assert_eq!(sentence(String::from("wrong password")), "Wrong password.");
+        assert_eq!(sentence(String::from("ok!")), "Ok!");
+        assert_eq!(sentence(String::new()), "");
+    }
+}

@@ -1,0 +1,134 @@
+//! App preferences, stored as JSON in the platform config directory.
+//!
+//! Forgiving on read: a missing, damaged or older file, or one unknown
+//! field, gives the defaults for what cannot be read, never an error that
+//! keeps the app from starting. Saved atomically (temp file + rename).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Colour scheme of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    /// Follow the desktop's light or dark preference.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+}
+
+impl std::fmt::Display for ThemeChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::System => "Follow the system",
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+        })
+    }
+}
+
+/// The app's preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    #[serde(deserialize_with = "or_default")]
+    pub theme: ThemeChoice,
+    /// Seconds before a copied code is cleared from the clipboard (if it is
+    /// still there); 0 = never.
+    #[serde(deserialize_with = "or_default")]
+    pub clipboard_clear_secs: u64,
+    /// Minutes without use before the vault locks itself; 0 = never.
+    #[serde(deserialize_with = "or_default")]
+    pub auto_lock_mins: u64,
+    /// Show codes only after a click.
+    #[serde(deserialize_with = "or_default")]
+    pub hide_codes: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            theme: ThemeChoice::System,
+            clipboard_clear_secs: 30,
+            auto_lock_mins: 5,
+            hide_codes: false,
+        }
+    }
+}
+
+fn or_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(T::deserialize(serde_json::Value::deserialize(d)?).unwrap_or_default())
+}
+
+/// Where the settings live: `TESSERA_CONFIG` (a file), else the platform
+/// config directory (`~/.config/tessera/settings.json` on Linux).
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("TESSERA_CONFIG").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("io.github", "tessera", "Tessera")
+        .map(|d| d.config_dir().join("settings.json"))
+}
+
+impl Settings {
+    /// Reads the settings; defaults for anything missing or unreadable.
+    pub fn load(path: &Path) -> Self {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the settings atomically.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, json)?;
+        std::fs::rename(&tmp, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forgiving_reads_and_round_trip() {
+        let dir = std::env::temp_dir().join(format!("tessera-settings-{}", std::process::id()));
+        let path = dir.join("settings.json");
+        assert_eq!(Settings::load(&path), Settings::default());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            &path,
+            br#"{"theme": "purple", "auto_lock_mins": 2, "future": 1}"#,
+        )
+        .unwrap();
+        let s = Settings::load(&path);
+        assert_eq!(
+            (s.theme, s.auto_lock_mins, s.clipboard_clear_secs),
+            (ThemeChoice::System, 2, 30)
+        );
+        std::fs::write(&path, b"not json").unwrap();
+        assert_eq!(Settings::load(&path), Settings::default());
+        let custom = Settings {
+            theme: ThemeChoice::Dark,
+            clipboard_clear_secs: 10,
+            auto_lock_mins: 0,
+            hide_codes: true,
+        };
+        custom.save(&path).unwrap();
+        assert_eq!(Settings::load(&path), custom);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

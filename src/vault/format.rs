@@ -1,0 +1,313 @@
+//! The vault file, format 1.0:
+//!
+//! ```text
+//! "TSRVAULT" | u16 LE major = 1 | u16 LE minor = 0 | u32 LE header length
+//! | header (UTF-8 JSON) | payload: XChaCha20-Poly1305 ciphertext + 16-byte tag
+//! ```
+//!
+//! The payload's associated data is every byte before it, exactly as stored
+//! (magic, version, length and header), so any change to the header is
+//! detected. The header names the vault id, the payload nonce (fresh for
+//! every save) and the key slots; each slot wraps the 32-byte data key with
+//! XChaCha20-Poly1305 under its own key-encryption key and a fresh nonce,
+//! with associated data binding it to this vault and slot (id, type, KDF
+//! parameters), so slots cannot be swapped between vaults.
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::error::VaultError;
+use super::kdf::KdfParams;
+
+pub const MAGIC: &[u8; 8] = b"TSRVAULT";
+pub const MAJOR: u16 = 1;
+pub const MINOR: u16 = 0;
+/// Bytes before the header: magic, major, minor, header length.
+pub const PREFIX_LEN: usize = 16;
+/// Largest header accepted.
+pub const MAX_HEADER: usize = 64 * 1024;
+/// Largest vault file read.
+pub const MAX_FILE: u64 = 64 * 1024 * 1024;
+pub const TAG_LEN: usize = 16;
+pub const NONCE_LEN: usize = 24;
+pub const KEY_LEN: usize = 32;
+
+/// A 256-bit key (data key or key-encryption key), zeroized on drop.
+pub type Key = Zeroizing<[u8; KEY_LEN]>;
+
+/// The kind of a key slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotKind {
+    Keyring,
+    Password,
+    Recovery,
+}
+
+impl SlotKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Keyring => "keyring",
+            Self::Password => "password",
+            Self::Recovery => "recovery",
+        }
+    }
+
+    fn tag(self) -> u8 {
+        match self {
+            Self::Keyring => 1,
+            Self::Password => 2,
+            Self::Recovery => 3,
+        }
+    }
+}
+
+/// One key slot: the data key wrapped under a key-encryption key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    /// Random 8-byte id, hex.
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: SlotKind,
+    /// Argon2id parameters (password slots only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kdf: Option<KdfParams>,
+    #[serde(with = "b64")]
+    pub nonce: Vec<u8>,
+    /// The wrapped data key with its tag (48 bytes).
+    #[serde(with = "b64")]
+    pub wrapped: Vec<u8>,
+}
+
+/// The authenticated header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    /// Random 16-byte id, hex; also names the keyring entry.
+    pub vault_id: String,
+    /// Always `xchacha20poly1305`.
+    pub cipher: String,
+    /// Payload nonce, fresh for every save.
+    #[serde(with = "b64")]
+    pub nonce: Vec<u8>,
+    pub slots: Vec<Slot>,
+}
+
+impl Header {
+    fn validate(&self) -> Result<(), VaultError> {
+        if self.cipher != "xchacha20poly1305" {
+            return Err(VaultError::Corrupt("unknown cipher"));
+        }
+        if self.nonce.len() != NONCE_LEN {
+            return Err(VaultError::Corrupt("bad payload nonce"));
+        }
+        if self.vault_id.len() != 32 || !is_hex(&self.vault_id) {
+            return Err(VaultError::Corrupt("bad vault id"));
+        }
+        if self.slots.is_empty() {
+            return Err(VaultError::Corrupt("no key slot"));
+        }
+        for slot in &self.slots {
+            if slot.nonce.len() != NONCE_LEN
+                || slot.wrapped.len() != KEY_LEN + TAG_LEN
+                || slot.id.len() != 16
+                || !is_hex(&slot.id)
+                || (slot.kind == SlotKind::Password) != slot.kdf.is_some()
+            {
+                return Err(VaultError::Corrupt("bad key slot"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn slot(&self, kind: SlotKind) -> Option<&Slot> {
+        self.slots.iter().find(|s| s.kind == kind)
+    }
+
+    pub fn has(&self, kind: SlotKind) -> bool {
+        self.slot(kind).is_some()
+    }
+}
+
+/// A parsed vault file: the header and where the payload starts.
+pub struct Parsed<'a> {
+    pub header: Header,
+    pub aad: &'a [u8],
+    pub ciphertext: &'a [u8],
+    pub minor: u16,
+}
+
+/// Splits and checks a vault file without decrypting anything.
+pub fn parse<'a>(bytes: &'a [u8], path: &std::path::Path) -> Result<Parsed<'a>, VaultError> {
+    if bytes.len() < MAGIC.len() {
+        return Err(if MAGIC.starts_with(bytes) {
+            VaultError::Truncated
+        } else {
+            VaultError::NotAVault(path.to_path_buf())
+        });
+    }
+    if &bytes[..MAGIC.len()] != MAGIC {
+        return Err(VaultError::NotAVault(path.to_path_buf()));
+    }
+    if bytes.len() < PREFIX_LEN {
+        return Err(VaultError::Truncated);
+    }
+    let major = u16::from_le_bytes([bytes[8], bytes[9]]);
+    let minor = u16::from_le_bytes([bytes[10], bytes[11]]);
+    if major != MAJOR {
+        return Err(VaultError::UnsupportedVersion { major, minor });
+    }
+    let header_len = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]) as usize;
+    if header_len > MAX_HEADER {
+        return Err(VaultError::Corrupt("header too long"));
+    }
+    let end = PREFIX_LEN + header_len;
+    if bytes.len() < end + TAG_LEN {
+        return Err(VaultError::Truncated);
+    }
+    let header: Header = serde_json::from_slice(&bytes[PREFIX_LEN..end])
+        .map_err(|_| VaultError::Corrupt("unreadable header"))?;
+    header.validate()?;
+    Ok(Parsed {
+        header,
+        aad: &bytes[..end],
+        ciphertext: &bytes[end..],
+        minor,
+    })
+}
+
+/// Builds a whole file: prefix, header, and the payload encrypted with
+/// `dek` and the header's nonce, the prefix and header as associated data.
+pub fn build(header: &Header, dek: &Key, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+    let header_bytes = serde_json::to_vec(header).map_err(|_| VaultError::Encrypt)?;
+    let header_len = u32::try_from(header_bytes.len()).map_err(|_| VaultError::Encrypt)?;
+    let mut out = Vec::with_capacity(PREFIX_LEN + header_bytes.len() + plaintext.len() + TAG_LEN);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&MAJOR.to_le_bytes());
+    out.extend_from_slice(&MINOR.to_le_bytes());
+    out.extend_from_slice(&header_len.to_le_bytes());
+    out.extend_from_slice(&header_bytes);
+    let ciphertext = seal(dek, &header.nonce, &out, plaintext)?;
+    out.extend_from_slice(&ciphertext);
+    Ok(out)
+}
+
+/// Decrypts the payload of a parsed file.
+pub fn open_payload(parsed: &Parsed<'_>, dek: &Key) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    unseal(dek, &parsed.header.nonce, parsed.aad, parsed.ciphertext).ok_or(VaultError::Integrity)
+}
+
+fn seal(key: &Key, nonce: &[u8], aad: &[u8], msg: &[u8]) -> Result<Vec<u8>, VaultError> {
+    if nonce.len() != NONCE_LEN {
+        return Err(VaultError::Encrypt);
+    }
+    let cipher = XChaCha20Poly1305::new(key.as_ref().into());
+    cipher
+        .encrypt(XNonce::from_slice(nonce), Payload { msg, aad })
+        .map_err(|_| VaultError::Encrypt)
+}
+
+fn unseal(key: &Key, nonce: &[u8], aad: &[u8], msg: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    if nonce.len() != NONCE_LEN {
+        return None;
+    }
+    let cipher = XChaCha20Poly1305::new(key.as_ref().into());
+    cipher
+        .decrypt(XNonce::from_slice(nonce), Payload { msg, aad })
+        .ok()
+        .map(Zeroizing::new)
+}
+
+/// Associated data of a slot: this vault, this slot, its type and KDF.
+fn slot_aad(vault_id: &str, id: &str, kind: SlotKind, kdf: Option<&KdfParams>) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(128);
+    aad.extend_from_slice(b"tessera-slot-v1\0");
+    aad.extend_from_slice(vault_id.as_bytes());
+    aad.extend_from_slice(id.as_bytes());
+    aad.push(kind.tag());
+    if let Some(k) = kdf {
+        aad.extend_from_slice(k.alg.as_bytes());
+        for n in [k.version, k.m_kib, k.t, k.p] {
+            aad.extend_from_slice(&n.to_le_bytes());
+        }
+        aad.push(k.salt.len() as u8);
+        aad.extend_from_slice(&k.salt);
+    }
+    aad
+}
+
+/// Wraps `dek` in a new slot.
+pub fn wrap(
+    vault_id: &str,
+    kind: SlotKind,
+    kdf: Option<KdfParams>,
+    kek: &Key,
+    dek: &Key,
+) -> Result<Slot, VaultError> {
+    let id = hex(&random_vec(8)?);
+    let nonce = random_vec(NONCE_LEN)?;
+    let aad = slot_aad(vault_id, &id, kind, kdf.as_ref());
+    let wrapped = seal(kek, &nonce, &aad, dek.as_ref())?;
+    Ok(Slot {
+        id,
+        kind,
+        kdf,
+        nonce,
+        wrapped,
+    })
+}
+
+/// Unwraps the data key of a slot; `None` when `kek` is not its key (or
+/// the slot was altered).
+pub fn unwrap(vault_id: &str, slot: &Slot, kek: &Key) -> Option<Key> {
+    let aad = slot_aad(vault_id, &slot.id, slot.kind, slot.kdf.as_ref());
+    let plain = unseal(kek, &slot.nonce, &aad, &slot.wrapped)?;
+    let mut dek = Zeroizing::new([0u8; KEY_LEN]);
+    if plain.len() != KEY_LEN {
+        return None;
+    }
+    dek.copy_from_slice(&plain);
+    Some(dek)
+}
+
+/// Bytes from the operating system's random generator.
+pub fn random_vec(len: usize) -> Result<Vec<u8>, VaultError> {
+    let mut v = vec![0u8; len];
+    getrandom::fill(&mut v).map_err(|e| VaultError::Random(e.to_string()))?;
+    Ok(v)
+}
+
+/// A random 256-bit key.
+pub fn random_key() -> Result<Key, VaultError> {
+    let mut k = Zeroizing::new([0u8; KEY_LEN]);
+    getrandom::fill(k.as_mut()).map_err(|e| VaultError::Random(e.to_string()))?;
+    Ok(k)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_hex(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Serde helper: bytes as standard Base64.
+pub mod b64 {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD
+            .decode(text.as_bytes())
+            .map_err(|_| serde::de::Error::custom("bad base64"))
+    }
+}

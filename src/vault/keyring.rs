@@ -1,0 +1,230 @@
+//! The OS keyring slot: a random key-encryption key stored in the platform
+//! credential store (Secret Service, macOS Keychain, Windows Credential
+//! Manager) under the service [`crate::APP_ID`] and the user
+//! `vault-<vault id>`. Every call runs in a helper thread and is given up
+//! after a timeout, so a keyring that waits for an unlock prompt never
+//! blocks Tessera.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use super::error::VaultError;
+use super::format::{KEY_LEN, Key};
+
+/// Where keyring slot keys live. [`OsKeyring`] in the app; tests may use
+/// [`MemoryKeyStore`].
+pub trait KeyStore: Send + Sync {
+    /// The key of a vault; an error if absent or unreachable.
+    fn get(&self, vault_id: &str) -> Result<Key, VaultError>;
+    /// Stores (or replaces) the key of a vault.
+    fn set(&self, vault_id: &str, key: &Key) -> Result<(), VaultError>;
+    /// Deletes the key of a vault (absent is not an error).
+    fn delete(&self, vault_id: &str) -> Result<(), VaultError>;
+}
+
+/// The keyring entry user name of a vault.
+pub fn entry_user(vault_id: &str) -> String {
+    format!("vault-{vault_id}")
+}
+
+/// The platform keyring (keyring 4, `v1` stores), with a timeout per call.
+pub struct OsKeyring {
+    timeout: Duration,
+    cache: Mutex<HashMap<String, Key>>,
+}
+
+impl OsKeyring {
+    /// Default timeout of one keyring call.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+    pub fn new(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether a native credential store could be initialised (within
+    /// the timeout), with the reason when not.
+    pub fn available(&self) -> Result<(), VaultError> {
+        self.call(|| match keyring::Entry::store_status() {
+            Ok(()) => Ok(()),
+            Err(e) => Err(describe(e)),
+        })
+    }
+
+    fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> Result<T, VaultError> + Send + 'static,
+    ) -> Result<T, VaultError> {
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name(String::from("tessera-keyring"))
+            .spawn(move || {
+                let _ = tx.send(f());
+            })
+            .map_err(|e| VaultError::Keyring(format!("cannot start a thread: {e}")))?;
+        match rx.recv_timeout(self.timeout) {
+            Ok(result) => result,
+            // The thread is left behind; it ends with the process.
+            Err(_) => Err(VaultError::KeyringTimeout(self.timeout.as_secs())),
+        }
+    }
+}
+
+impl Default for OsKeyring {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_TIMEOUT)
+    }
+}
+
+fn describe(e: &keyring::Error) -> VaultError {
+    // Only the variants' own words: never the raw bytes some variants carry.
+    VaultError::Keyring(match e {
+        keyring::Error::NoEntry => String::from("the keyring has no key for this vault"),
+        keyring::Error::NoStorageAccess(inner) => {
+            format!("the keyring is locked or refused access ({inner})")
+        }
+        keyring::Error::PlatformFailure(inner) => format!("the keyring failed ({inner})"),
+        keyring::Error::NoDefaultStore => match keyring::Entry::store_status() {
+            Err(keyring::Error::PlatformFailure(inner)) => {
+                format!("no keyring service is available ({inner})")
+            }
+            _ => String::from("no keyring service is available"),
+        },
+        keyring::Error::BadEncoding(_) | keyring::Error::BadDataFormat(..) => {
+            String::from("the keyring entry has an unexpected format")
+        }
+        other => match other {
+            keyring::Error::Invalid(what, why) => format!("invalid {what}: {why}"),
+            _ => String::from("unexpected keyring error"),
+        },
+    })
+}
+
+fn entry(vault_id: &str) -> Result<keyring::Entry, VaultError> {
+    keyring::Entry::new(crate::APP_ID, &entry_user(vault_id)).map_err(|e| describe(&e))
+}
+
+impl KeyStore for OsKeyring {
+    fn get(&self, vault_id: &str) -> Result<Key, VaultError> {
+        if let Ok(cache) = self.cache.lock()
+            && let Some(k) = cache.get(vault_id)
+        {
+            return Ok(k.clone());
+        }
+        let id = vault_id.to_string();
+        let key = self.call(move || {
+            let secret = Zeroizing::new(entry(&id)?.get_secret().map_err(|e| describe(&e))?);
+            if secret.len() != KEY_LEN {
+                return Err(VaultError::Keyring(String::from(
+                    "the keyring entry has an unexpected format",
+                )));
+            }
+            let mut key = Zeroizing::new([0u8; KEY_LEN]);
+            key.copy_from_slice(&secret);
+            Ok(key)
+        })?;
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(vault_id.to_string(), key.clone());
+        }
+        Ok(key)
+    }
+
+    fn set(&self, vault_id: &str, key: &Key) -> Result<(), VaultError> {
+        let id = vault_id.to_string();
+        let value = key.clone();
+        self.call(move || {
+            let e = entry(&id)?;
+            e.set_secret(value.as_ref()).map_err(|e| describe(&e))?;
+            // Read it back: a store that accepts and forgets is no store.
+            let back = Zeroizing::new(e.get_secret().map_err(|e| describe(&e))?);
+            if back.as_slice() != value.as_ref() {
+                return Err(VaultError::Keyring(String::from(
+                    "the keyring did not keep the key",
+                )));
+            }
+            Ok(())
+        })?;
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(vault_id.to_string(), key.clone());
+        }
+        Ok(())
+    }
+
+    fn delete(&self, vault_id: &str) -> Result<(), VaultError> {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.remove(vault_id);
+        }
+        let id = vault_id.to_string();
+        self.call(move || match entry(&id)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(describe(&e)),
+        })
+    }
+}
+
+/// An in-process key store, for tests and for front ends that want none.
+#[derive(Default)]
+pub struct MemoryKeyStore {
+    keys: Mutex<HashMap<String, Key>>,
+}
+
+impl KeyStore for MemoryKeyStore {
+    fn get(&self, vault_id: &str) -> Result<Key, VaultError> {
+        self.keys
+            .lock()
+            .ok()
+            .and_then(|k| k.get(vault_id).cloned())
+            .ok_or_else(|| {
+                VaultError::Keyring(String::from("the keyring has no key for this vault"))
+            })
+    }
+
+    fn set(&self, vault_id: &str, key: &Key) -> Result<(), VaultError> {
+        if let Ok(mut k) = self.keys.lock() {
+            k.insert(vault_id.to_string(), key.clone());
+        }
+        Ok(())
+    }
+
+    fn delete(&self, vault_id: &str) -> Result<(), VaultError> {
+        if let Ok(mut k) = self.keys.lock() {
+            k.remove(vault_id);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    fn a_hanging_keyring_call_is_given_up() {
+        let store = OsKeyring::new(Duration::from_millis(200));
+        let started = Instant::now();
+        let result = store.call(|| {
+            std::thread::sleep(Duration::from_secs(5));
+            Ok(())
+        });
+        assert!(matches!(result, Err(VaultError::KeyringTimeout(_))));
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn memory_store_round_trip() {
+        let store = MemoryKeyStore::default();
+        let key = Zeroizing::new([3u8; KEY_LEN]);
+        assert!(store.get("v").is_err());
+        store.set("v", &key).unwrap();
+        assert_eq!(store.get("v").unwrap(), key);
+        store.delete("v").unwrap();
+        assert!(store.get("v").is_err());
+    }
+}

@@ -1,0 +1,730 @@
+//! The encrypted vault: every account in one file, never lost.
+//!
+//! A random 256-bit data key encrypts the accounts (XChaCha20-Poly1305, a
+//! fresh nonce per save, the whole header authenticated as stored; see
+//! [`format`]). The data key is wrapped in key slots: the OS keyring
+//! ([`keyring`]), a password (Argon2id, [`kdf`]) and a recovery key shown
+//! once. Changing the password rotates the data key.
+//!
+//! Every change goes through [`Vault::commit`]: take the lock file, reload
+//! the file if another process changed it, apply the change to what is on
+//! disk, write a temporary file, fsync, keep the previous version as a
+//! backup, rename, fsync the folder ([`store`]). So the GUI and the CLI
+//! never lose each other's changes, and a crash leaves the old or the new
+//! vault, never a broken one.
+
+pub mod error;
+pub mod format;
+pub mod kdf;
+pub mod keyring;
+mod payload;
+pub mod store;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::account::{Account, OtpKind};
+use crate::secret::{decode_base32, encode_base32};
+
+pub use error::VaultError;
+pub use format::SlotKind;
+pub use kdf::{KdfParams, KdfPolicy};
+pub use keyring::{KeyStore, MemoryKeyStore, OsKeyring};
+pub use payload::Entry;
+
+use format::{Header, Key, hex, random_key, random_vec};
+use store::{Files, LOCK_WAIT, digest};
+
+/// Bytes of a recovery key (160 bits).
+const RECOVERY_BYTES: usize = 20;
+
+/// A recovery key, shown once at creation: 32 Base32 characters in groups
+/// of four. Zeroized on drop; `Debug` is redacted.
+pub struct RecoveryKey(Zeroizing<String>);
+
+impl RecoveryKey {
+    fn generate() -> Result<(Self, Key), VaultError> {
+        let bytes = Zeroizing::new(random_vec(RECOVERY_BYTES)?);
+        let text = Zeroizing::new(encode_base32(&bytes));
+        let grouped: String = text
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("-");
+        Ok((Self(Zeroizing::new(grouped)), recovery_kek(&bytes)))
+    }
+
+    /// The key as text, to show the user once.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RecoveryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecoveryKey([redacted])")
+    }
+}
+
+/// Whether a text has the shape of a recovery key (to tell it from a
+/// password at a prompt).
+pub fn looks_like_recovery_key(text: &str) -> bool {
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    compact.len() == 32
+        && compact.chars().all(|c| c.is_ascii_alphanumeric())
+        && decode_base32(&compact).is_ok_and(|b| b.len() == RECOVERY_BYTES)
+}
+
+fn recovery_kek(bytes: &[u8]) -> Key {
+    let mut hasher = Sha256::new();
+    hasher.update(b"tessera-recovery-v1\0");
+    hasher.update(bytes);
+    let mut key = Zeroizing::new([0u8; format::KEY_LEN]);
+    key.copy_from_slice(&hasher.finalize());
+    key
+}
+
+fn parse_recovery(text: &str) -> Result<Key, VaultError> {
+    let bytes = decode_base32(text).map_err(|_| VaultError::MalformedRecoveryKey)?;
+    if bytes.len() != RECOVERY_BYTES {
+        return Err(VaultError::MalformedRecoveryKey);
+    }
+    Ok(recovery_kek(&bytes))
+}
+
+/// A way to unlock a vault.
+#[derive(Clone, Copy)]
+pub enum Unlock<'a> {
+    Keyring(&'a dyn KeyStore),
+    Password(&'a str),
+    Recovery(&'a str),
+}
+
+/// How to create a vault.
+pub struct NewVault<'a> {
+    /// Add a keyring slot, its key stored there.
+    pub keyring: Option<&'a dyn KeyStore>,
+    /// Add a password slot.
+    pub password: Option<&'a str>,
+    /// Add a recovery slot (its key is returned once).
+    pub recovery: bool,
+    /// Argon2id parameters for the password slot.
+    pub policy: KdfPolicy,
+}
+
+/// What can unlock a vault, read without any key.
+#[derive(Debug, Clone)]
+pub struct Info {
+    pub vault_id: String,
+    pub slots: Vec<SlotKind>,
+    pub version: (u16, u16),
+}
+
+/// Result of adding one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// Added with this id.
+    New(String),
+    /// The same token (secret, type, parameters) is already there.
+    Duplicate { existing: String },
+}
+
+/// Result of a password change.
+#[derive(Debug)]
+pub struct Rekeyed {
+    /// The new recovery key, when the vault has a recovery slot (the old
+    /// one no longer opens it).
+    pub recovery: Option<RecoveryKey>,
+    /// Why the keyring slot was dropped, if it was.
+    pub keyring_dropped: Option<VaultError>,
+}
+
+/// An unlocked vault.
+pub struct Vault {
+    files: Files,
+    header: Header,
+    dek: Key,
+    entries: Vec<Entry>,
+    /// Digest of the file as last read or written.
+    seen: [u8; 32],
+}
+
+impl fmt::Debug for Vault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.files.vault)
+            .field("entries", &self.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The working copy a change is applied to.
+struct State {
+    header: Header,
+    dek: Key,
+    entries: Vec<Entry>,
+}
+
+fn unlock_bytes(
+    bytes: &[u8],
+    path: &Path,
+    unlock: Unlock<'_>,
+) -> Result<(Header, Key, Vec<Entry>), VaultError> {
+    let parsed = format::parse(bytes, path)?;
+    let header = &parsed.header;
+    let id = &header.vault_id;
+    let dek = match unlock {
+        Unlock::Keyring(store) => {
+            let slot = header
+                .slot(SlotKind::Keyring)
+                .ok_or(VaultError::NoSuchSlot("keyring"))?;
+            let kek = store.get(id)?;
+            format::unwrap(id, slot, &kek).ok_or(VaultError::WrongKeyringKey)?
+        }
+        Unlock::Password(password) => {
+            let slot = header
+                .slot(SlotKind::Password)
+                .ok_or(VaultError::NoSuchSlot("password"))?;
+            let kdf = slot
+                .kdf
+                .as_ref()
+                .ok_or(VaultError::Corrupt("bad key slot"))?;
+            let kek = kdf.derive(password.as_bytes())?;
+            format::unwrap(id, slot, &kek).ok_or(VaultError::WrongPassword)?
+        }
+        Unlock::Recovery(text) => {
+            let slot = header
+                .slot(SlotKind::Recovery)
+                .ok_or(VaultError::NoSuchSlot("recovery"))?;
+            let kek = parse_recovery(text)?;
+            format::unwrap(id, slot, &kek).ok_or(VaultError::WrongRecoveryKey)?
+        }
+    };
+    let plain = format::open_payload(&parsed, &dek)?;
+    let entries = payload::decode(&plain)?;
+    Ok((parsed.header, dek, entries))
+}
+
+/// Encrypts a state into file bytes with a fresh nonce, and checks that
+/// the bytes decrypt back to the same accounts before they are written.
+fn seal_state(state: &mut State) -> Result<Vec<u8>, VaultError> {
+    state.header.nonce = random_vec(format::NONCE_LEN)?;
+    let plain = payload::encode(&state.entries)?;
+    let bytes = format::build(&state.header, &state.dek, &plain)?;
+    let parsed = format::parse(&bytes, Path::new(""))?;
+    let back = payload::decode(&format::open_payload(&parsed, &state.dek)?)?;
+    if back != state.entries {
+        return Err(VaultError::Encrypt);
+    }
+    Ok(bytes)
+}
+
+fn new_entry_id() -> Result<String, VaultError> {
+    Ok(hex(&random_vec(8)?))
+}
+
+impl Vault {
+    /// Reads which slots a vault has, without unlocking it.
+    pub fn inspect(path: &Path) -> Result<Info, VaultError> {
+        let bytes = store::read_file(path)?.ok_or_else(|| VaultError::NotFound(path.into()))?;
+        let parsed = format::parse(&bytes, path)?;
+        Ok(Info {
+            vault_id: parsed.header.vault_id.clone(),
+            slots: parsed.header.slots.iter().map(|s| s.kind).collect(),
+            version: (format::MAJOR, parsed.minor),
+        })
+    }
+
+    /// Creates a new, empty vault. Refuses to replace an existing file.
+    pub fn create(
+        path: &Path,
+        new: NewVault<'_>,
+    ) -> Result<(Vault, Option<RecoveryKey>), VaultError> {
+        if new.keyring.is_none() && new.password.is_none() {
+            return Err(VaultError::LastSlot);
+        }
+        let files = Files::new(path);
+        // The slow key derivation runs before the lock is taken.
+        let password_slot = match new.password {
+            Some(p) => Some(new.policy.derive_new(p.as_bytes())?),
+            None => None,
+        };
+        let _lock = files.lock(LOCK_WAIT)?;
+        if files.read()?.is_some() {
+            return Err(VaultError::AlreadyExists(path.into()));
+        }
+        files.clean_temps();
+        let vault_id = hex(&random_vec(16)?);
+        let dek = random_key()?;
+        let mut slots = Vec::new();
+        if let Some((params, kek)) = password_slot {
+            slots.push(format::wrap(
+                &vault_id,
+                SlotKind::Password,
+                Some(params),
+                &kek,
+                &dek,
+            )?);
+        }
+        let mut recovery = None;
+        if new.recovery {
+            let (key, kek) = RecoveryKey::generate()?;
+            slots.push(format::wrap(
+                &vault_id,
+                SlotKind::Recovery,
+                None,
+                &kek,
+                &dek,
+            )?);
+            recovery = Some(key);
+        }
+        if let Some(store) = new.keyring {
+            let kek = random_key()?;
+            store.set(&vault_id, &kek)?;
+            slots.insert(
+                0,
+                format::wrap(&vault_id, SlotKind::Keyring, None, &kek, &dek)?,
+            );
+        }
+        let mut state = State {
+            header: Header {
+                vault_id: vault_id.clone(),
+                cipher: String::from("xchacha20poly1305"),
+                nonce: Vec::new(),
+                slots,
+            },
+            dek,
+            entries: Vec::new(),
+        };
+        let bytes = seal_state(&mut state)?;
+        if let Err(e) = files.write_atomic(&bytes) {
+            if let Some(store) = new.keyring {
+                let _ = store.delete(&vault_id);
+            }
+            return Err(e);
+        }
+        let vault = Vault {
+            files,
+            header: state.header,
+            dek: state.dek,
+            entries: state.entries,
+            seen: digest(&bytes),
+        };
+        Ok((vault, recovery))
+    }
+
+    /// Opens and unlocks a vault. Never writes the vault file.
+    pub fn open(path: &Path, unlock: Unlock<'_>) -> Result<Vault, VaultError> {
+        let files = Files::new(path);
+        let bytes = files
+            .read()?
+            .ok_or_else(|| VaultError::NotFound(path.into()))?;
+        let (header, dek, entries) = unlock_bytes(&bytes, path, unlock)?;
+        // Stale temporary files of an interrupted save, if no one is saving
+        // (a vault never saved by Tessera, e.g. a backup, gets no lock file).
+        if files.lock_path().exists()
+            && let Ok(_lock) = files.lock(Duration::ZERO)
+        {
+            files.clean_temps();
+        }
+        Ok(Vault {
+            files,
+            header,
+            dek,
+            entries,
+            seen: digest(&bytes),
+        })
+    }
+
+    /// Backups of the vault at `path`, newest first.
+    pub fn backups(path: &Path) -> Vec<PathBuf> {
+        Files::new(path).backups()
+    }
+
+    /// The newest backup that `unlock` opens, for a damaged vault.
+    pub fn newest_good_backup(path: &Path, unlock: Unlock<'_>) -> Option<PathBuf> {
+        Self::backups(path).into_iter().find(|backup| {
+            store::read_file(backup)
+                .ok()
+                .flatten()
+                .is_some_and(|bytes| unlock_bytes(&bytes, backup, unlock).is_ok())
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.files.vault
+    }
+
+    pub fn vault_id(&self) -> &str {
+        &self.header.vault_id
+    }
+
+    /// The kinds of the vault's key slots.
+    pub fn slots(&self) -> Vec<SlotKind> {
+        self.header.slots.iter().map(|s| s.kind).collect()
+    }
+
+    pub fn has_slot(&self, kind: SlotKind) -> bool {
+        self.header.has(kind)
+    }
+
+    /// The accounts, in the order they were added.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Accounts matching `query`: its id, or a case-insensitive part of
+    /// the issuer, the account name or `issuer:name`. When several match
+    /// and exactly one matches in full, that one.
+    pub fn find(&self, query: &str) -> Vec<&Entry> {
+        if let Some(e) = self.entry(query.trim()) {
+            return vec![e];
+        }
+        let q = query.trim().to_lowercase();
+        let fields = |e: &Entry| {
+            let issuer = e.account.issuer.clone().unwrap_or_default().to_lowercase();
+            let name = e.account.name.to_lowercase();
+            let both = format!("{issuer}:{name}");
+            (issuer, name, both)
+        };
+        let found: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                let (i, n, b) = fields(e);
+                i.contains(&q) || n.contains(&q) || b.contains(&q)
+            })
+            .collect();
+        if found.len() > 1 {
+            let exact: Vec<&Entry> = found
+                .iter()
+                .copied()
+                .filter(|e| {
+                    let (i, n, b) = fields(e);
+                    i == q || n == q || b == q
+                })
+                .collect();
+            if exact.len() == 1 {
+                return exact;
+            }
+        }
+        found
+    }
+
+    /// Reloads the vault if another process changed the file.
+    pub fn reload(&mut self) -> Result<bool, VaultError> {
+        let bytes = self
+            .files
+            .read()?
+            .ok_or_else(|| VaultError::NotFound(self.files.vault.clone()))?;
+        let seen = digest(&bytes);
+        if seen == self.seen {
+            return Ok(false);
+        }
+        let parsed = format::parse(&bytes, &self.files.vault)?;
+        if parsed.header.vault_id != self.header.vault_id {
+            return Err(VaultError::Rekeyed);
+        }
+        let plain = match format::open_payload(&parsed, &self.dek) {
+            Ok(plain) => plain,
+            Err(_) if parsed.header.slots != self.header.slots => {
+                return Err(VaultError::Rekeyed);
+            }
+            Err(e) => return Err(e),
+        };
+        self.entries = payload::decode(&plain)?;
+        self.header = parsed.header;
+        self.seen = seen;
+        Ok(true)
+    }
+
+    /// Applies a change durably: under the lock, on the current file
+    /// contents (reloaded if another process saved meanwhile), then saved
+    /// atomically. On error nothing is written and the vault is unchanged.
+    fn commit<T>(
+        &mut self,
+        change: impl FnOnce(&mut State) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        let _lock = self.files.lock(LOCK_WAIT)?;
+        self.files.clean_temps();
+        self.reload()?;
+        let mut state = State {
+            header: self.header.clone(),
+            dek: self.dek.clone(),
+            entries: self.entries.clone(),
+        };
+        let out = change(&mut state)?;
+        let unchanged = state.entries == self.entries
+            && state.header.slots == self.header.slots
+            && state.dek == self.dek;
+        if unchanged {
+            return Ok(out);
+        }
+        let bytes = seal_state(&mut state)?;
+        self.files.write_atomic(&bytes)?;
+        self.seen = digest(&bytes);
+        self.header = state.header;
+        self.dek = state.dek;
+        self.entries = state.entries;
+        Ok(out)
+    }
+
+    /// Adds accounts, skipping those whose token is already in the vault
+    /// (or earlier in `accounts`).
+    pub fn add(&mut self, accounts: Vec<Account>, now: u64) -> Result<Vec<Added>, VaultError> {
+        self.commit(|state| {
+            let mut results = Vec::with_capacity(accounts.len());
+            for account in accounts {
+                if let Some(e) = state
+                    .entries
+                    .iter()
+                    .find(|e| e.account.same_token(&account))
+                {
+                    results.push(Added::Duplicate {
+                        existing: e.id.clone(),
+                    });
+                    continue;
+                }
+                let id = new_entry_id()?;
+                state.entries.push(Entry {
+                    id: id.clone(),
+                    account,
+                    created: now,
+                    modified: now,
+                });
+                results.push(Added::New(id));
+            }
+            Ok(results)
+        })
+    }
+
+    /// Removes an account; returns it.
+    pub fn remove(&mut self, id: &str) -> Result<Entry, VaultError> {
+        self.commit(|state| {
+            let at = state
+                .entries
+                .iter()
+                .position(|e| e.id == id)
+                .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))?;
+            Ok(state.entries.remove(at))
+        })
+    }
+
+    /// Changes the issuer (`Some(None)` removes it) and/or account name.
+    pub fn rename(
+        &mut self,
+        id: &str,
+        issuer: Option<Option<String>>,
+        name: Option<String>,
+        now: u64,
+    ) -> Result<(), VaultError> {
+        self.commit(|state| {
+            let e = state
+                .entries
+                .iter_mut()
+                .find(|e| e.id == id)
+                .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))?;
+            if let Some(issuer) = issuer {
+                e.account.issuer = issuer;
+            }
+            if let Some(name) = name {
+                e.account.name = name;
+            }
+            e.modified = now;
+            Ok(())
+        })
+    }
+
+    /// HOTP: uses the counter `skip` steps ahead of the stored one and
+    /// saves the counter after it *before* returning, so a code is never
+    /// shown twice. Returns the account at the counter used.
+    pub fn use_hotp(&mut self, id: &str, skip: u64, now: u64) -> Result<Account, VaultError> {
+        self.commit(|state| {
+            let e = state
+                .entries
+                .iter_mut()
+                .find(|e| e.id == id)
+                .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))?;
+            let OtpKind::Hotp { counter } = e.account.kind else {
+                return Ok(e.account.clone());
+            };
+            let used = counter
+                .checked_add(skip)
+                .ok_or(VaultError::CounterExhausted)?;
+            let after = used.checked_add(1).ok_or(VaultError::CounterExhausted)?;
+            let mut shown = e.account.clone();
+            shown.kind = OtpKind::Hotp { counter: used };
+            e.account.kind = OtpKind::Hotp { counter: after };
+            e.modified = now;
+            Ok(shown)
+        })
+    }
+
+    /// Sets a new password and rotates the data key: the payload is
+    /// re-encrypted, the keyring slot rewrapped (dropped if the keyring
+    /// cannot give its key) and the recovery key renewed, so an old
+    /// backup with the old password or key does not open the new vault.
+    pub fn change_password(
+        &mut self,
+        new_password: &str,
+        keyring: Option<&dyn KeyStore>,
+        policy: KdfPolicy,
+    ) -> Result<Rekeyed, VaultError> {
+        let (params, pkek) = policy.derive_new(new_password.as_bytes())?;
+        let keyring_kek = if self.header.has(SlotKind::Keyring) {
+            Some(match keyring {
+                Some(store) => store.get(&self.header.vault_id),
+                None => Err(VaultError::Keyring(String::from("not used"))),
+            })
+        } else {
+            None
+        };
+        self.commit(move |state| {
+            let id = state.header.vault_id.clone();
+            let dek = random_key()?;
+            let mut slots = Vec::new();
+            let mut keyring_dropped = None;
+            match keyring_kek {
+                Some(Ok(kek)) => {
+                    slots.push(format::wrap(&id, SlotKind::Keyring, None, &kek, &dek)?)
+                }
+                Some(Err(e)) => keyring_dropped = Some(e),
+                None => {}
+            }
+            slots.push(format::wrap(
+                &id,
+                SlotKind::Password,
+                Some(params),
+                &pkek,
+                &dek,
+            )?);
+            let mut recovery = None;
+            if state.header.has(SlotKind::Recovery) {
+                let (key, kek) = RecoveryKey::generate()?;
+                slots.push(format::wrap(&id, SlotKind::Recovery, None, &kek, &dek)?);
+                recovery = Some(key);
+            }
+            state.header.slots = slots;
+            state.dek = dek;
+            Ok(Rekeyed {
+                recovery,
+                keyring_dropped,
+            })
+        })
+    }
+
+    /// Whether the password slot's Argon2id parameters are below the
+    /// creation floor (see [`Vault::upgrade_password_slot`]).
+    pub fn password_slot_below_floor(&self) -> bool {
+        self.header
+            .slot(SlotKind::Password)
+            .and_then(|s| s.kdf.as_ref())
+            .is_some_and(KdfParams::below_floor)
+    }
+
+    /// Rewraps the data key under `password` with parameters chosen by
+    /// `policy` and a new salt (the payload is untouched). Call after the
+    /// password has just unlocked the vault: the OWASP "upgrade the work
+    /// factor" step for vaults made with weaker parameters.
+    pub fn upgrade_password_slot(
+        &mut self,
+        password: &str,
+        policy: KdfPolicy,
+    ) -> Result<(), VaultError> {
+        let (params, kek) = policy.derive_new(password.as_bytes())?;
+        self.commit(|state| {
+            let at = state
+                .header
+                .slots
+                .iter()
+                .position(|s| s.kind == SlotKind::Password)
+                .ok_or(VaultError::NoSuchSlot("password"))?;
+            // The password must still open the slot being replaced.
+            let old = &state.header.slots[at];
+            let old_kek = old
+                .kdf
+                .as_ref()
+                .ok_or(VaultError::Corrupt("bad key slot"))?
+                .derive(password.as_bytes())?;
+            format::unwrap(&state.header.vault_id, old, &old_kek)
+                .ok_or(VaultError::WrongPassword)?;
+            state.header.slots[at] = format::wrap(
+                &state.header.vault_id,
+                SlotKind::Password,
+                Some(params),
+                &kek,
+                &state.dek,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Adds (or replaces) the keyring slot with a new key stored in `store`.
+    pub fn enable_keyring(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
+        let kek = random_key()?;
+        store.set(&self.header.vault_id, &kek)?;
+        self.commit(|state| {
+            state.header.slots.retain(|s| s.kind != SlotKind::Keyring);
+            let slot = format::wrap(
+                &state.header.vault_id,
+                SlotKind::Keyring,
+                None,
+                &kek,
+                &state.dek,
+            )?;
+            state.header.slots.insert(0, slot);
+            Ok(())
+        })
+    }
+
+    /// Removes the keyring slot, then its key from `store`. Refused when
+    /// no password slot would remain (a recovery key alone is not a daily
+    /// way to unlock). Returns why the key could not be deleted from the
+    /// keyring, if so (the slot is gone either way).
+    pub fn disable_keyring(
+        &mut self,
+        store: &dyn KeyStore,
+    ) -> Result<Option<VaultError>, VaultError> {
+        self.commit(|state| {
+            if !state.header.has(SlotKind::Password) {
+                return Err(VaultError::LastSlot);
+            }
+            state.header.slots.retain(|s| s.kind != SlotKind::Keyring);
+            Ok(())
+        })?;
+        Ok(store.delete(&self.header.vault_id).err())
+    }
+
+    /// Replaces the recovery slot with a new recovery key (the old key no
+    /// longer opens this file; older backups keep their own slots).
+    pub fn renew_recovery(&mut self) -> Result<RecoveryKey, VaultError> {
+        self.commit(|state| {
+            let (key, kek) = RecoveryKey::generate()?;
+            state.header.slots.retain(|s| s.kind != SlotKind::Recovery);
+            let slot = format::wrap(
+                &state.header.vault_id,
+                SlotKind::Recovery,
+                None,
+                &kek,
+                &state.dek,
+            )?;
+            state.header.slots.push(slot);
+            Ok(key)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

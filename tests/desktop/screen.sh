@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `tessera scan --screen` finds the QR codes of an image window shown on the
+# X server (needs DISPLAY, ImageMagick's display and xdotool; run by
+# scripts/test inside Xvfb). The QR fixtures live in ../shared/fixtures/qr.
+set -euo pipefail
+bin="${TESSERA_BIN:-target/release/tessera}"
+fixtures="${TESSERA_QR_FIXTURES:-../shared/fixtures/qr}"
+[[ -f "$fixtures/manifest.json" ]] || { echo "screen test: skipped (no $fixtures)"; exit 0; }
+name=multi_two-side-by-side.png
+
+display -title tessera-screen-test -geometry +40+60 "$fixtures/$name" &
+viewer=$!
+trap 'kill $viewer 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  xdotool search --onlyvisible --name tessera-screen-test >/dev/null 2>&1 && break
+  kill -0 $viewer 2>/dev/null || { echo "screen test: display exited"; exit 1; }
+  sleep 0.05
+done
+sleep 0.5   # let it draw
+
+start=$(date +%s%N)
+"$bin" scan --screen --json | python3 -c '
+import json, sys
+fixtures, name = sys.argv[1], sys.argv[2]
+doc = json.load(sys.stdin)
+assert [s["source"] for s in doc] == ["screen"], doc
+case = next(c for c in json.load(open(fixtures + "/manifest.json")) if c["file"] == name)
+got = sorted((a["account"], a["secret"]) for a in doc[0]["accounts"])
+want = sorted((e["account"], e["secret"]) for e in case["expect"])
+assert got == want and not doc[0]["errors"], (got, want, doc[0]["errors"])
+' "$fixtures" "$name"
+echo "screen capture and decode: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+
+kill $viewer 2>/dev/null || true
+wait $viewer 2>/dev/null || true
+# Nothing shown: a clean refusal, not a crash.
+rc=0
+"$bin" scan --screen --json >"${TMPDIR:-/tmp}/tessera-screen.json" || rc=$?
+[[ $rc -eq 1 ]] && grep -q '"no_qr"' "${TMPDIR:-/tmp}/tessera-screen.json" || {
+  echo "screen test: an empty screen gave rc=$rc"; cat "${TMPDIR:-/tmp}/tessera-screen.json"; exit 1; }
+rm -f "${TMPDIR:-/tmp}/tessera-screen.json"
+echo "screen test: ok"

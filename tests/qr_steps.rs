@@ -1,0 +1,82 @@
+//! What each step of the QR pipeline buys, over the fixture images (or the
+//! folder in TESSERA_QR_FIXTURES, with a manifest.json of the same shape):
+//! for each step, the images that only it reads (the pipeline without it
+//! loses them) and its time. A report, not a check: run it with
+//! `cargo test --release --test qr_steps -- --ignored --nocapture`
+//! (scripts/bench-qr --steps does).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tessera::qr::decode::{Step, decode_steps};
+
+#[test]
+#[ignore = "a report: run with --ignored --nocapture"]
+fn step_report() {
+    let dir = std::env::var_os("TESSERA_QR_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/qr"));
+    let Ok(manifest) = std::fs::read(dir.join("manifest.json")) else {
+        eprintln!("no manifest.json in {}: skipped", dir.display());
+        return;
+    };
+    let cases: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    let mut images = Vec::new();
+    for case in cases.as_array().unwrap() {
+        let file = case["file"].as_str().unwrap();
+        let Ok(bytes) = std::fs::read(dir.join(file)) else {
+            continue;
+        };
+        let Ok(image) = tessera::qr::load_image(&bytes) else {
+            continue;
+        };
+        let mut want: Vec<String> = case["payloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect();
+        want.sort();
+        images.push((file.to_string(), tessera::qr::to_luma(&image), want));
+    }
+    let exact = |steps: &[Step]| -> Vec<&str> {
+        images
+            .iter()
+            .filter(|(_, luma, want)| {
+                let mut got = decode_steps(luma, steps).0;
+                got.sort();
+                got == *want
+            })
+            .map(|(file, ..)| file.as_str())
+            .collect()
+    };
+    let all = exact(&Step::ALL);
+    println!(
+        "{} images, {} read exactly by the whole pipeline",
+        images.len(),
+        all.len()
+    );
+    println!(
+        "{:10} {:>6} {:>11} {:>11}  only this step reads",
+        "step", "alone", "mean ms", "max ms"
+    );
+    for step in Step::ALL {
+        let without: Vec<Step> = Step::ALL.into_iter().filter(|s| *s != step).collect();
+        let kept = exact(&without);
+        let lost: Vec<&str> = all.iter().filter(|f| !kept.contains(f)).copied().collect();
+        let alone = exact(&[step]).len();
+        let mut times = Vec::new();
+        for (_, luma, _) in &images {
+            let t = Instant::now();
+            let _ = decode_steps(luma, &[step]);
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+        let max = times.iter().copied().fold(0.0, f64::max);
+        println!(
+            "{:10} {alone:>6} {mean:>11.1} {max:>11.1}  {} {lost:?}",
+            step.name(),
+            lost.len()
+        );
+    }
+}

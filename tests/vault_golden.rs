@@ -1,0 +1,105 @@
+//! Every released vault format keeps opening. `tests/golden/v1.tessera`
+//! was written by format 1.0 (password "golden password", cheap Argon2id
+//! parameters recorded in the file: reading accepts any parameters within
+//! the caps; only creation enforces the floor). Never regenerate it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use tessera::vault::{SlotKind, Unlock, Vault, VaultError};
+use tessera::{Algorithm, OtpKind};
+
+const RECOVERY: &str = "WUQX-NODR-I3ER-PELV-RQHP-XH7E-M7WR-QNB4";
+
+fn golden(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+/// Copies a golden file into a temp dir, so opening it can touch nothing.
+fn copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::copy(golden(name), &path).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn v1_opens_with_password_and_recovery_key() {
+    let (_dir, path) = copy("v1.tessera");
+    let original = std::fs::read(&path).unwrap();
+    let info = Vault::inspect(&path).unwrap();
+    assert_eq!(info.version, (1, 0));
+    assert_eq!(info.slots, vec![SlotKind::Password, SlotKind::Recovery]);
+    for unlock in [
+        Unlock::Password("golden password"),
+        Unlock::Recovery(RECOVERY),
+    ] {
+        let vault = Vault::open(&path, unlock).unwrap();
+        let e = vault.entries();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].account.issuer.as_deref(), Some("ACME Co"));
+        assert_eq!(e[0].account.name, "john.doe@email.com");
+        assert_eq!(e[0].account.algorithm, Algorithm::Sha256);
+        assert_eq!(e[0].account.digits.get(), 8);
+        assert_eq!(e[0].created, 1_700_000_000);
+        assert_eq!(
+            e[0].account.secret.to_base32(),
+            "HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ"
+        );
+        assert_eq!(e[1].account.issuer, None);
+        assert_eq!(e[1].account.kind, OtpKind::Hotp { counter: 7 });
+        // RFC 4226 Appendix D, count 7.
+        assert_eq!(e[1].account.code_at(0), "162583");
+    }
+    assert!(matches!(
+        Vault::open(&path, Unlock::Password("golden Password")),
+        Err(VaultError::WrongPassword)
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+}
+
+#[test]
+fn unknown_major_version_is_refused_untouched() {
+    let (_dir, path) = copy("v1.tessera");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[8] = 2;
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(matches!(
+        Vault::open(&path, Unlock::Password("golden password")),
+        Err(VaultError::UnsupportedVersion { major: 2, .. })
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+/// Opening an old vault with its password raises weak Argon2id parameters
+/// to the creation policy (never below m=64 MiB, t=3, p=4), keeping the
+/// previous file as a backup.
+#[test]
+fn weak_parameters_are_upgraded_after_a_password_unlock() {
+    use std::io::Write;
+    let (_dir, path) = copy("v1.tessera");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["--password-stdin", "list", "--json"])
+        .env("TESSERA_VAULT", &path)
+        .env_remove("TESSERA_TEST_FAST_KDF")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"golden password\n")
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let vault = Vault::open(&path, Unlock::Password("golden password")).unwrap();
+    assert!(!vault.password_slot_below_floor());
+    assert_eq!(vault.entries().len(), 2);
+    assert!(Vault::open(&path, Unlock::Recovery(RECOVERY)).is_ok());
+    assert_eq!(Vault::backups(&path).len(), 1);
+}
