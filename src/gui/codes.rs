@@ -10,6 +10,7 @@ use iced::{Center, Element, Fill, Font, Task};
 use std::path::PathBuf;
 
 use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
+use crate::backup::{self, BackupError, ExportFormat, ImportReport};
 use crate::input::{self, Extracted};
 use crate::otp::group_code;
 use crate::settings::{Settings, ThemeChoice};
@@ -42,6 +43,13 @@ pub struct Codes {
 #[derive(Debug)]
 enum View {
     List,
+    BackupPassword {
+        path: PathBuf,
+        format: String,
+        password: String,
+        error: Option<String>,
+    },
+    Export(ExportForm),
     Checklist(Checklist),
     Settings,
     ShowQr {
@@ -85,6 +93,17 @@ pub enum Message {
     OpenImage,
     ImageChosen(Option<PathBuf>),
     FileDropped(PathBuf),
+    FileRead(String, Opened),
+    BackupPassword(String),
+    SubmitBackupPassword,
+    OpenExport,
+    ExportFormat(ExportFormat),
+    ExportPassword(String),
+    ExportConfirm(String),
+    ExportPlainAccepted,
+    ExportChoosePath,
+    ExportPathChosen(Option<PathBuf>),
+    ExportDone(Result<String, String>),
     Paste,
     ScanScreen,
     Scanned(String, Extracted),
@@ -103,6 +122,35 @@ pub enum Message {
 pub enum Event {
     Lock,
     Settings(Settings),
+}
+
+/// What reading a dropped or chosen file gave.
+#[derive(Debug, Clone)]
+pub enum Opened {
+    Report(ImportReport),
+    NeedsPassword(PathBuf, String),
+    Failed(String),
+}
+
+fn open_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Opened {
+    match backup::import_file(&path, password.as_deref().map(|p| p.as_str())) {
+        Ok(report) => Opened::Report(report),
+        Err(BackupError::PasswordRequired(format)) => {
+            Opened::NeedsPassword(path, format.to_string())
+        }
+        Err(e) => Opened::Failed(sentence(e.to_string())),
+    }
+}
+
+/// The export form: format, password for encrypted formats, confirmation
+/// for plain-text ones.
+#[derive(Debug, Default)]
+pub struct ExportForm {
+    format: Option<ExportFormat>,
+    password: String,
+    confirm: String,
+    plain_accepted: bool,
+    error: Option<String>,
 }
 
 /// Accounts found in an image or on the clipboard, to tick and import.
@@ -397,8 +445,25 @@ impl Codes {
                     Task::perform(
                         async {
                             rfd::AsyncFileDialog::new()
-                                .set_title("Open a QR code image")
-                                .add_filter("Images", &["png", "jpg", "jpeg", "gif", "bmp", "webp"])
+                                .set_title("Open a QR code image or another app's backup")
+                                .add_filter(
+                                    "QR images and backups",
+                                    &[
+                                        "png",
+                                        "jpg",
+                                        "jpeg",
+                                        "gif",
+                                        "bmp",
+                                        "webp",
+                                        "json",
+                                        "txt",
+                                        "2fas",
+                                        "bin",
+                                        "csv",
+                                        "tessera-backup",
+                                    ],
+                                )
+                                .add_filter("All files", &["*"])
                                 .pick_file()
                                 .await
                                 .map(|f| f.path().to_path_buf())
@@ -410,14 +475,141 @@ impl Codes {
             }
             Message::ImageChosen(None) => {}
             Message::ImageChosen(Some(path)) | Message::FileDropped(path) => {
+                // Images, link lists and other apps' backups, told apart
+                // by their content.
                 let source = path.display().to_string();
                 return (
-                    Task::perform(
-                        blocking(move || crate::scan::scan_file(&path)),
-                        move |found| Message::Scanned(source.clone(), found),
-                    ),
+                    Task::perform(blocking(move || open_file(path, None)), move |opened| {
+                        Message::FileRead(source.clone(), opened)
+                    }),
                     None,
                 );
+            }
+            Message::FileRead(source, opened) => match opened {
+                Opened::Report(report) => {
+                    self.view = View::Checklist(self.report_checklist(source, report));
+                }
+                Opened::NeedsPassword(path, format) => {
+                    let error = match &self.view {
+                        View::BackupPassword { path: p, .. } if *p == path => Some(String::from(
+                            "Wrong password? The file could not be decrypted.",
+                        )),
+                        _ => None,
+                    };
+                    self.view = View::BackupPassword {
+                        path,
+                        format,
+                        password: String::new(),
+                        error,
+                    };
+                }
+                Opened::Failed(e) => match &mut self.view {
+                    View::BackupPassword { error, .. } => *error = Some(e),
+                    View::Add(form) => form.error = Some(e),
+                    _ => self.toast = Some((e, now)),
+                },
+            },
+            Message::BackupPassword(p) => {
+                if let View::BackupPassword { password, .. } = &mut self.view {
+                    *password = p;
+                }
+            }
+            Message::SubmitBackupPassword => {
+                if let View::BackupPassword { path, password, .. } = &self.view {
+                    let (path, password) =
+                        (path.clone(), zeroize::Zeroizing::new(password.clone()));
+                    let source = path.display().to_string();
+                    return (
+                        Task::perform(
+                            blocking(move || open_file(path, Some(password))),
+                            move |opened| Message::FileRead(source.clone(), opened),
+                        ),
+                        None,
+                    );
+                }
+            }
+            Message::OpenExport => self.view = View::Export(ExportForm::default()),
+            Message::ExportFormat(f) => {
+                if let View::Export(form) = &mut self.view {
+                    form.format = Some(f);
+                    form.plain_accepted = false;
+                    form.error = None;
+                }
+            }
+            Message::ExportPassword(p) => {
+                if let View::Export(form) = &mut self.view {
+                    form.password = p;
+                    form.error = None;
+                }
+            }
+            Message::ExportConfirm(p) => {
+                if let View::Export(form) = &mut self.view {
+                    form.confirm = p;
+                    form.error = None;
+                }
+            }
+            Message::ExportPlainAccepted => {
+                if let View::Export(form) = &mut self.view {
+                    form.plain_accepted = !form.plain_accepted;
+                }
+            }
+            Message::ExportChoosePath => {
+                if let View::Export(form) = &mut self.view {
+                    let format = form.format.unwrap_or(ExportFormat::TesseraBackup);
+                    if let Err(e) = form.ready(format) {
+                        form.error = Some(e);
+                        return (Task::none(), None);
+                    }
+                    let dialog = rfd::AsyncFileDialog::new().set_title("Export the accounts");
+                    return (
+                        Task::perform(
+                            async move {
+                                if format.is_folder() {
+                                    dialog.pick_folder().await
+                                } else {
+                                    dialog
+                                        .set_file_name(default_export_name(format))
+                                        .save_file()
+                                        .await
+                                }
+                                .map(|f| f.path().to_path_buf())
+                            },
+                            Message::ExportPathChosen,
+                        ),
+                        None,
+                    );
+                }
+            }
+            Message::ExportPathChosen(None) => {}
+            Message::ExportPathChosen(Some(path)) => {
+                if let View::Export(form) = &mut self.view {
+                    let format = form.format.unwrap_or(ExportFormat::TesseraBackup);
+                    let password = zeroize::Zeroizing::new(form.password.clone());
+                    let accounts: Vec<Account> =
+                        self.entries.iter().map(|e| e.account.clone()).collect();
+                    self.busy = true;
+                    return (
+                        Task::perform(
+                            blocking(move || write_export(&accounts, format, &password, &path)),
+                            Message::ExportDone,
+                        ),
+                        None,
+                    );
+                }
+            }
+            Message::ExportDone(result) => {
+                self.busy = false;
+                match result {
+                    Ok(note) => {
+                        self.view = View::List;
+                        self.toast = Some((note, now));
+                    }
+                    Err(e) => {
+                        if let View::Export(form) = &mut self.view {
+                            form.error = Some(e);
+                        }
+                    }
+                }
             }
             Message::Paste => {
                 if matches!(self.view, View::List | View::Add(_)) {
@@ -529,6 +721,23 @@ impl Codes {
         (Task::none(), Some(Event::Settings(self.settings.clone())))
     }
 
+    fn report_checklist(&self, source: String, report: ImportReport) -> Checklist {
+        let mut found = Extracted::default();
+        let mut errors = Vec::new();
+        for entry in report.entries {
+            match entry.result {
+                Ok(account) => found.accounts.push(account),
+                Err(e) => errors.push(format!("{}: {}", entry.label, sentence(e.to_string()))),
+            }
+        }
+        for missing in backup::missing_batches(&report.batches) {
+            errors.push(sentence(missing.to_string()));
+        }
+        let mut list = self.checklist(format!("{source} ({})", report.format), found);
+        list.errors.extend(errors);
+        list
+    }
+
     /// The checklist of what a scan found: new accounts ticked, accounts
     /// already in the vault unticked and marked.
     fn checklist(&self, source: String, found: Extracted) -> Checklist {
@@ -601,6 +810,13 @@ impl Codes {
             } => rename_view(issuer, account, self.busy),
             View::Add(form) => form.view(now, self.busy),
             View::Checklist(list) => checklist_view(list, self.busy),
+            View::BackupPassword {
+                format,
+                password,
+                error,
+                ..
+            } => backup_password_view(format, password, error.as_deref()),
+            View::Export(form) => form.view(self.entries.len(), self.busy),
             View::Settings => settings_view(&self.settings),
             View::ShowQr { id, qr } => match self.entry(id) {
                 Some(e) => qr_view(e, qr.as_ref()),
@@ -1068,14 +1284,14 @@ impl AddForm {
             .secret_problem()
             .map(|e| text(e).size(13).style(text::danger));
         let sources = row![
-            button("Open image…").on_press(Message::OpenImage),
+            button("Open file…").on_press(Message::OpenImage),
             button("Paste").on_press(Message::Paste),
             button("Scan screen").on_press(Message::ScanScreen),
         ]
         .spacing(8);
         let mut form = column![
             text("Add an account").size(20),
-            text("From a QR code: open a screenshot, paste one (Ctrl+V), drop an image on the window, or scan the screen.")
+            text("From a QR code or a backup: open a screenshot or another app's backup (Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente), paste (Ctrl+V), drop a file on the window, or scan the screen.")
                 .size(13)
                 .style(text::secondary),
             sources,
@@ -1259,9 +1475,13 @@ fn settings_view(settings: &Settings) -> Element<'_, Message> {
                 .on_press(Message::ToggleHideCodes)
                 .into(),
         ),
-        button("Done")
-            .on_press(Message::Back)
-            .style(button::secondary),
+        row![
+            button("Export the accounts…").on_press(Message::OpenExport),
+            button("Done")
+                .on_press(Message::Back)
+                .style(button::secondary),
+        ]
+        .spacing(8),
     ]
     .spacing(14)
     .into()
@@ -1290,6 +1510,163 @@ fn qr_view<'a>(e: &'a Entry, qr: Option<&'a iced::widget::qr_code::Data>) -> Ele
             .style(button::secondary),
     ]
     .spacing(14)
+    .into()
+}
+
+fn default_export_name(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::TesseraBackup => "tessera.tessera-backup",
+        ExportFormat::Aegis | ExportFormat::AegisEncrypted => "aegis-export.json",
+        ExportFormat::Uris => "otpauth-links.txt",
+        ExportFormat::MigrationQr => "google-authenticator",
+        ExportFormat::Html => "tessera-codes.html",
+    }
+}
+
+/// Exports and writes the files with owner-only permissions.
+fn write_export(
+    accounts: &[Account],
+    format: ExportFormat,
+    password: &str,
+    path: &std::path::Path,
+) -> Result<String, String> {
+    let exported = backup::export(accounts, format, (!password.is_empty()).then_some(password))
+        .map_err(|e| sentence(e.to_string()))?;
+    let written = |e: std::io::Error| sentence(format!("cannot write {}: {e}", path.display()));
+    if format.is_folder() {
+        for file in &exported.files {
+            backup::write_private(&path.join(&file.name), &file.bytes).map_err(written)?;
+        }
+    } else if let Some(file) = exported.files.first() {
+        backup::write_private(path, &file.bytes).map_err(written)?;
+    }
+    let n = accounts.len() - exported.skipped.len();
+    let mut note = format!("Exported {n} account{} to {}", plural(n), path.display());
+    if !exported.skipped.is_empty() {
+        let names: Vec<String> = exported.skipped.iter().map(|s| s.label.clone()).collect();
+        note.push_str(&format!(
+            "; left out (the format cannot carry them): {}",
+            names.join(", ")
+        ));
+    }
+    Ok(note)
+}
+
+impl ExportForm {
+    fn ready(&self, format: ExportFormat) -> Result<(), String> {
+        if format.needs_password() {
+            if self.password.chars().count() < unlock_min_password() {
+                return Err(format!(
+                    "Choose a backup password of at least {} characters.",
+                    unlock_min_password()
+                ));
+            }
+            if self.password != self.confirm {
+                return Err(String::from("The two passwords differ."));
+            }
+        }
+        if format.is_plain_text() && !self.plain_accepted {
+            return Err(String::from(
+                "This format is not encrypted: confirm that you understand the risk first.",
+            ));
+        }
+        Ok(())
+    }
+
+    fn view(&self, accounts: usize, busy: bool) -> Element<'_, Message> {
+        let format = self.format.unwrap_or(ExportFormat::TesseraBackup);
+        let mut col = column![
+            text(format!("Export {accounts} account{}", plural(accounts))).size(20),
+            pick_list(ExportFormat::ALL, Some(format), Message::ExportFormat),
+        ]
+        .spacing(12);
+        if format.needs_password() {
+            col = col.push(text(
+                "The file is encrypted with its own password (not the vault's).",
+            ));
+            col = col.push(
+                text_input("Backup password", &self.password)
+                    .secure(true)
+                    .on_input(Message::ExportPassword)
+                    .padding(8),
+            );
+            col = col.push(
+                text_input("Backup password again", &self.confirm)
+                    .secure(true)
+                    .on_input(Message::ExportConfirm)
+                    .on_submit(Message::ExportChoosePath)
+                    .padding(8),
+            );
+        }
+        if format.is_plain_text() {
+            col = col.push(
+                text(
+                    "This format is NOT encrypted: anyone who reads the file can make your codes. \
+                     Keep it offline and delete it once imported.",
+                )
+                .style(text::danger),
+            );
+            let mark = if self.plain_accepted { "☑" } else { "☐" };
+            col = col.push(
+                button(text(format!(
+                    "{mark}  I understand: write my secrets in plain text"
+                )))
+                .on_press(Message::ExportPlainAccepted)
+                .style(button::text),
+            );
+        }
+        col.push(
+            self.error
+                .as_ref()
+                .map(|e| text(e.clone()).style(text::danger)),
+        )
+        .push(
+            row![
+                button(if format.is_folder() {
+                    "Choose a folder…"
+                } else {
+                    "Save as…"
+                })
+                .on_press_maybe((!busy).then_some(Message::ExportChoosePath)),
+                button("Cancel")
+                    .on_press(Message::Back)
+                    .style(button::secondary),
+            ]
+            .spacing(8),
+        )
+        .into()
+    }
+}
+
+fn unlock_min_password() -> usize {
+    super::unlock::MIN_PASSWORD
+}
+
+fn backup_password_view<'a>(
+    format: &'a str,
+    password: &'a str,
+    error: Option<&'a str>,
+) -> Element<'a, Message> {
+    column![
+        text(format!("This {format} is encrypted")).size(20),
+        text("Type the password it was exported with."),
+        text_input("Backup password", password)
+            .secure(true)
+            .on_input(Message::BackupPassword)
+            .on_submit(Message::SubmitBackupPassword)
+            .padding(8),
+    ]
+    .push(error.map(|e| text(e.to_string()).style(text::danger)))
+    .push(
+        row![
+            button("Open").on_press(Message::SubmitBackupPassword),
+            button("Cancel")
+                .on_press(Message::Back)
+                .style(button::secondary),
+        ]
+        .spacing(8),
+    )
+    .spacing(12)
     .into()
 }
 
@@ -1397,5 +1774,64 @@ mod tests {
         assert_eq!(sentence(String::from("wrong password")), "Wrong password.");
         assert_eq!(sentence(String::from("ok!")), "Ok!");
         assert_eq!(sentence(String::new()), "");
+    }
+
+    #[test]
+    fn files_open_by_content_and_exports_read_back() {
+        let dir = std::env::temp_dir().join(format!("tessera-gui-export-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let accounts = vec![
+            Account::totp(
+                Some("JD Cloud".into()),
+                "root",
+                crate::secret::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+            ),
+            Account::totp(
+                None,
+                "solo",
+                crate::secret::Secret::from_base32("GEZDGNBVGY3TQOJQ").unwrap(),
+            ),
+        ];
+        // Encrypted export: the file asks for its password, then gives the accounts.
+        let path = dir.join("b.tessera-backup");
+        let note = write_export(
+            &accounts,
+            ExportFormat::TesseraBackup,
+            "backup password",
+            &path,
+        )
+        .unwrap();
+        assert!(note.starts_with("Exported 2 accounts"), "{note}");
+        assert!(matches!(
+            open_file(path.clone(), None),
+            Opened::NeedsPassword(..)
+        ));
+        assert!(matches!(
+            open_file(path.clone(), Some(zeroize::Zeroizing::new("nope".into()))),
+            Opened::Failed(_)
+        ));
+        match open_file(
+            path,
+            Some(zeroize::Zeroizing::new("backup password".into())),
+        ) {
+            Opened::Report(r) => assert_eq!(r.accounts().cloned().collect::<Vec<_>>(), accounts),
+            other => panic!("{other:?}"),
+        }
+        // Plain text needs an explicit confirmation in the form.
+        let mut form = ExportForm {
+            format: Some(ExportFormat::Uris),
+            ..ExportForm::default()
+        };
+        assert!(form.ready(ExportFormat::Uris).is_err());
+        form.plain_accepted = true;
+        assert!(form.ready(ExportFormat::Uris).is_ok());
+        // A weak or mistyped backup password is refused before any file is written.
+        form.password = "short".into();
+        assert!(
+            form.ready(ExportFormat::TesseraBackup)
+                .unwrap_err()
+                .contains("at least")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
