@@ -25,5 +25,9 @@ pub use secret::Secret;
 #[cfg(feature = "gui")]
 pub mod gui;
 
+// The app's translation catalogs (locales/en.yml, locales/zh-CN.yml).
+#[cfg(feature = "gui")]
+rust_i18n::i18n!("locales", fallback = "en");
+
 /// Reverse-DNS application id: window, desktop file, icon, keyring service.
 pub const APP_ID: &str = "io.github.tessera.Tessera";

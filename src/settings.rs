@@ -33,6 +33,47 @@ impl std::fmt::Display for ThemeChoice {
     }
 }
 
+/// Language of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Language {
+    /// From the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
+    #[default]
+    #[serde(rename = "system")]
+    System,
+    #[serde(rename = "en")]
+    English,
+    #[serde(rename = "zh-CN")]
+    SimplifiedChinese,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [
+        Language::System,
+        Language::English,
+        Language::SimplifiedChinese,
+    ];
+
+    /// The catalog locale to use: `en` or `zh-CN`. `env` reads a variable.
+    pub fn locale(self, env: impl Fn(&str) -> Option<String>) -> &'static str {
+        match self {
+            Self::English => "en",
+            Self::SimplifiedChinese => "zh-CN",
+            Self::System => {
+                let wanted = ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]
+                    .iter()
+                    .filter_map(|v| env(v))
+                    .find(|v| !v.is_empty())
+                    .unwrap_or_default();
+                if wanted.to_ascii_lowercase().starts_with("zh") {
+                    "zh-CN"
+                } else {
+                    "en"
+                }
+            }
+        }
+    }
+}
+
 /// The app's preferences.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -49,6 +90,8 @@ pub struct Settings {
     /// Show codes only after a click.
     #[serde(deserialize_with = "or_default")]
     pub hide_codes: bool,
+    #[serde(deserialize_with = "or_default")]
+    pub language: Language,
 }
 
 impl Default for Settings {
@@ -58,6 +101,7 @@ impl Default for Settings {
             clipboard_clear_secs: 30,
             auto_lock_mins: 5,
             hide_codes: false,
+            language: Language::System,
         }
     }
 }
@@ -126,9 +170,32 @@ mod tests {
             clipboard_clear_secs: 10,
             auto_lock_mins: 0,
             hide_codes: true,
+            language: Language::SimplifiedChinese,
         };
         custom.save(&path).unwrap();
         assert_eq!(Settings::load(&path), custom);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn system_language_from_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            Language::System.locale(env(&[("LANG", "zh_CN.UTF-8")])),
+            "zh-CN"
+        );
+        assert_eq!(
+            Language::System.locale(env(&[("LANGUAGE", ""), ("LANG", "de_DE.UTF-8")])),
+            "en"
+        );
+        assert_eq!(Language::System.locale(env(&[])), "en");
+        assert_eq!(Language::English.locale(env(&[("LANG", "zh_TW")])), "en");
     }
 }

@@ -13,7 +13,7 @@ use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter}
 use crate::backup::{self, BackupError, ExportFormat, ImportReport};
 use crate::input::{self, Extracted};
 use crate::otp::group_code;
-use crate::settings::{Settings, ThemeChoice};
+use crate::settings::{Language, Settings, ThemeChoice};
 use crate::vault::Entry;
 
 use super::unlock::SharedVault;
@@ -110,7 +110,8 @@ pub enum Message {
     Toggle(usize),
     ImportChecked,
     OpenSettings,
-    SetTheme(ThemeChoice),
+    SetTheme(ThemeItem),
+    SetLanguage(LanguageItem),
     SetClipboardClear(Choice),
     SetAutoLock(Choice),
     ToggleHideCodes,
@@ -161,6 +162,34 @@ pub struct Checklist {
     errors: Vec<String>,
 }
 
+/// A theme in the settings list, shown in the app's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThemeItem(pub ThemeChoice);
+
+impl std::fmt::Display for ThemeItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self.0 {
+            ThemeChoice::System => tr!("settings.theme_system"),
+            ThemeChoice::Light => tr!("settings.theme_light"),
+            ThemeChoice::Dark => tr!("settings.theme_dark"),
+        })
+    }
+}
+
+/// A language in the settings list: each shown in its own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LanguageItem(pub Language);
+
+impl std::fmt::Display for LanguageItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self.0 {
+            Language::System => tr!("settings.language_system"),
+            Language::English => String::from("English"),
+            Language::SimplifiedChinese => String::from("简体中文"),
+        })
+    }
+}
+
 /// A duration choice in settings: seconds or minutes, 0 = never.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Choice(pub u64, pub &'static str);
@@ -168,9 +197,11 @@ pub struct Choice(pub u64, pub &'static str);
 impl std::fmt::Display for Choice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.0 == 0 {
-            f.write_str("Never")
+            f.write_str(&tr!("settings.never"))
+        } else if self.1 == "min" {
+            f.write_str(&tr!("settings.minutes", n = self.0))
         } else {
-            write!(f, "{} {}", self.0, self.1)
+            f.write_str(&tr!("settings.seconds", n = self.0))
         }
     }
 }
@@ -262,9 +293,9 @@ impl Codes {
         let clear = self.settings.clipboard_clear_secs;
         self.toast = Some((
             if clear > 0 {
-                format!("{what} copied; cleared from the clipboard in {clear} s")
+                tr!("codes.copied_cleared", what = what, secs = clear)
             } else {
-                format!("{what} copied")
+                tr!("codes.copied", what = what)
             },
             now,
         ));
@@ -294,7 +325,7 @@ impl Codes {
             Message::Copy(id) => return (self.copy_code(&id, now), None),
             Message::CopyNext(id) => {
                 if let Some(code) = self.entry(&id).and_then(|e| e.account.next_code(now)) {
-                    return (self.copy(code, "Next code", now), None);
+                    return (self.copy(code, &tr!("codes.next_code"), now), None);
                 }
             }
             Message::CopyBoth(id) => {
@@ -304,7 +335,7 @@ impl Codes {
                         e.account.code_at(now),
                         e.account.next_code(now).unwrap_or_default()
                     );
-                    return (self.copy(both, "Both codes", now), None);
+                    return (self.copy(both, &tr!("codes.both_codes"), now), None);
                 }
             }
             Message::AdvanceHotp(id) => {
@@ -332,7 +363,7 @@ impl Codes {
                     // The counter is saved before the code is shown.
                     Ok((entries, code)) => {
                         self.entries = entries;
-                        return (self.copy(code, "New code", now), None);
+                        return (self.copy(code, &tr!("codes.new_code"), now), None);
                     }
                     Err(e) => self.toast = Some((e, now)),
                 }
@@ -345,7 +376,7 @@ impl Codes {
                     return (
                         self.save(move |v| {
                             v.remove(&id)
-                                .map(|e| format!("Removed {}", e.account.display_label()))
+                                .map(|e| tr!("codes.removed", label = e.account.display_label()))
                         }),
                         None,
                     );
@@ -386,7 +417,7 @@ impl Codes {
                         self.save(move |v| {
                             let issuer = (!issuer.is_empty()).then_some(issuer);
                             v.rename(&id, Some(issuer), Some(account), now)
-                                .map(|()| String::from("Renamed"))
+                                .map(|()| tr!("codes.renamed"))
                         }),
                         None,
                     );
@@ -408,9 +439,9 @@ impl Codes {
                                     let added = v.add(vec![account], now)?;
                                     Ok(match added.first() {
                                         Some(crate::vault::Added::Duplicate { .. }) => {
-                                            format!("{label} is already in the vault")
+                                            tr!("codes.duplicate", label = label)
                                         }
-                                        _ => format!("Added {label}"),
+                                        _ => tr!("codes.added", label = label),
                                     })
                                 }),
                                 None,
@@ -491,9 +522,9 @@ impl Codes {
                 }
                 Opened::NeedsPassword(path, format) => {
                     let error = match &self.view {
-                        View::BackupPassword { path: p, .. } if *p == path => Some(String::from(
-                            "Wrong password? The file could not be decrypted.",
-                        )),
+                        View::BackupPassword { path: p, .. } if *p == path => {
+                            Some(tr!("backup.wrong_password"))
+                        }
                         _ => None,
                     };
                     self.view = View::BackupPassword {
@@ -615,7 +646,7 @@ impl Codes {
                 if matches!(self.view, View::List | View::Add(_)) {
                     return (
                         Task::perform(blocking(crate::capture::scan_clipboard), |found| {
-                            Message::Scanned(String::from("the clipboard"), found)
+                            Message::Scanned(tr!("source.clipboard"), found)
                         }),
                         None,
                     );
@@ -624,7 +655,7 @@ impl Codes {
             Message::ScanScreen => {
                 return (
                     Task::perform(blocking(crate::capture::scan_screen), |found| {
-                        Message::Scanned(String::from("the screen"), found)
+                        Message::Scanned(tr!("source.screen"), found)
                     }),
                     None,
                 );
@@ -637,15 +668,15 @@ impl Codes {
                         .errors
                         .first()
                         .map(|e| sentence(e.to_string()))
-                        .unwrap_or_else(|| String::from("No account found."));
+                        .unwrap_or_else(|| tr!("scan.none"));
                     match &mut self.view {
                         View::Add(form) => {
-                            form.error = Some(format!("Nothing to import from {source}: {why}"))
+                            form.error = Some(tr!("codes.nothing", source = source, why = why))
                         }
-                        _ if source == "the clipboard" => {}
+                        _ if source == tr!("source.clipboard") => {}
                         _ => {
                             self.toast =
-                                Some((format!("Nothing to import from {source}: {why}"), now))
+                                Some((tr!("codes.nothing", source = source, why = why), now))
                         }
                     }
                 } else {
@@ -679,11 +710,8 @@ impl Codes {
                                 .count();
                             let dup = added.len() - new;
                             Ok(match dup {
-                                0 => format!("Imported {new} account{}", plural(new)),
-                                _ => format!(
-                                    "Imported {new} account{}; {dup} already in the vault",
-                                    plural(new)
-                                ),
+                                0 => tr!("codes.imported", n = new),
+                                _ => tr!("codes.imported_dup", n = new, dup = dup),
                             })
                         }),
                         None,
@@ -691,7 +719,8 @@ impl Codes {
                 }
             }
             Message::OpenSettings => self.view = View::Settings,
-            Message::SetTheme(theme) => return self.set(|s| s.theme = theme),
+            Message::SetTheme(theme) => return self.set(|s| s.theme = theme.0),
+            Message::SetLanguage(language) => return self.set(|s| s.language = language.0),
             Message::SetClipboardClear(c) => return self.set(|s| s.clipboard_clear_secs = c.0),
             Message::SetAutoLock(c) => return self.set(|s| s.auto_lock_mins = c.0),
             Message::ToggleHideCodes => return self.set(|s| s.hide_codes = !s.hide_codes),
@@ -764,7 +793,7 @@ impl Codes {
         match self.entry(id).map(|e| e.account.clone()) {
             Some(account) if matches!(account.kind, OtpKind::Totp { .. }) => {
                 self.revealed = Some((id.to_string(), now + REVEAL_SECS));
-                self.copy(account.code_at(now), "Code", now)
+                self.copy(account.code_at(now), &tr!("codes.code"), now)
             }
             // HOTP: copying uses the code, so advance (and save) first.
             Some(_) => Task::done(Message::AdvanceHotp(id.to_string())),
@@ -838,19 +867,21 @@ impl Codes {
     }
 
     fn list_view(&self, now: u64) -> Element<'_, Message> {
-        let search = text_input("Search (type to filter, Enter copies)", &self.query)
+        let search = text_input(&tr!("codes.search"), &self.query)
             .id(SEARCH_ID)
             .on_input(Message::Search)
             .on_submit(Message::SearchSubmit)
             .padding(8);
         let header = row![
             search,
-            button("Add").on_press(Message::OpenAdd).padding([8, 14]),
-            button("Settings")
+            button(text(tr!("codes.add")))
+                .on_press(Message::OpenAdd)
+                .padding([8, 14]),
+            button(text(tr!("settings.title")))
                 .on_press(Message::OpenSettings)
                 .style(button::secondary)
                 .padding([8, 14]),
-            button("Lock")
+            button(text(tr!("codes.lock")))
                 .on_press(Message::Lock)
                 .style(button::secondary)
                 .padding([8, 14]),
@@ -859,14 +890,11 @@ impl Codes {
         .align_y(Center);
         let visible = self.visible();
         let list: Element<'_, Message> = if self.entries.is_empty() {
-            container(
-                text("No accounts yet. Add one with its QR code link or its key.")
-                    .style(text::secondary),
-            )
-            .padding(24)
-            .into()
+            container(text(tr!("codes.empty")).style(text::secondary))
+                .padding(24)
+                .into()
         } else if visible.is_empty() {
-            container(text("No account matches the search.").style(text::secondary))
+            container(text(tr!("codes.no_match")).style(text::secondary))
                 .padding(24)
                 .into()
         } else {
@@ -901,7 +929,7 @@ impl Codes {
 }
 
 fn poisoned() -> String {
-    String::from("An earlier vault operation failed; lock and unlock again.")
+    tr!("codes.poisoned")
 }
 
 fn snapshot(vault: &SharedVault) -> Vec<Entry> {
@@ -923,12 +951,12 @@ fn countdown(account: &Account, now: u64) -> Element<'static, Message> {
             } else {
                 bar
             };
-            row![bar, text(format!("{left:>2} s")).size(13)]
+            row![bar, text(tr!("codes.seconds", n = left)).size(13)]
                 .spacing(6)
                 .align_y(Center)
                 .into()
         }
-        OtpKind::Hotp { counter } => text(format!("counter {counter}")).size(13).into(),
+        OtpKind::Hotp { counter } => text(tr!("codes.counter", n = counter)).size(13).into(),
     }
 }
 
@@ -965,28 +993,28 @@ fn row_view(
     .style(text::secondary);
     let actions: Element<'_, Message> = match a.kind {
         OtpKind::Totp { .. } => row![
-            button("Bind")
+            button(text(tr!("codes.bind")))
                 .on_press(Message::Bind(e.id.clone()))
                 .style(button::text),
-            button("QR")
+            button(text(tr!("codes.qr")))
                 .on_press(Message::ShowQr(e.id.clone()))
                 .style(button::text),
-            button("Rename")
+            button(text(tr!("codes.rename")))
                 .on_press(Message::StartRename(e.id.clone()))
                 .style(button::text),
-            button("Delete")
+            button(text(tr!("codes.delete")))
                 .on_press(Message::AskDelete(e.id.clone()))
                 .style(button::text),
         ]
         .into(),
         OtpKind::Hotp { .. } => row![
-            button("Use code")
+            button(text(tr!("codes.use_code")))
                 .on_press(Message::AdvanceHotp(e.id.clone()))
                 .style(button::text),
-            button("Rename")
+            button(text(tr!("codes.rename")))
                 .on_press(Message::StartRename(e.id.clone()))
                 .style(button::text),
-            button("Delete")
+            button(text(tr!("codes.delete")))
                 .on_press(Message::AskDelete(e.id.clone()))
                 .style(button::text),
         ]
@@ -1036,20 +1064,20 @@ fn bind_view(e: &Entry, now: u64) -> Element<'_, Message> {
     let current = a.code_at(now);
     let next = a.next_code(now).unwrap_or_default();
     let advice = if left <= 5 {
-        "The code is about to change: wait for the next period, then enter both codes at once."
+        tr!("bind.wait")
     } else {
-        "Enter the first code, then the second, and submit within the time left."
+        tr!("bind.advice")
     };
     column![
-        text(format!("Bind {}", a.display_label())).size(20),
-        text("The console asks for two consecutive codes:"),
+        text(tr!("bind.title", label = a.display_label())).size(20),
+        text(tr!("bind.intro")),
         row![
             column![
-                text("Code 1").size(13),
+                text(tr!("bind.code1")).size(13),
                 text(group_code(&current)).size(34).font(Font::MONOSPACE)
             ],
             column![
-                text("Code 2").size(13),
+                text(tr!("bind.code2")).size(13),
                 text(group_code(&next)).size(34).font(Font::MONOSPACE)
             ],
         ]
@@ -1057,11 +1085,11 @@ fn bind_view(e: &Entry, now: u64) -> Element<'_, Message> {
         countdown(a, now),
         text(advice).style(text::secondary),
         row![
-            button("Copy code 1").on_press(Message::Copy(e.id.clone())),
-            button("Copy code 2").on_press(Message::CopyNext(e.id.clone())),
-            button("Copy both").on_press(Message::CopyBoth(e.id.clone())),
+            button(text(tr!("bind.copy1"))).on_press(Message::Copy(e.id.clone())),
+            button(text(tr!("bind.copy2"))).on_press(Message::CopyNext(e.id.clone())),
+            button(text(tr!("bind.copy_both"))).on_press(Message::CopyBoth(e.id.clone())),
             space::horizontal(),
-            button("Done")
+            button(text(tr!("common.done")))
                 .on_press(Message::Back)
                 .style(button::secondary),
         ]
@@ -1074,16 +1102,13 @@ fn bind_view(e: &Entry, now: u64) -> Element<'_, Message> {
 fn confirm_delete_view(e: &Entry) -> Element<'_, Message> {
     let label = e.account.display_label();
     column![
-        text(format!("Delete {label}?")).size(20),
-        text(
-            "Its codes will no longer be available here. Unbind this virtual MFA device in the \
-             service's console first, or you may be locked out of the account."
-        ),
+        text(tr!("delete.title", label = label)).size(20),
+        text(tr!("delete.text")),
         row![
-            button(text(format!("Delete {label}")))
+            button(text(tr!("delete.button", label = label)))
                 .on_press(Message::ConfirmDelete)
                 .style(button::danger),
-            button("Cancel")
+            button(text(tr!("common.cancel")))
                 .on_press(Message::Back)
                 .style(button::secondary),
         ]
@@ -1095,17 +1120,17 @@ fn confirm_delete_view(e: &Entry) -> Element<'_, Message> {
 
 fn rename_view<'a>(issuer: &'a str, account: &'a str, busy: bool) -> Element<'a, Message> {
     column![
-        text("Rename").size(20),
-        text_input("Issuer (e.g. JD Cloud)", issuer)
+        text(tr!("codes.rename")).size(20),
+        text_input(&tr!("add.issuer"), issuer)
             .on_input(Message::RenameIssuer)
             .padding(8),
-        text_input("Account", account)
+        text_input(&tr!("add.account_short"), account)
             .on_input(Message::RenameAccount)
             .on_submit(Message::SaveRename)
             .padding(8),
         row![
-            button("Save").on_press_maybe((!busy).then_some(Message::SaveRename)),
-            button("Cancel")
+            button(text(tr!("common.save"))).on_press_maybe((!busy).then_some(Message::SaveRename)),
+            button(text(tr!("common.cancel")))
                 .on_press(Message::Back)
                 .style(button::secondary),
         ]
@@ -1138,9 +1163,9 @@ pub enum Kind {
 
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Kind::Totp => "Time-based (TOTP)",
-            Kind::Hotp => "Counter-based (HOTP)",
+        f.write_str(&match self {
+            Kind::Totp => tr!("add.totp"),
+            Kind::Hotp => tr!("add.hotp"),
         })
     }
 }
@@ -1251,17 +1276,13 @@ impl AddForm {
     /// The account the form describes, or the first problem in words.
     pub fn account(&self) -> Result<Account, String> {
         if self.secret.trim().is_empty() {
-            return Err(String::from(
-                "Enter the key shown by the site (or paste its otpauth:// link).",
-            ));
+            return Err(tr!("add.need_key"));
         }
         let secret = input::parse_bare_key(&self.secret).map_err(|e| sentence(e.to_string()))?;
         let issuer = self.issuer.trim();
         let name = self.account.trim();
         if issuer.is_empty() && name.is_empty() {
-            return Err(String::from(
-                "Give the issuer or the account name, to recognise the code later.",
-            ));
+            return Err(tr!("add.need_label"));
         }
         Ok(Account {
             issuer: (!issuer.is_empty()).then(|| issuer.to_string()),
@@ -1284,38 +1305,28 @@ impl AddForm {
             .secret_problem()
             .map(|e| text(e).size(13).style(text::danger));
         let sources = row![
-            button("Open file…").on_press(Message::OpenImage),
-            button("Paste").on_press(Message::Paste),
-            button("Scan screen").on_press(Message::ScanScreen),
+            button(text(tr!("add.open_file"))).on_press(Message::OpenImage),
+            button(text(tr!("add.paste"))).on_press(Message::Paste),
+            button(text(tr!("add.scan_screen"))).on_press(Message::ScanScreen),
         ]
         .spacing(8);
         let mut form = column![
-            text("Add an account").size(20),
-            text("From a QR code or a backup: open a screenshot or another app's backup (Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente), paste (Ctrl+V), drop a file on the window, or scan the screen.")
-                .size(13)
-                .style(text::secondary),
+            text(tr!("add.title")).size(20),
+            text(tr!("add.sources")).size(13).style(text::secondary),
             sources,
-            text("Or type it:").size(13).style(text::secondary),
-            field("Issuer (e.g. JD Cloud)", &self.issuer, AddMessage::Issuer),
-            field(
-                "Account (e.g. ops@example.com)",
-                &self.account,
-                AddMessage::Account
-            ),
-            field(
-                "Key, e.g. jbsw y3dp ehpk 3pxp — or paste an otpauth:// link",
-                &self.secret,
-                AddMessage::Secret
-            ),
+            text(tr!("add.or_type")).size(13).style(text::secondary),
+            field(&tr!("add.issuer"), &self.issuer, AddMessage::Issuer),
+            field(&tr!("add.account"), &self.account, AddMessage::Account),
+            field(&tr!("add.key"), &self.secret, AddMessage::Secret),
         ]
         .push(secret_error)
         .spacing(10);
         form = form.push(
-            button(if self.advanced {
-                "Hide advanced options"
+            button(text(if self.advanced {
+                tr!("add.hide_advanced")
             } else {
-                "Advanced options"
-            })
+                tr!("add.advanced")
+            }))
             .on_press(Message::Add(AddMessage::ToggleAdvanced))
             .style(button::text),
         );
@@ -1323,10 +1334,10 @@ impl AddForm {
             let kinds = [Kind::Totp, Kind::Hotp];
             let digit_choices = [6u32, 7, 8];
             let param: Element<'_, Message> = match self.kind {
-                Kind::Totp => field("Period (s)", &self.period, AddMessage::Period)
+                Kind::Totp => field(&tr!("add.period"), &self.period, AddMessage::Period)
                     .width(100)
                     .into(),
-                Kind::Hotp => field("Counter", &self.counter, AddMessage::Counter)
+                Kind::Hotp => field(&tr!("add.counter"), &self.counter, AddMessage::Counter)
                     .width(160)
                     .into(),
             };
@@ -1353,7 +1364,7 @@ impl AddForm {
         if let Ok(account) = self.account() {
             form = form.push(
                 row![
-                    text("Preview").size(13).style(text::secondary),
+                    text(tr!("add.preview")).size(13).style(text::secondary),
                     text(group_code(&account.code_at(now)))
                         .size(24)
                         .font(Font::MONOSPACE),
@@ -1370,8 +1381,9 @@ impl AddForm {
         );
         form.push(
             row![
-                button("Save").on_press_maybe((!busy).then_some(Message::SaveAdd)),
-                button("Cancel")
+                button(text(tr!("common.save")))
+                    .on_press_maybe((!busy).then_some(Message::SaveAdd)),
+                button(text(tr!("common.cancel")))
                     .on_press(Message::Back)
                     .style(button::secondary),
             ]
@@ -1387,21 +1399,14 @@ fn plural(n: usize) -> &'static str {
 
 fn checklist_view(list: &Checklist, busy: bool) -> Element<'_, Message> {
     let n = list.items.len();
-    let mut col = column![
-        text(format!(
-            "Found in {}: {n} account{}",
-            list.source,
-            plural(n)
-        ))
-        .size(20)
-    ]
-    .spacing(8);
+    let mut col =
+        column![text(tr!("checklist.title", source = list.source, n = n)).size(20)].spacing(8);
     for (i, (account, checked, present)) in list.items.iter().enumerate() {
         let mark = if *checked { "☑" } else { "☐" };
         let note = if *present {
-            "  (already in the vault)"
+            format!("  {}", tr!("checklist.present"))
         } else {
-            ""
+            String::new()
         };
         col = col.push(
             button(text(format!("{mark}  {}{note}", account.display_label())))
@@ -1415,9 +1420,9 @@ fn checklist_view(list: &Checklist, busy: bool) -> Element<'_, Message> {
     let chosen = list.items.iter().filter(|i| i.1).count();
     col.push(
         row![
-            button(text(format!("Import {chosen} account{}", plural(chosen))))
+            button(text(tr!("checklist.import", n = chosen)))
                 .on_press_maybe((!busy && chosen > 0).then_some(Message::ImportChecked)),
-            button("Cancel")
+            button(text(tr!("common.cancel")))
                 .on_press(Message::Back)
                 .style(button::secondary),
         ]
@@ -1450,34 +1455,52 @@ fn settings_view(settings: &Settings) -> Element<'_, Message> {
         .iter()
         .copied()
         .find(|c| c.0 == settings.auto_lock_mins);
-    let line = |label: &'static str, control: Element<'static, Message>| {
+    let line = |label: String, control: Element<'static, Message>| {
         row![text(label).width(260), control]
             .spacing(12)
             .align_y(Center)
     };
     column![
-        text("Settings").size(20),
+        text(tr!("settings.title")).size(20),
         line(
-            "Theme",
-            pick_list(ThemeChoice::ALL, Some(settings.theme), Message::SetTheme).into()
+            tr!("settings.theme"),
+            pick_list(
+                ThemeChoice::ALL.map(ThemeItem),
+                Some(ThemeItem(settings.theme)),
+                Message::SetTheme
+            )
+            .into()
         ),
         line(
-            "Clear copied codes after",
+            tr!("settings.language"),
+            pick_list(
+                Language::ALL.map(LanguageItem),
+                Some(LanguageItem(settings.language)),
+                Message::SetLanguage
+            )
+            .into()
+        ),
+        line(
+            tr!("settings.clipboard"),
             pick_list(clear, current_clear, Message::SetClipboardClear).into()
         ),
         line(
-            "Lock after no use for",
+            tr!("settings.auto_lock"),
             pick_list(lock, current_lock, Message::SetAutoLock).into()
         ),
         line(
-            "Hide codes until clicked",
-            button(if settings.hide_codes { "On" } else { "Off" })
-                .on_press(Message::ToggleHideCodes)
-                .into(),
+            tr!("settings.hide_codes"),
+            button(text(if settings.hide_codes {
+                tr!("common.on")
+            } else {
+                tr!("common.off")
+            }))
+            .on_press(Message::ToggleHideCodes)
+            .into(),
         ),
         row![
-            button("Export the accounts…").on_press(Message::OpenExport),
-            button("Done")
+            button(text(tr!("settings.export"))).on_press(Message::OpenExport),
+            button(text(tr!("common.done")))
                 .on_press(Message::Back)
                 .style(button::secondary),
         ]
@@ -1491,11 +1514,8 @@ fn qr_view<'a>(e: &'a Entry, qr: Option<&'a iced::widget::qr_code::Data>) -> Ele
     let body: Element<'a, Message> = match qr {
         Some(data) => iced::widget::qr_code(data).cell_size(5).into(),
         None => column![
-            text(
-                "This QR code holds the secret key: anyone who sees or photographs it can make \
-                 this account's codes. Show it only to move the account to your phone."
-            ),
-            button("Reveal the QR code")
+            text(tr!("qr.warning")),
+            button(text(tr!("qr.reveal")))
                 .on_press(Message::RevealQr)
                 .style(button::danger),
         ]
@@ -1503,9 +1523,9 @@ fn qr_view<'a>(e: &'a Entry, qr: Option<&'a iced::widget::qr_code::Data>) -> Ele
         .into(),
     };
     column![
-        text(format!("Move {} to a phone", e.account.display_label())).size(20),
+        text(tr!("qr.title", label = e.account.display_label())).size(20),
         body,
-        button("Done")
+        button(text(tr!("common.done")))
             .on_press(Message::Back)
             .style(button::secondary),
     ]
@@ -1556,19 +1576,14 @@ impl ExportForm {
     fn ready(&self, format: ExportFormat) -> Result<(), String> {
         if format.needs_password() {
             if self.password.chars().count() < unlock_min_password() {
-                return Err(format!(
-                    "Choose a backup password of at least {} characters.",
-                    unlock_min_password()
-                ));
+                return Err(tr!("export.min_password", n = unlock_min_password()));
             }
             if self.password != self.confirm {
-                return Err(String::from("The two passwords differ."));
+                return Err(tr!("unlock.passwords_differ"));
             }
         }
         if format.is_plain_text() && !self.plain_accepted {
-            return Err(String::from(
-                "This format is not encrypted: confirm that you understand the risk first.",
-            ));
+            return Err(tr!("export.confirm_first"));
         }
         Ok(())
     }
@@ -1576,22 +1591,20 @@ impl ExportForm {
     fn view(&self, accounts: usize, busy: bool) -> Element<'_, Message> {
         let format = self.format.unwrap_or(ExportFormat::TesseraBackup);
         let mut col = column![
-            text(format!("Export {accounts} account{}", plural(accounts))).size(20),
+            text(tr!("export.title", n = accounts)).size(20),
             pick_list(ExportFormat::ALL, Some(format), Message::ExportFormat),
         ]
         .spacing(12);
         if format.needs_password() {
-            col = col.push(text(
-                "The file is encrypted with its own password (not the vault's).",
-            ));
+            col = col.push(text(tr!("export.encrypted_note")));
             col = col.push(
-                text_input("Backup password", &self.password)
+                text_input(&tr!("backup.password"), &self.password)
                     .secure(true)
                     .on_input(Message::ExportPassword)
                     .padding(8),
             );
             col = col.push(
-                text_input("Backup password again", &self.confirm)
+                text_input(&tr!("backup.password_again"), &self.confirm)
                     .secure(true)
                     .on_input(Message::ExportConfirm)
                     .on_submit(Message::ExportChoosePath)
@@ -1599,20 +1612,12 @@ impl ExportForm {
             );
         }
         if format.is_plain_text() {
-            col = col.push(
-                text(
-                    "This format is NOT encrypted: anyone who reads the file can make your codes. \
-                     Keep it offline and delete it once imported.",
-                )
-                .style(text::danger),
-            );
+            col = col.push(text(tr!("export.plain_warning")).style(text::danger));
             let mark = if self.plain_accepted { "☑" } else { "☐" };
             col = col.push(
-                button(text(format!(
-                    "{mark}  I understand: write my secrets in plain text"
-                )))
-                .on_press(Message::ExportPlainAccepted)
-                .style(button::text),
+                button(text(format!("{mark}  {}", tr!("export.understand"))))
+                    .on_press(Message::ExportPlainAccepted)
+                    .style(button::text),
             );
         }
         col.push(
@@ -1622,13 +1627,13 @@ impl ExportForm {
         )
         .push(
             row![
-                button(if format.is_folder() {
-                    "Choose a folder…"
+                button(text(if format.is_folder() {
+                    tr!("export.choose_folder")
                 } else {
-                    "Save as…"
-                })
+                    tr!("export.save_as")
+                }))
                 .on_press_maybe((!busy).then_some(Message::ExportChoosePath)),
-                button("Cancel")
+                button(text(tr!("common.cancel")))
                     .on_press(Message::Back)
                     .style(button::secondary),
             ]
@@ -1648,9 +1653,9 @@ fn backup_password_view<'a>(
     error: Option<&'a str>,
 ) -> Element<'a, Message> {
     column![
-        text(format!("This {format} is encrypted")).size(20),
-        text("Type the password it was exported with."),
-        text_input("Backup password", password)
+        text(tr!("backup.encrypted_title", format = format)).size(20),
+        text(tr!("backup.type_password")),
+        text_input(&tr!("backup.password"), password)
             .secure(true)
             .on_input(Message::BackupPassword)
             .on_submit(Message::SubmitBackupPassword)
@@ -1659,8 +1664,8 @@ fn backup_password_view<'a>(
     .push(error.map(|e| text(e.to_string()).style(text::danger)))
     .push(
         row![
-            button("Open").on_press(Message::SubmitBackupPassword),
-            button("Cancel")
+            button(text(tr!("common.open"))).on_press(Message::SubmitBackupPassword),
+            button(text(tr!("common.cancel")))
                 .on_press(Message::Back)
                 .style(button::secondary),
         ]

@@ -11,6 +11,14 @@ use iced::{Element, Font, Subscription, Task, Theme, keyboard, window};
 
 use crate::settings::{Settings, ThemeChoice};
 
+/// The translation of a catalog key (locales/*.yml) in the current
+/// language, as a `String`; `tr!("key", name = value)` fills `%{name}`.
+macro_rules! tr {
+    ($($all:tt)*) => {
+        rust_i18n::t!($($all)*).to_string()
+    };
+}
+
 mod codes;
 mod instance;
 mod unlock;
@@ -101,6 +109,11 @@ pub(crate) fn sentence(message: String) -> String {
     out
 }
 
+/// Switches the catalogs to the chosen (or the system's) language.
+fn apply_language(settings: &Settings) {
+    rust_i18n::set_locale(settings.language.locale(|v| std::env::var(v).ok()));
+}
+
 fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -144,6 +157,7 @@ impl App {
             .as_deref()
             .map(Settings::load)
             .unwrap_or_default();
+        apply_language(&settings);
         let app = Self {
             vault_path,
             screen: Screen::Locked(locked),
@@ -194,6 +208,7 @@ impl App {
         match event {
             Some(codes::Event::Lock) => self.lock(),
             Some(codes::Event::Settings(settings)) => {
+                apply_language(&settings);
                 self.settings = settings.clone();
                 let Some(path) = self.settings_path.clone() else {
                     return Task::none();
@@ -288,5 +303,54 @@ fn navigation_key(event: keyboard::Event) -> Option<Message> {
         Named::ArrowUp => Some(Message::Codes(codes::Message::Move(-1))),
         Named::Escape => Some(Message::Codes(codes::Message::Back)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    fn keys(catalog: &str) -> BTreeSet<String> {
+        catalog
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("_version"))
+            .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim().to_string()))
+            .filter(|k| !k.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn catalogs_have_the_same_keys_and_every_used_key() {
+        let en = keys(include_str!("../../locales/en.yml"));
+        let zh = keys(include_str!("../../locales/zh-CN.yml"));
+        assert_eq!(en, zh, "locales/en.yml and locales/zh-CN.yml differ");
+        // Every tr!("key") in the GUI sources has an entry.
+        for source in [
+            include_str!("codes.rs"),
+            include_str!("unlock.rs"),
+            include_str!("mod.rs"),
+        ] {
+            for part in source.split("tr!(\"").skip(1) {
+                let key = part.split('"').next().unwrap_or_default();
+                let is_key = key.contains('.')
+                    && !key.ends_with(".rs")
+                    && key.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
+                    });
+                if is_key {
+                    assert!(en.contains(key), "missing catalog key {key}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_catalog_is_used() {
+        assert_eq!(rust_i18n::t!("codes.add", locale = "zh-CN"), "添加");
+        assert_eq!(rust_i18n::t!("codes.add", locale = "en"), "Add");
+        assert_eq!(
+            rust_i18n::t!("codes.imported", locale = "zh-CN", n = 3),
+            "已导入 3 个账户"
+        );
     }
 }

@@ -168,13 +168,11 @@ impl Locked {
                 let keyring = *keyring;
                 if !keyring || !password.is_empty() {
                     if password.chars().count() < MIN_PASSWORD {
-                        self.error = Some(format!(
-                            "Choose a password of at least {MIN_PASSWORD} characters."
-                        ));
+                        self.error = Some(tr!("unlock.min_password", n = MIN_PASSWORD));
                         return Task::none();
                     }
                     if *password != self.confirm {
-                        self.error = Some(String::from("The two passwords differ."));
+                        self.error = Some(tr!("unlock.passwords_differ"));
                         return Task::none();
                     }
                 }
@@ -186,7 +184,7 @@ impl Locked {
             }
             Stage::Unlock { .. } => {
                 if password.trim().is_empty() {
-                    self.error = Some(String::from("Type the vault password or the recovery key."));
+                    self.error = Some(tr!("unlock.type_password"));
                     return Task::none();
                 }
                 self.busy = true;
@@ -197,9 +195,9 @@ impl Locked {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let title = text("Tessera").size(28);
+        let title = text(tr!("app.name")).size(28);
         let body: Element<'_, Message> = match &self.stage {
-            Stage::Checking => text("Opening the vault…").into(),
+            Stage::Checking => text(tr!("unlock.opening")).into(),
             Stage::Create { keyring } => self.create_view(*keyring),
             Stage::Unlock { slots } => self.unlock_view(slots),
             Stage::Recovery { key, .. } => recovery_view(key),
@@ -231,19 +229,16 @@ impl Locked {
 
     fn create_view(&self, keyring: bool) -> Element<'_, Message> {
         let intro = if keyring {
-            "Welcome. Tessera keeps your accounts in an encrypted vault. Its key goes into your \
-             desktop keyring, so the vault opens without a password. You may add a password too, \
-             to open it on a machine without this keyring."
+            tr!("unlock.intro_keyring")
         } else {
-            "Welcome. Tessera keeps your accounts in an encrypted vault. No desktop keyring \
-             answered, so choose a password to protect it."
+            tr!("unlock.intro_password")
         };
         let placeholder = if keyring {
-            "Password (optional)"
+            tr!("unlock.password_optional")
         } else {
-            "Password"
+            tr!("unlock.password")
         };
-        let confirm = text_input("Password again", &self.confirm)
+        let confirm = text_input(&tr!("unlock.password_again"), &self.confirm)
             .secure(true)
             .padding(10);
         let confirm = if self.busy {
@@ -254,18 +249,18 @@ impl Locked {
                 .on_submit(Message::Submit)
         };
         let label = if self.busy {
-            "Creating…"
+            tr!("unlock.creating")
         } else {
-            "Create the vault"
+            tr!("unlock.create")
         };
         column![
             text(intro),
-            self.password_input(placeholder),
+            self.password_input(&placeholder),
             confirm,
-            button(label)
+            button(text(label))
                 .on_press_maybe((!self.busy).then_some(Message::Submit))
                 .padding([8, 16]),
-            text(format!("Vault file: {}", self.path.display()))
+            text(tr!("unlock.vault_file", path = self.path.display()))
                 .size(12)
                 .style(text::secondary),
         ]
@@ -275,15 +270,19 @@ impl Locked {
 
     fn unlock_view(&self, slots: &[SlotKind]) -> Element<'_, Message> {
         let hint = if slots.contains(&SlotKind::Password) {
-            "Type the vault password, or the recovery key."
+            tr!("unlock.hint_password")
         } else {
-            "The keyring did not open the vault. Type the recovery key."
+            tr!("unlock.hint_recovery")
         };
-        let label = if self.busy { "Unlocking…" } else { "Unlock" };
+        let label = if self.busy {
+            tr!("unlock.unlocking")
+        } else {
+            tr!("unlock.unlock")
+        };
         column![
             text(hint),
-            self.password_input("Password or recovery key"),
-            button(label)
+            self.password_input(&tr!("unlock.password_or_recovery")),
+            button(text(label))
                 .on_press_maybe((!self.busy).then_some(Message::Submit))
                 .padding([8, 16]),
         ]
@@ -294,19 +293,16 @@ impl Locked {
 
 fn recovery_view(key: &str) -> Element<'_, Message> {
     column![
-        text("Your recovery key").size(20),
-        text(
-            "It opens the vault if the keyring is lost or the password forgotten. It is shown \
-             only this once: write it down and keep it away from this computer."
-        ),
+        text(tr!("unlock.recovery_title")).size(20),
+        text(tr!("unlock.recovery_text")),
         container(text(key.to_string()).font(Font::MONOSPACE).size(20))
             .padding(12)
             .style(container::rounded_box),
         row![
-            button("Copy")
+            button(text(tr!("common.copy")))
                 .on_press(Message::CopyRecovery)
                 .padding([8, 16]),
-            button("I have saved it")
+            button(text(tr!("unlock.saved")))
                 .on_press(Message::Continue)
                 .padding([8, 16]),
         ]
@@ -331,7 +327,7 @@ fn inspect(path: &std::path::Path) -> Inspected {
                     Err(e) => {
                         return Inspected::Locked {
                             slots: info.slots,
-                            note: Some(format!("The keyring did not open the vault: {e}.")),
+                            note: Some(tr!("unlock.keyring_failed", error = e)),
                         };
                     }
                 }
@@ -373,7 +369,7 @@ fn open(path: &std::path::Path, secret: &str) -> Result<SharedVault, String> {
         .map(|v| Arc::new(Mutex::new(v)))
         .map_err(|e| match e {
             crate::vault::VaultError::WrongPassword => {
-                String::from("Wrong password. Nothing was changed; try again.")
+                tr!("unlock.wrong_password")
             }
             other => sentence(other.to_string()),
         })
