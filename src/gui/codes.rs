@@ -1315,9 +1315,9 @@ impl AddForm {
             text(tr!("add.sources")).size(13).style(text::secondary),
             sources,
             text(tr!("add.or_type")).size(13).style(text::secondary),
-            field(&tr!("add.issuer"), &self.issuer, AddMessage::Issuer),
-            field(&tr!("add.account"), &self.account, AddMessage::Account),
-            field(&tr!("add.key"), &self.secret, AddMessage::Secret),
+            field(&tr!("add.issuer"), &self.issuer, AddMessage::Issuer).id("add-issuer"),
+            field(&tr!("add.account"), &self.account, AddMessage::Account).id("add-account"),
+            field(&tr!("add.key"), &self.secret, AddMessage::Secret).id("add-secret"),
         ]
         .push(secret_error)
         .spacing(10);

@@ -21,6 +21,8 @@ macro_rules! tr {
 
 mod codes;
 mod instance;
+#[cfg(test)]
+mod sim_tests;
 mod unlock;
 
 /// Reverse-DNS application id shared by the window, desktop file and icon.

@@ -1,0 +1,195 @@
+//! Headless tests of the main flows with iced_test's simulator: the real
+//! views are clicked and typed into, their messages fed back to `update`,
+//! and the tasks they return are run to completion.
+
+use std::sync::{Arc, Mutex};
+
+use iced::futures::StreamExt;
+use iced::{Element, Task};
+use iced_test::{selector, simulator};
+
+use super::codes::{Codes, Message};
+use crate::settings::Settings;
+use crate::vault::{KdfPolicy, NewVault, Vault};
+
+/// Runs a task to completion and returns the messages it produced (widget
+/// operations and clipboard writes are dropped: there is no window).
+fn run(task: Task<Message>) -> Vec<Message> {
+    let Some(stream) = iced_runtime::task::into_stream(task) else {
+        return Vec::new();
+    };
+    iced::futures::executor::block_on(stream.collect::<Vec<_>>())
+        .into_iter()
+        .filter_map(|action| match action {
+            iced_runtime::Action::Output(message) => Some(message),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Feeds messages to the screen, and the messages of their tasks, until
+/// nothing is left.
+fn settle(codes: &mut Codes, messages: impl IntoIterator<Item = Message>) {
+    let mut queue: Vec<Message> = messages.into_iter().collect();
+    while !queue.is_empty() {
+        let mut next = Vec::new();
+        for message in queue {
+            let (task, _) = codes.update(message, 1_000_000);
+            next.extend(run(task));
+        }
+        queue = next;
+    }
+}
+
+fn view(codes: &Codes) -> Element<'_, Message> {
+    codes.view(1_000_000)
+}
+
+fn unlocked(name: &str) -> (Codes, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("tessera-sim-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("v.tessera");
+    let (vault, _) = Vault::create(
+        &path,
+        NewVault {
+            keyring: None,
+            password: Some("a long password"),
+            recovery: false,
+            policy: KdfPolicy::Fixed {
+                m_kib: 1024,
+                t: 1,
+                p: 1,
+            },
+        },
+    )
+    .expect("vault");
+    let (codes, _) = Codes::new(Arc::new(Mutex::new(vault)), 1_000_000, Settings::default());
+    (codes, dir)
+}
+
+/// Clicks, types, and returns the messages the view produced.
+fn interact(
+    codes: &Codes,
+    steps: impl FnOnce(&mut iced_test::Simulator<'_, Message>),
+) -> Vec<Message> {
+    let mut ui = simulator(view(codes));
+    steps(&mut ui);
+    ui.into_messages().collect()
+}
+
+#[test]
+fn add_manually_then_the_code_is_shown() {
+    let (mut codes, dir) = unlocked("add");
+    let m = interact(&codes, |ui| {
+        ui.click("Add").expect("Add button");
+    });
+    settle(&mut codes, m);
+    let m = interact(&codes, |ui| {
+        ui.click(selector::id("add-issuer")).expect("issuer field");
+        let _ = ui.typewrite("JD Cloud");
+        ui.click(selector::id("add-account"))
+            .expect("account field");
+        let _ = ui.typewrite("root");
+        ui.click(selector::id("add-secret")).expect("key field");
+        let _ = ui.typewrite("jbsw y3dp ehpk 3pxp");
+    });
+    settle(&mut codes, m);
+    // The preview shows the code before saving (RFC: JBSWY3DPEHPK3PXP at t=1e6).
+    let code = crate::otp::group_code(&crate::otp::totp(
+        &crate::secret::Secret::from_base32("JBSWY3DPEHPK3PXP").expect("key"),
+        crate::account::Algorithm::Sha1,
+        crate::account::Digits::SIX,
+        crate::account::Period::THIRTY,
+        1_000_000,
+    ));
+    assert!(
+        simulator(view(&codes)).find(code.as_str()).is_ok(),
+        "preview {code}"
+    );
+    let m = interact(&codes, |ui| {
+        ui.click("Save").expect("Save button");
+    });
+    settle(&mut codes, m);
+    let mut ui = simulator(view(&codes));
+    assert!(ui.find("JD Cloud · root").is_ok(), "the new row");
+    assert!(ui.find(code.as_str()).is_ok(), "its code in the list");
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+#[test]
+fn search_filters_the_list() {
+    let (mut codes, dir) = unlocked("search");
+    for (issuer, name, key) in [
+        ("JD Cloud", "root", "JBSWY3DPEHPK3PXP"),
+        ("GitHub", "octocat", "GEZDGNBVGY3TQOJQ"),
+    ] {
+        let link = format!("otpauth://totp/{issuer}:{name}?secret={key}").replace(' ', "%20");
+        settle(
+            &mut codes,
+            [
+                Message::OpenAdd,
+                Message::Add(super::codes::AddMessage::Secret(link)),
+                Message::SaveAdd,
+            ],
+        );
+    }
+    assert!(simulator(view(&codes)).find("GitHub · octocat").is_ok());
+    let m = interact(&codes, |ui| {
+        ui.click(selector::id("search")).expect("search field");
+        let _ = ui.typewrite("jd");
+    });
+    settle(&mut codes, m);
+    let mut ui = simulator(view(&codes));
+    assert!(ui.find("JD Cloud · root").is_ok());
+    assert!(ui.find("GitHub · octocat").is_err(), "filtered out");
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+#[test]
+fn delete_asks_for_confirmation_naming_the_account() {
+    let (mut codes, dir) = unlocked("delete");
+    let link = String::from("otpauth://totp/JD%20Cloud:root?secret=JBSWY3DPEHPK3PXP");
+    settle(
+        &mut codes,
+        [
+            Message::OpenAdd,
+            Message::Add(super::codes::AddMessage::Secret(link)),
+            Message::SaveAdd,
+        ],
+    );
+    let m = interact(&codes, |ui| {
+        ui.click("Delete").expect("Delete button");
+    });
+    settle(&mut codes, m);
+    assert!(
+        simulator(view(&codes))
+            .find("Delete JD Cloud (root)?")
+            .is_ok(),
+        "the confirmation names the account"
+    );
+    // Cancel keeps it; confirming removes it.
+    let m = interact(&codes, |ui| {
+        ui.click("Cancel").expect("Cancel");
+    });
+    settle(&mut codes, m);
+    assert!(simulator(view(&codes)).find("JD Cloud · root").is_ok());
+    let m = interact(&codes, |ui| {
+        ui.click("Delete").expect("Delete button");
+    });
+    settle(&mut codes, m);
+    let m = interact(&codes, |ui| {
+        ui.click("Delete JD Cloud (root)").expect("confirm button");
+    });
+    settle(&mut codes, m);
+    assert!(
+        simulator(view(&codes)).find("JD Cloud · root").is_err(),
+        "removed"
+    );
+    let vault = Vault::open(
+        &dir.join("v.tessera"),
+        crate::vault::Unlock::Password("a long password"),
+    )
+    .expect("open");
+    assert!(vault.entries().is_empty(), "removed from the file too");
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
