@@ -38,6 +38,8 @@ pub struct Codes {
     busy: bool,
     settings: Settings,
     revealed: Option<(String, u64)>,
+    /// After a reorder, the account the selection follows.
+    follow: Option<String>,
 }
 
 #[derive(Debug)]
@@ -71,6 +73,9 @@ pub enum Message {
     Search(String),
     SearchSubmit,
     Move(i32),
+    /// Moves the selected account in the manual order.
+    Reorder(i64),
+    ReorderEntry(String, i64),
     Copy(String),
     CopyNext(String),
     CopyBoth(String),
@@ -89,7 +94,8 @@ pub enum Message {
     Saved(Result<(Vec<Entry>, String), String>),
     Back,
     Lock,
-    ClipboardChecked(Option<String>),
+    ClipboardWritten(Result<(), String>),
+    ClipboardCleared,
     OpenImage,
     ImageChosen(Option<PathBuf>),
     FileDropped(PathBuf),
@@ -221,6 +227,7 @@ impl Codes {
             busy: false,
             settings,
             revealed: None,
+            follow: None,
         };
         (screen, iced::widget::operation::focus(SEARCH_ID))
     }
@@ -283,8 +290,16 @@ impl Codes {
                 .copied
                 .as_ref()
                 .is_some_and(|(_, at)| now >= at + clear_after)
+            && let Some(ours) = self.take_copied()
         {
-            return (iced::clipboard::read().map(Message::ClipboardChecked), None);
+            let ours = zeroize::Zeroizing::new(ours);
+            return (
+                Task::perform(
+                    blocking(move || super::clipboard::clear_if_unchanged(&ours)),
+                    |_| Message::ClipboardCleared,
+                ),
+                None,
+            );
         }
         (Task::none(), None)
     }
@@ -299,8 +314,17 @@ impl Codes {
             },
             now,
         ));
-        self.copied = Some((value.clone(), now));
-        iced::clipboard::write(value)
+        let secret = zeroize::Zeroizing::new(value.clone());
+        self.copied = Some((value, now));
+        Task::perform(
+            blocking(move || super::clipboard::write_secret(&secret)),
+            Message::ClipboardWritten,
+        )
+    }
+
+    /// The value copied last, if still to be cleared (taken on lock).
+    pub fn take_copied(&mut self) -> Option<String> {
+        self.copied.take().map(|(value, _)| value)
     }
 
     pub fn update(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
@@ -321,6 +345,21 @@ impl Codes {
                     self.selected =
                         (self.selected as i64 + i64::from(delta)).rem_euclid(n as i64) as usize;
                 }
+            }
+            Message::Reorder(offset) => {
+                if let (View::List, Some(id)) = (
+                    &self.view,
+                    self.visible().get(self.selected).map(|e| e.id.clone()),
+                ) {
+                    return (Task::done(Message::ReorderEntry(id, offset)), None);
+                }
+            }
+            Message::ReorderEntry(id, offset) => {
+                self.follow = Some(id.clone());
+                return (
+                    self.save(move |v| v.move_entry(&id, offset).map(|()| String::new())),
+                    None,
+                );
             }
             Message::Copy(id) => return (self.copy_code(&id, now), None),
             Message::CopyNext(id) => {
@@ -457,7 +496,14 @@ impl Codes {
                     Ok((entries, note)) => {
                         self.entries = entries;
                         self.view = View::List;
-                        self.toast = Some((note, now));
+                        if !note.is_empty() {
+                            self.toast = Some((note, now));
+                        }
+                        if let Some(id) = self.follow.take()
+                            && let Some(i) = self.visible().iter().position(|e| e.id == id)
+                        {
+                            self.selected = i;
+                        }
                         return (iced::widget::operation::focus(SEARCH_ID), None);
                     }
                     Err(e) => match &mut self.view {
@@ -733,13 +779,10 @@ impl Codes {
                     *qr = iced::widget::qr_code::Data::new(link.as_bytes()).ok();
                 }
             }
-            Message::ClipboardChecked(current) => {
-                if let Some((ours, _)) = self.copied.take()
-                    && current.as_deref() == Some(ours.as_str())
-                {
-                    // Clear only if the clipboard still holds our value.
-                    return (iced::clipboard::write(String::new()), None);
-                }
+            Message::ClipboardWritten(Ok(())) | Message::ClipboardCleared => {}
+            Message::ClipboardWritten(Err(e)) => {
+                self.copied = None;
+                self.toast = Some((sentence(e), now));
             }
         }
         (Task::none(), None)
@@ -835,8 +878,10 @@ impl Codes {
                 None => self.list_view(now),
             },
             View::Rename {
-                issuer, account, ..
-            } => rename_view(issuer, account, self.busy),
+                id,
+                issuer,
+                account,
+            } => rename_view(id, issuer, account, self.busy),
             View::Add(form) => form.view(now, self.busy),
             View::Checklist(list) => checklist_view(list, self.busy),
             View::BackupPassword {
@@ -1118,7 +1163,12 @@ fn confirm_delete_view(e: &Entry) -> Element<'_, Message> {
     .into()
 }
 
-fn rename_view<'a>(issuer: &'a str, account: &'a str, busy: bool) -> Element<'a, Message> {
+fn rename_view<'a>(
+    id: &'a str,
+    issuer: &'a str,
+    account: &'a str,
+    busy: bool,
+) -> Element<'a, Message> {
     column![
         text(tr!("codes.rename")).size(20),
         text_input(&tr!("add.issuer"), issuer)
@@ -1132,6 +1182,16 @@ fn rename_view<'a>(issuer: &'a str, account: &'a str, busy: bool) -> Element<'a,
             button(text(tr!("common.save"))).on_press_maybe((!busy).then_some(Message::SaveRename)),
             button(text(tr!("common.cancel")))
                 .on_press(Message::Back)
+                .style(button::secondary),
+        ]
+        .spacing(8),
+        text(tr!("order.hint")).size(13).style(text::secondary),
+        row![
+            button(text(tr!("order.up")))
+                .on_press_maybe((!busy).then(|| Message::ReorderEntry(id.to_string(), -1)))
+                .style(button::secondary),
+            button(text(tr!("order.down")))
+                .on_press_maybe((!busy).then(|| Message::ReorderEntry(id.to_string(), 1)))
                 .style(button::secondary),
         ]
         .spacing(8),

@@ -19,6 +19,7 @@ macro_rules! tr {
     };
 }
 
+mod clipboard;
 mod codes;
 mod instance;
 #[cfg(test)]
@@ -148,6 +149,8 @@ pub enum Message {
     /// Another `tessera` start asked this window to come forward.
     Raise,
     SettingsSaved(Result<(), String>),
+    /// A copied code was cleared (or left, if the clipboard had changed).
+    Cleared,
 }
 
 impl App {
@@ -175,7 +178,7 @@ impl App {
             Message::Locked(m) => self.locked(m),
             Message::Codes(m) => self.codes(m),
             Message::Tick => self.tick(),
-            Message::SettingsSaved(Ok(())) => Task::none(),
+            Message::SettingsSaved(Ok(())) | Message::Cleared => Task::none(),
             Message::SettingsSaved(Err(e)) => {
                 eprintln!("tessera: the settings could not be saved: {e}");
                 Task::none()
@@ -226,9 +229,20 @@ impl App {
 
     /// Drops the unlocked vault (its keys and secrets are zeroized on drop).
     fn lock(&mut self) -> Task<Message> {
+        let copied = match &mut self.screen {
+            Screen::Unlocked(codes) => codes.take_copied().map(zeroize::Zeroizing::new),
+            Screen::Locked(_) => None,
+        };
+        let clear = match copied {
+            Some(ours) => Task::perform(
+                blocking(move || clipboard::clear_if_unchanged(&ours)),
+                |_| Message::Cleared,
+            ),
+            None => Task::none(),
+        };
         let (locked, task) = unlock::Locked::new(self.vault_path.clone());
         self.screen = Screen::Locked(locked);
-        task.map(Message::Locked)
+        Task::batch([clear, task.map(Message::Locked)])
     }
 
     fn tick(&mut self) -> Task<Message> {
@@ -294,13 +308,15 @@ fn dropped_file(event: iced::Event, _: iced::event::Status, _: window::Id) -> Op
 
 fn navigation_key(event: keyboard::Event) -> Option<Message> {
     use keyboard::key::Named;
-    let keyboard::Event::KeyPressed { key, .. } = event else {
+    let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
         return None;
     };
     let keyboard::Key::Named(named) = key else {
         return None;
     };
     match named {
+        Named::ArrowDown if modifiers.alt() => Some(Message::Codes(codes::Message::Reorder(1))),
+        Named::ArrowUp if modifiers.alt() => Some(Message::Codes(codes::Message::Reorder(-1))),
         Named::ArrowDown => Some(Message::Codes(codes::Message::Move(1))),
         Named::ArrowUp => Some(Message::Codes(codes::Message::Move(-1))),
         Named::Escape => Some(Message::Codes(codes::Message::Back)),

@@ -193,3 +193,35 @@ fn delete_asks_for_confirmation_naming_the_account() {
     assert!(vault.entries().is_empty(), "removed from the file too");
     std::fs::remove_dir_all(dir).expect("cleanup");
 }
+
+#[test]
+fn manual_order_is_kept_in_the_vault() {
+    let (mut codes, dir) = unlocked("order");
+    for link in [
+        "otpauth://totp/Alpha:a?secret=JBSWY3DPEHPK3PXP",
+        "otpauth://totp/Beta:b?secret=GEZDGNBVGY3TQOJQ",
+    ] {
+        settle(
+            &mut codes,
+            [
+                Message::OpenAdd,
+                Message::Add(super::codes::AddMessage::Secret(link.to_string())),
+                Message::SaveAdd,
+            ],
+        );
+    }
+    // Select Beta (second row) and move it up with Alt+↑.
+    settle(&mut codes, [Message::Move(1), Message::Reorder(-1)]);
+    let vault = Vault::open(
+        &dir.join("v.tessera"),
+        crate::vault::Unlock::Password("a long password"),
+    )
+    .expect("open");
+    let order: Vec<String> = vault
+        .entries()
+        .iter()
+        .map(|e| e.account.name.clone())
+        .collect();
+    assert_eq!(order, ["b", "a"]);
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}

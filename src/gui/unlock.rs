@@ -30,6 +30,7 @@ pub struct Locked {
     password: String,
     confirm: String,
     error: Option<String>,
+    note: Option<String>,
     busy: bool,
 }
 
@@ -68,6 +69,8 @@ pub enum Message {
     Created(Result<(SharedVault, Option<String>), String>),
     Opened(Result<SharedVault, String>),
     CopyRecovery,
+    SaveRecovery,
+    RecoverySaved(Result<String, String>),
     Continue,
 }
 
@@ -89,6 +92,7 @@ impl Locked {
             password: String::new(),
             confirm: String::new(),
             error: None,
+            note: None,
             busy: true,
         };
         (screen, task)
@@ -142,9 +146,51 @@ impl Locked {
                 self.error = Some(e);
                 return (iced::widget::operation::focus(PASSWORD_ID), None);
             }
+            Message::SaveRecovery => {
+                if let Stage::Recovery { key, .. } = &self.stage {
+                    let key = zeroize::Zeroizing::new(key.clone());
+                    return (
+                        Task::perform(
+                            async move {
+                                let file = rfd::AsyncFileDialog::new()
+                                    .set_title("Tessera recovery key")
+                                    .set_file_name("tessera-recovery-key.txt")
+                                    .save_file()
+                                    .await;
+                                match file {
+                                    None => Err(String::new()),
+                                    Some(f) => save_recovery(f.path(), &key),
+                                }
+                            },
+                            Message::RecoverySaved,
+                        ),
+                        None,
+                    );
+                }
+            }
+            Message::RecoverySaved(Ok(path)) => {
+                self.error = None;
+                self.note = Some(if path.is_empty() {
+                    tr!("unlock.recovery_copied")
+                } else {
+                    tr!("unlock.recovery_saved", path = path)
+                });
+            }
+            Message::RecoverySaved(Err(e)) => {
+                if !e.is_empty() {
+                    self.error = Some(e);
+                }
+            }
             Message::CopyRecovery => {
                 if let Stage::Recovery { key, .. } = &self.stage {
-                    return (iced::clipboard::write(key.clone()), None);
+                    let key = zeroize::Zeroizing::new(key.clone());
+                    return (
+                        Task::perform(
+                            blocking(move || super::clipboard::write_secret(&key)),
+                            |r| Message::RecoverySaved(r.map(|()| String::new()).map_err(sentence)),
+                        ),
+                        None,
+                    );
                 }
             }
             Message::Continue => {
@@ -206,10 +252,20 @@ impl Locked {
             .error
             .as_deref()
             .map(|e| text(e.to_string()).style(text::danger));
-        container(column![title, body].push(error).spacing(16).max_width(440))
-            .center(Fill)
-            .padding(24)
-            .into()
+        let note = self
+            .note
+            .as_deref()
+            .map(|n| text(n.to_string()).style(text::success));
+        container(
+            column![title, body]
+                .push(note)
+                .push(error)
+                .spacing(16)
+                .max_width(440),
+        )
+        .center(Fill)
+        .padding(24)
+        .into()
     }
 
     fn password_input(&self, placeholder: &str) -> Element<'_, Message> {
@@ -302,6 +358,9 @@ fn recovery_view(key: &str) -> Element<'_, Message> {
             button(text(tr!("common.copy")))
                 .on_press(Message::CopyRecovery)
                 .padding([8, 16]),
+            button(text(tr!("unlock.save_to_file")))
+                .on_press(Message::SaveRecovery)
+                .padding([8, 16]),
             button(text(tr!("unlock.saved")))
                 .on_press(Message::Continue)
                 .padding([8, 16]),
@@ -311,6 +370,16 @@ fn recovery_view(key: &str) -> Element<'_, Message> {
     ]
     .spacing(12)
     .into()
+}
+
+/// Writes the recovery key to a file only the user can read.
+fn save_recovery(path: &std::path::Path, key: &str) -> Result<String, String> {
+    let text = zeroize::Zeroizing::new(format!(
+        "Tessera recovery key\n\n    {key}\n\nIt opens your Tessera vault if the keyring is lost or the password forgotten.\n"
+    ));
+    crate::backup::write_private(path, text.as_bytes())
+        .map(|()| path.display().to_string())
+        .map_err(|e| sentence(format!("cannot write {}: {e}", path.display())))
 }
 
 fn inspect(path: &std::path::Path) -> Inspected {

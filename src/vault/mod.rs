@@ -522,6 +522,23 @@ impl Vault {
         })
     }
 
+    /// Moves an account by `offset` places in the list order (negative:
+    /// up), clamped to the ends. The order is kept in the vault.
+    pub fn move_entry(&mut self, id: &str, offset: i64) -> Result<(), VaultError> {
+        self.commit(|state| {
+            let from = state
+                .entries
+                .iter()
+                .position(|e| e.id == id)
+                .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))?;
+            let last = state.entries.len().saturating_sub(1) as i64;
+            let to = (from as i64 + offset).clamp(0, last) as usize;
+            let entry = state.entries.remove(from);
+            state.entries.insert(to, entry);
+            Ok(())
+        })
+    }
+
     /// Changes the issuer (`Some(None)` removes it) and/or account name.
     pub fn rename(
         &mut self,

@@ -17,6 +17,10 @@ printf '%s\n' "$pw" | "$bin" --vault "$vault" --password-stdin add --issuer 'JD 
 printf '%s\n' "$pw" | "$bin" --vault "$vault" --password-stdin add --issuer 'JD Cloud' --account dev --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ >/dev/null
 printf '%s\n' "$pw" | "$bin" --vault "$vault" --password-stdin add --issuer GitHub --account me --secret 'KRSXG5CTMVRXEZLU' >/dev/null
 
+# Copied codes are cleared after 10 s in this test (the shortest setting).
+export TESSERA_CONFIG="$dir/settings.json"
+echo '{"clipboard_clear_secs": 10}' >"$TESSERA_CONFIG"
+
 start=$(date +%s%N)
 "$bin" --vault "$vault" >"$log" 2>&1 &
 app=$!
@@ -51,4 +55,22 @@ for _ in $(seq 60); do
 done
 echo "screenshot $shot: $dark dark pixels in the code column (unlock screen: $before)"
 (( dark > 1500 )) || { cat "$log"; echo "window test: no codes drawn after unlocking"; exit 1; }
+
+# Enter copies the selected (first) code: JD Cloud · root. It is marked for
+# clipboard managers to keep out of their history, and cleared after 10 s.
+xdotool windowfocus --sync "$wid"
+xdotool key Return
+sleep 1
+got=$(xclip -o -selection clipboard 2>/dev/null || true)
+now=$(date +%s)
+want=$("$bin" code --at "$now" --secret 'jbsw y3dp ehpk 3pxp')
+before=$("$bin" code --at $((now - 2)) --secret 'jbsw y3dp ehpk 3pxp')
+[[ "$got" == "$want" || "$got" == "$before" ]] || { echo "copy: clipboard holds '$got', expected $want"; exit 1; }
+xclip -o -selection clipboard -t TARGETS | grep -q 'x-kde-passwordManagerHint' \
+  || { echo "copy: no x-kde-passwordManagerHint target"; exit 1; }
+echo "copy: the code is on the clipboard, hidden from clipboard history"
+sleep 11
+left=$(xclip -o -selection clipboard 2>/dev/null || true)
+[[ -z "$left" ]] || { echo "copy: the clipboard still holds '$left' after 11 s"; exit 1; }
+echo "copy: cleared after 10 s"
 echo "window test: ok"
