@@ -63,11 +63,7 @@ pub(super) fn import_plain(bytes: &[u8], encrypted: bool) -> Result<ImportReport
             .and_then(|rest| rest.strip_prefix(':'))
             .unwrap_or(name);
         let type_name = entry.kind.as_deref().unwrap_or("TOTP");
-        let kind = match type_name.to_ascii_uppercase().as_str() {
-            "TOTP" => Kind::Totp(entry.period.unwrap_or(30)),
-            "HOTP" => Kind::Hotp(entry.counter.unwrap_or(0)),
-            _ => Kind::Other(type_name),
-        };
+        let kind = Kind::from_type(type_name, entry.period, entry.counter);
         let result = build_account(
             issuer,
             name,

@@ -497,6 +497,18 @@ pub(crate) enum Kind<'a> {
     Other(&'a str),
 }
 
+impl<'a> Kind<'a> {
+    /// From a type name (`TOTP`/`HOTP`, any case) and the fields that go
+    /// with it (period default 30 s, counter default 0).
+    pub(crate) fn from_type(type_name: &'a str, period: Option<i64>, counter: Option<i64>) -> Self {
+        match type_name.to_ascii_uppercase().as_str() {
+            "TOTP" => Kind::Totp(period.unwrap_or(30)),
+            "HOTP" => Kind::Hotp(counter.unwrap_or(0)),
+            _ => Kind::Other(type_name),
+        }
+    }
+}
+
 /// Builds an account from the loose fields of a foreign format, mapping
 /// each problem to the reason the entry is refused.
 pub(crate) fn build_account(

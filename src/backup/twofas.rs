@@ -123,11 +123,7 @@ fn convert(services: &[Service], encrypted: bool) -> Result<ImportReport, Backup
             .or(otp.label.as_deref())
             .unwrap_or("");
         let type_name = otp.tokenType.as_deref().unwrap_or("TOTP");
-        let kind = match type_name.to_ascii_uppercase().as_str() {
-            "TOTP" => Kind::Totp(otp.period.unwrap_or(30)),
-            "HOTP" => Kind::Hotp(otp.counter.unwrap_or(0)),
-            _ => Kind::Other(type_name),
-        };
+        let kind = Kind::from_type(type_name, otp.period, otp.counter);
         let result = build_account(
             issuer,
             name,

@@ -20,6 +20,71 @@ use super::unlock::SharedVault;
 use super::{blocking, sentence};
 
 const TOAST_SECS: u64 = 3;
+const LIST_ID: &str = "list";
+/// Height of one account row in the list, its gap included.
+const ROW_HEIGHT: f32 = 78.0;
+const ROW_GAP: f32 = 6.0;
+/// Height of an issuer heading above a group of rows.
+const HEADING_HEIGHT: f32 = 22.0;
+/// Rows built beyond the visible part of the list, in pixels.
+const MARGIN: f32 = 400.0;
+
+/// One line of the list: an issuer heading or an account row, with its
+/// position (rows have a fixed height, so only visible ones are built).
+struct ListItem<'a> {
+    kind: ItemKind<'a>,
+    top: f32,
+    height: f32,
+}
+
+enum ItemKind<'a> {
+    Heading(&'a str),
+    Row { index: usize, grouped: bool },
+}
+
+impl ListItem<'_> {
+    fn content_height(&self) -> f32 {
+        match self.kind {
+            ItemKind::Heading(_) => HEADING_HEIGHT,
+            ItemKind::Row { .. } => ROW_HEIGHT - ROW_GAP,
+        }
+    }
+}
+
+/// Headings and rows of the visible accounts, with their positions.
+/// Accounts sharing an issuer (a cloud's root account and its sub-users)
+/// are grouped under one heading.
+fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for e in visible {
+        if let Some(issuer) = e.account.issuer.as_deref() {
+            *counts.entry(issuer).or_default() += 1;
+        }
+    }
+    let mut items = Vec::with_capacity(visible.len() + 8);
+    let mut top = 0.0;
+    let mut last: Option<&str> = None;
+    for (index, e) in visible.iter().enumerate() {
+        let issuer = e.account.issuer.as_deref();
+        let grouped = issuer.is_some_and(|i| counts.get(i).copied().unwrap_or(0) > 1);
+        if grouped && issuer != last {
+            items.push(ListItem {
+                kind: ItemKind::Heading(issuer.unwrap_or_default()),
+                top,
+                height: HEADING_HEIGHT + 2.0,
+            });
+            top += HEADING_HEIGHT + 2.0;
+        }
+        last = issuer;
+        items.push(ListItem {
+            kind: ItemKind::Row { index, grouped },
+            top,
+            height: ROW_HEIGHT,
+        });
+        top += ROW_HEIGHT;
+    }
+    items
+}
 /// Seconds a hidden code stays visible after a click.
 const REVEAL_SECS: u64 = 30;
 const SEARCH_ID: &str = "search";
@@ -40,6 +105,9 @@ pub struct Codes {
     revealed: Option<(String, u64)>,
     /// After a reorder, the account the selection follows.
     follow: Option<String>,
+    /// Scroll position and height of the list's viewport.
+    scroll_y: f32,
+    view_height: f32,
 }
 
 #[derive(Debug)]
@@ -73,6 +141,7 @@ pub enum Message {
     Search(String),
     SearchSubmit,
     Move(i32),
+    Scrolled(f32, f32),
     /// Moves the selected account in the manual order.
     Reorder(i64),
     ReorderEntry(String, i64),
@@ -228,6 +297,8 @@ impl Codes {
             settings,
             revealed: None,
             follow: None,
+            scroll_y: 0.0,
+            view_height: 1200.0,
         };
         (screen, iced::widget::operation::focus(SEARCH_ID))
     }
@@ -344,7 +415,12 @@ impl Codes {
                 if n > 0 {
                     self.selected =
                         (self.selected as i64 + i64::from(delta)).rem_euclid(n as i64) as usize;
+                    return (self.scroll_to_selected(), None);
                 }
+            }
+            Message::Scrolled(y, height) => {
+                self.scroll_y = y;
+                self.view_height = height;
             }
             Message::Reorder(offset) => {
                 if let (View::List, Some(id)) = (
@@ -788,6 +864,32 @@ impl Codes {
         (Task::none(), None)
     }
 
+    /// Scrolls the list so that the selected row is in view.
+    fn scroll_to_selected(&self) -> Task<Message> {
+        let visible = self.visible();
+        let items = list_items(&visible);
+        let Some(row) = items
+            .iter()
+            .find(|it| matches!(it.kind, ItemKind::Row { index, .. } if index == self.selected))
+        else {
+            return Task::none();
+        };
+        let y = if row.top < self.scroll_y {
+            row.top
+        } else if row.top + row.height > self.scroll_y + self.view_height {
+            row.top + row.height - self.view_height
+        } else {
+            return Task::none();
+        };
+        iced::widget::operation::scroll_to(
+            LIST_ID,
+            iced::widget::scrollable::AbsoluteOffset {
+                x: None,
+                y: Some(y.max(0.0)),
+            },
+        )
+    }
+
     fn set(&mut self, change: impl FnOnce(&mut Settings)) -> (Task<Message>, Option<Event>) {
         change(&mut self.settings);
         (Task::none(), Some(Event::Settings(self.settings.clone())))
@@ -943,31 +1045,47 @@ impl Codes {
                 .padding(24)
                 .into()
         } else {
-            let mut col = column![].spacing(6);
-            let mut last_issuer: Option<&str> = None;
-            for (i, e) in visible.iter().enumerate() {
-                // Accounts sharing an issuer (a cloud's root account and its
-                // sub-users) are grouped under one heading.
-                let issuer = e.account.issuer.as_deref();
-                let shared = issuer.is_some()
-                    && visible
-                        .iter()
-                        .filter(|o| o.account.issuer.as_deref() == issuer)
-                        .count()
-                        > 1;
-                if shared && issuer != last_issuer {
-                    col = col.push(
-                        text(issuer.unwrap_or_default().to_string())
-                            .size(13)
-                            .style(text::secondary),
-                    );
-                }
-                last_issuer = issuer;
-                let hidden = self.settings.hide_codes
-                    && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
-                col = col.push(row_view(e, now, i == self.selected, shared, hidden));
+            // Only the rows in view (and a screen of margin) are built: a
+            // tick then costs the same with 5 accounts or 500.
+            let items = list_items(&visible);
+            let total = items.last().map_or(0.0, |it| it.top + it.height);
+            let from = self.scroll_y - MARGIN;
+            let to = self.scroll_y + self.view_height + MARGIN;
+            let shown: Vec<&ListItem> = items
+                .iter()
+                .filter(|it| it.top + it.height >= from && it.top <= to)
+                .collect();
+            let above = shown.first().map_or(0.0, |it| it.top);
+            let below = shown.last().map_or(0.0, |it| total - (it.top + it.height));
+            let mut col = column![space().height(above)];
+            for item in shown {
+                let element: Element<'_, Message> = match item.kind {
+                    ItemKind::Heading(issuer) => {
+                        container(text(issuer.to_string()).size(13).style(text::secondary))
+                            .height(HEADING_HEIGHT)
+                            .align_y(iced::alignment::Vertical::Bottom)
+                            .into()
+                    }
+                    ItemKind::Row { index, grouped } => {
+                        let e = visible[index];
+                        let hidden = self.settings.hide_codes
+                            && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
+                        container(row_view(e, now, index == self.selected, grouped, hidden))
+                            .height(ROW_HEIGHT - ROW_GAP)
+                            .into()
+                    }
+                };
+                col = col.push(element);
+                col = col.push(space().height(item.height - item.content_height()));
             }
-            scrollable(col).height(Fill).into()
+            col = col.push(space().height(below));
+            scrollable(col)
+                .id(LIST_ID)
+                .on_scroll(|viewport| {
+                    Message::Scrolled(viewport.absolute_offset().y, viewport.bounds().height)
+                })
+                .height(Fill)
+                .into()
         };
         column![header, list].spacing(12).into()
     }
@@ -1036,35 +1154,24 @@ fn row_view(
     .size(14)
     .font(Font::MONOSPACE)
     .style(text::secondary);
-    let actions: Element<'_, Message> = match a.kind {
-        OtpKind::Totp { .. } => row![
-            button(text(tr!("codes.bind")))
-                .on_press(Message::Bind(e.id.clone()))
-                .style(button::text),
-            button(text(tr!("codes.qr")))
-                .on_press(Message::ShowQr(e.id.clone()))
-                .style(button::text),
-            button(text(tr!("codes.rename")))
-                .on_press(Message::StartRename(e.id.clone()))
-                .style(button::text),
-            button(text(tr!("codes.delete")))
-                .on_press(Message::AskDelete(e.id.clone()))
-                .style(button::text),
-        ]
-        .into(),
-        OtpKind::Hotp { .. } => row![
-            button(text(tr!("codes.use_code")))
-                .on_press(Message::AdvanceHotp(e.id.clone()))
-                .style(button::text),
-            button(text(tr!("codes.rename")))
-                .on_press(Message::StartRename(e.id.clone()))
-                .style(button::text),
-            button(text(tr!("codes.delete")))
-                .on_press(Message::AskDelete(e.id.clone()))
-                .style(button::text),
-        ]
-        .into(),
+    let id = || e.id.clone();
+    let specific = match a.kind {
+        OtpKind::Totp { .. } => vec![
+            (tr!("codes.bind"), Message::Bind(id())),
+            (tr!("codes.qr"), Message::ShowQr(id())),
+        ],
+        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::AdvanceHotp(id()))],
     };
+    let common = [
+        (tr!("codes.rename"), Message::StartRename(id())),
+        (tr!("codes.delete"), Message::AskDelete(id())),
+    ];
+    let actions = specific
+        .into_iter()
+        .chain(common)
+        .fold(row![], |r, (label, message)| {
+            r.push(button(text(label)).on_press(message).style(button::text))
+        });
     let content = row![
         column![text(title).size(15), countdown(a, now)]
             .spacing(4)
