@@ -142,6 +142,8 @@ pub enum Message {
     SearchSubmit,
     Move(i32),
     Scrolled(f32, f32),
+    /// A character typed while no field has focus: starts a search.
+    TypeToSearch(String),
     /// Moves the selected account in the manual order.
     Reorder(i64),
     ReorderEntry(String, i64),
@@ -300,7 +302,9 @@ impl Codes {
             scroll_y: 0.0,
             view_height: 1200.0,
         };
-        (screen, iced::widget::operation::focus(SEARCH_ID))
+        // The search field is focused by the first typed character, not
+        // now: a focused field blinks its caret, redrawing twice a second.
+        (screen, Task::none())
     }
 
     /// Entries matching the search, in vault order.
@@ -406,7 +410,9 @@ impl Codes {
                 self.selected = 0;
             }
             Message::SearchSubmit => {
-                if let Some(id) = self.visible().get(self.selected).map(|e| e.id.clone()) {
+                if matches!(self.view, View::List)
+                    && let Some(id) = self.visible().get(self.selected).map(|e| e.id.clone())
+                {
                     return (self.copy_code(&id, now), None);
                 }
             }
@@ -416,6 +422,19 @@ impl Codes {
                     self.selected =
                         (self.selected as i64 + i64::from(delta)).rem_euclid(n as i64) as usize;
                     return (self.scroll_to_selected(), None);
+                }
+            }
+            Message::TypeToSearch(typed) => {
+                if matches!(self.view, View::List) {
+                    self.query.push_str(&typed);
+                    self.selected = 0;
+                    return (
+                        Task::batch([
+                            iced::widget::operation::focus(SEARCH_ID),
+                            iced::widget::operation::move_cursor_to_end(SEARCH_ID),
+                        ]),
+                        None,
+                    );
                 }
             }
             Message::Scrolled(y, height) => {
@@ -580,7 +599,7 @@ impl Codes {
                         {
                             self.selected = i;
                         }
-                        return (iced::widget::operation::focus(SEARCH_ID), None);
+                        return (Task::none(), None);
                     }
                     Err(e) => match &mut self.view {
                         View::Add(form) => form.error = Some(e),
@@ -590,7 +609,7 @@ impl Codes {
             }
             Message::Back => {
                 self.view = View::List;
-                return (iced::widget::operation::focus(SEARCH_ID), None);
+                return (Task::none(), None);
             }
             Message::Lock => return (Task::none(), Some(Event::Lock)),
             Message::OpenImage => {

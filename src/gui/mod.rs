@@ -308,9 +308,25 @@ fn dropped_file(event: iced::Event, _: iced::event::Status, _: window::Id) -> Op
 
 fn navigation_key(event: keyboard::Event) -> Option<Message> {
     use keyboard::key::Named;
-    let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
+    let keyboard::Event::KeyPressed {
+        key,
+        modifiers,
+        text,
+        ..
+    } = event
+    else {
         return None;
     };
+    // Type-to-search: a printable character no widget took.
+    if let Some(typed) = text.filter(|t| t.chars().all(|c| !c.is_control()) && !t.is_empty())
+        && !modifiers.control()
+        && !modifiers.alt()
+        && !modifiers.logo()
+    {
+        return Some(Message::Codes(codes::Message::TypeToSearch(
+            typed.to_string(),
+        )));
+    }
     let keyboard::Key::Named(named) = key else {
         return None;
     };
@@ -320,6 +336,7 @@ fn navigation_key(event: keyboard::Event) -> Option<Message> {
         Named::ArrowDown => Some(Message::Codes(codes::Message::Move(1))),
         Named::ArrowUp => Some(Message::Codes(codes::Message::Move(-1))),
         Named::Escape => Some(Message::Codes(codes::Message::Back)),
+        Named::Enter => Some(Message::Codes(codes::Message::SearchSubmit)),
         _ => None,
     }
 }
