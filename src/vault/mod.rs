@@ -173,6 +173,16 @@ struct State {
     entries: Vec<Entry>,
 }
 
+impl State {
+    /// The position of the account `id`, or `NoSuchEntry`.
+    fn index_of(&self, id: &str) -> Result<usize, VaultError> {
+        self.entries
+            .iter()
+            .position(|e| e.id == id)
+            .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))
+    }
+}
+
 fn unlock_bytes(
     bytes: &[u8],
     path: &Path,
@@ -513,11 +523,7 @@ impl Vault {
     /// Removes an account; returns it.
     pub fn remove(&mut self, id: &str) -> Result<Entry, VaultError> {
         self.commit(|state| {
-            let at = state
-                .entries
-                .iter()
-                .position(|e| e.id == id)
-                .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))?;
+            let at = state.index_of(id)?;
             Ok(state.entries.remove(at))
         })
     }
@@ -526,11 +532,7 @@ impl Vault {
     /// up), clamped to the ends. The order is kept in the vault.
     pub fn move_entry(&mut self, id: &str, offset: i64) -> Result<(), VaultError> {
         self.commit(|state| {
-            let from = state
-                .entries
-                .iter()
-                .position(|e| e.id == id)
-                .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))?;
+            let from = state.index_of(id)?;
             let last = state.entries.len().saturating_sub(1) as i64;
             let to = (from as i64 + offset).clamp(0, last) as usize;
             let entry = state.entries.remove(from);
@@ -548,11 +550,8 @@ impl Vault {
         now: u64,
     ) -> Result<(), VaultError> {
         self.commit(|state| {
-            let e = state
-                .entries
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))?;
+            let at = state.index_of(id)?;
+            let e = &mut state.entries[at];
             if let Some(issuer) = issuer {
                 e.account.issuer = issuer;
             }
@@ -569,11 +568,8 @@ impl Vault {
     /// shown twice. Returns the account at the counter used.
     pub fn use_hotp(&mut self, id: &str, skip: u64, now: u64) -> Result<Account, VaultError> {
         self.commit(|state| {
-            let e = state
-                .entries
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))?;
+            let at = state.index_of(id)?;
+            let e = &mut state.entries[at];
             let OtpKind::Hotp { counter } = e.account.kind else {
                 return Ok(e.account.clone());
             };
