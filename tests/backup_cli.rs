@@ -2,9 +2,10 @@
 //! built binary (password path, no keyring, cheap vault KDF).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 const PW: &str = "vault password";
 
@@ -29,24 +30,16 @@ impl Env {
     fn run(&self, args: &[&str]) -> Output {
         let mut all = vec!["--password-stdin"];
         all.extend_from_slice(args);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-            .args(&all)
-            .env("TESSERA_VAULT", self.path(&self.vault))
-            .env("TESSERA_TEST_FAST_KDF", "1")
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let _ = child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{PW}\n").as_bytes());
-        child.wait_with_output().unwrap()
+        common::run_with_stdin(
+            Command::new(env!("CARGO_BIN_EXE_tessera"))
+                .args(&all)
+                .env("TESSERA_VAULT", self.path(&self.vault))
+                .env("TESSERA_TEST_FAST_KDF", "1")
+                .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+                .env_remove("DISPLAY")
+                .env_remove("WAYLAND_DISPLAY"),
+            format!("{PW}\n").as_bytes(),
+        )
     }
 
     fn init(&self) {

@@ -4,9 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use tessera::vault::{KeyStore, OsKeyring, Vault, format::KEY_LEN};
 
@@ -50,17 +51,13 @@ fn native_store_is_compiled_in() {
 }
 
 fn tessera(vault: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .env("TESSERA_VAULT", vault)
-        .env("TESSERA_TEST_FAST_KDF", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
+    common::run_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .args(args)
+            .env("TESSERA_VAULT", vault)
+            .env("TESSERA_TEST_FAST_KDF", "1"),
+        stdin.as_bytes(),
+    )
 }
 
 #[track_caller]

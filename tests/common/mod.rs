@@ -116,3 +116,18 @@ pub fn check_accounts(accounts: &[Account], case: &Value) -> Result<(), String> 
     }
     Ok(())
 }
+
+/// Runs `command` with `stdin` as its standard input and collects its
+/// output. A command that exits before reading (EPIPE) is not an error.
+pub fn run_with_stdin(command: &mut std::process::Command, stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
