@@ -4,8 +4,12 @@
 # inside Xvfb). The QR fixtures live in ../shared/fixtures/qr.
 set -euo pipefail
 bin="${TESSERA_BIN:-target/release/tessera}"
-fixtures="${TESSERA_QR_FIXTURES:-../shared/fixtures/qr}"
-[[ -f "$fixtures/manifest.json" ]] || { echo "clipboard test: skipped (no $fixtures)"; exit 0; }
+# TESSERA_FIXTURES names the root of the shared fixtures (qr/ and importers/).
+fixtures="${TESSERA_FIXTURES:-../shared/fixtures}/qr"
+if [[ ! -f "$fixtures/manifest.json" ]]; then
+  [[ "${TESSERA_REQUIRE_FIXTURES:-}" == 1 ]] && { echo "clipboard test: $fixtures missing and TESSERA_REQUIRE_FIXTURES=1"; exit 1; }
+  echo "clipboard test: SKIPPED (no $fixtures)"; exit 0
+fi
 
 # expect FILE: the accounts that `scan --clipboard --json` printed on stdin
 # must be the manifest's accounts of FILE.
