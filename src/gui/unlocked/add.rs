@@ -1,16 +1,20 @@
 //! Adding an account: the manual entry form (a key as shown by the site,
-//! or an otpauth link), with a live preview, and the other sources (a file,
-//! the clipboard, the screen) the parent reads.
+//! or an otpauth link) with a live preview, and the other sources (the
+//! open dialog, a chosen or dropped file, the clipboard, the screen) as
+//! tasks the parent runs and maps.
 
 use iced::widget::{button, column, pick_list, row, text, text_input};
-use iced::{Center, Element};
+use std::path::PathBuf;
+
+use iced::{Center, Element, Task};
 
 use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
-use crate::input;
+use crate::input::{self, Extracted};
 use crate::otp::group_code;
 
-use super::super::task::sentence;
+use super::super::task::{blocking, sentence};
 use super::super::widget::{code_text, countdown};
+use super::core_calls::{Opened, open_file};
 
 /// The manual entry form.
 #[derive(Debug, Clone)]
@@ -298,6 +302,70 @@ impl State {
         )
         .into()
     }
+}
+
+// ---- sources: the open dialog, a file (chosen or dropped), the
+// clipboard, the screen. Each resolves to what it read, named for the
+// checklist.
+
+/// The open dialog; `None` when it was cancelled.
+pub fn pick_file() -> Task<Option<PathBuf>> {
+    let (title, filter, all) = (
+        tr!("import.dialog"),
+        tr!("import.dialog_filter"),
+        tr!("common.all_files"),
+    );
+    Task::future(async move {
+        rfd::AsyncFileDialog::new()
+            .set_title(title)
+            .add_filter(
+                filter,
+                &[
+                    "png",
+                    "jpg",
+                    "jpeg",
+                    "gif",
+                    "bmp",
+                    "webp",
+                    "json",
+                    "txt",
+                    "2fas",
+                    "bin",
+                    "csv",
+                    "tessera-backup",
+                ],
+            )
+            .add_filter(all, &["*"])
+            .pick_file()
+            .await
+            .map(|f| f.path().to_path_buf())
+    })
+}
+
+/// Reads a file: images, link lists and other apps' backups, told apart
+/// by content.
+pub fn read_file(
+    path: PathBuf,
+    password: Option<zeroize::Zeroizing<String>>,
+) -> Task<(String, Opened)> {
+    let source = path.display().to_string();
+    Task::perform(blocking(move || open_file(path, password)), move |opened| {
+        (source.clone(), opened)
+    })
+}
+
+/// Reads the QR codes or links on the clipboard.
+pub fn scan_clipboard() -> Task<(String, Extracted)> {
+    Task::perform(blocking(crate::capture::scan_clipboard), |found| {
+        (tr!("source.clipboard"), found)
+    })
+}
+
+/// Reads the QR codes on the screen.
+pub fn scan_screen() -> Task<(String, Extracted)> {
+    Task::perform(blocking(crate::capture::scan_screen), |found| {
+        (tr!("source.screen"), found)
+    })
 }
 
 #[cfg(test)]

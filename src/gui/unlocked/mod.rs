@@ -381,9 +381,13 @@ impl Unlocked {
         match form.update(message) {
             None => Task::none(),
             Some(add::Event::Save(account)) => self.save(core_calls::add_one(account, now)),
-            Some(add::Event::Source(add::Source::File)) => open_dialog(),
+            Some(add::Event::Source(add::Source::File)) => {
+                add::pick_file().map(Message::FileChosen)
+            }
             Some(add::Event::Source(add::Source::Clipboard)) => scan_clipboard(),
-            Some(add::Event::Source(add::Source::Screen)) => scan_screen(),
+            Some(add::Event::Source(add::Source::Screen)) => {
+                add::scan_screen().map(|(source, found)| Message::Scanned(source, found))
+            }
             Some(add::Event::Cancel) => {
                 self.screen = Screen::List;
                 Task::none()
@@ -505,64 +509,13 @@ impl Unlocked {
     }
 }
 
-// ---- sources: the open dialog, a file (chosen or dropped), the
-// clipboard, the screen.
-
-fn open_dialog() -> Task<Message> {
-    let (title, filter, all) = (
-        tr!("import.dialog"),
-        tr!("import.dialog_filter"),
-        tr!("common.all_files"),
-    );
-    Task::perform(
-        async move {
-            rfd::AsyncFileDialog::new()
-                .set_title(title)
-                .add_filter(
-                    filter,
-                    &[
-                        "png",
-                        "jpg",
-                        "jpeg",
-                        "gif",
-                        "bmp",
-                        "webp",
-                        "json",
-                        "txt",
-                        "2fas",
-                        "bin",
-                        "csv",
-                        "tessera-backup",
-                    ],
-                )
-                .add_filter(all, &["*"])
-                .pick_file()
-                .await
-                .map(|f| f.path().to_path_buf())
-        },
-        Message::FileChosen,
-    )
-}
-
 /// Images, link lists and other apps' backups, told apart by content.
 fn read_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Task<Message> {
-    let source = path.display().to_string();
-    Task::perform(
-        blocking(move || core_calls::open_file(path, password)),
-        move |opened| Message::FileRead(source.clone(), opened),
-    )
+    add::read_file(path, password).map(|(source, opened)| Message::FileRead(source, opened))
 }
 
 fn scan_clipboard() -> Task<Message> {
-    Task::perform(blocking(crate::capture::scan_clipboard), |found| {
-        Message::Scanned(tr!("source.clipboard"), found)
-    })
-}
-
-fn scan_screen() -> Task<Message> {
-    Task::perform(blocking(crate::capture::scan_screen), |found| {
-        Message::Scanned(tr!("source.screen"), found)
-    })
+    add::scan_clipboard().map(|(source, found)| Message::Scanned(source, found))
 }
 
 #[cfg(test)]
