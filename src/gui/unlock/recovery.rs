@@ -153,3 +153,54 @@ fn save_recovery(path: &Path, key: &str) -> Outcome {
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::vault::{KdfPolicy, NewVault, Vault};
+
+    #[test]
+    fn a_cancelled_save_says_nothing_and_a_failed_one_says_why() {
+        let dir = std::env::temp_dir().join(format!("tessera-gui-recovery-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (vault, _) = Vault::create(
+            &dir.join("v.tessera"),
+            NewVault {
+                keyring: None,
+                password: Some("a long password"),
+                recovery: false,
+                policy: KdfPolicy::Fixed {
+                    m_kib: 1024,
+                    t: 1,
+                    p: 1,
+                },
+            },
+        )
+        .unwrap();
+        let mut screen = State::new(String::from("key"), Arc::new(Mutex::new(vault)));
+        let _ = screen.update(Message::Done(Outcome::Cancelled));
+        assert_eq!(
+            (screen.note.as_deref(), screen.error.as_deref()),
+            (None, None)
+        );
+        let _ = screen.update(Message::Done(Outcome::Failed(String::from("Disk full."))));
+        assert_eq!(screen.error.as_deref(), Some("Disk full."));
+        let saved = dir.join("key.txt");
+        let _ = screen.update(Message::Done(save_recovery(&saved, "ABCD-EFGH")));
+        assert!(screen.error.is_none());
+        assert!(
+            screen
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("key.txt"))
+        );
+        let text = std::fs::read_to_string(&saved).unwrap();
+        assert!(
+            text.starts_with("Tessera recovery key\n\n    ABCD-EFGH\n"),
+            "{text}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
