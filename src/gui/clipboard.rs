@@ -13,15 +13,13 @@ static CLIPBOARD: Mutex<Option<arboard::Clipboard>> = Mutex::new(None);
 fn with<T>(
     f: impl FnOnce(&mut arboard::Clipboard) -> Result<T, arboard::Error>,
 ) -> Result<T, String> {
-    let mut guard = CLIPBOARD
-        .lock()
-        .map_err(|_| String::from("the clipboard is unavailable"))?;
+    let mut guard = CLIPBOARD.lock().map_err(|_| tr!("clipboard.unavailable"))?;
     if guard.is_none() {
         *guard = Some(arboard::Clipboard::new().map_err(|e| e.to_string())?);
     }
     match guard.as_mut() {
         Some(clipboard) => f(clipboard).map_err(|e| e.to_string()),
-        None => Err(String::from("the clipboard is unavailable")),
+        None => Err(tr!("clipboard.unavailable")),
     }
 }
 

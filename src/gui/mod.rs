@@ -1,11 +1,13 @@
 //! The desktop app (iced 0.14, Elm style). The top state is
-//! [`Screen::Locked`] or [`Screen::Unlocked`]: the decrypted vault exists
-//! only inside the unlocked screen. Screens are modules with their own
-//! `Message`; `update` dispatches; slow work (key derivation, keyring, file
-//! I/O) runs in tasks.
+//! [`Screen::Locked`] ([`unlock`]) or [`Screen::Unlocked`] ([`unlocked`]):
+//! the decrypted vault exists only inside the unlocked screen. Each screen
+//! is a module with its own state, `Message`, `update` (returning an
+//! `Event` for its parent) and `view`; this module only routes, and holds
+//! the clock, the settings, the theme and the subscriptions. Slow work (key
+//! derivation, keyring, file I/O) runs in tasks ([`task`]).
 
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use iced::{Element, Font, Subscription, Task, Theme, keyboard, window};
 
@@ -20,11 +22,16 @@ macro_rules! tr {
 }
 
 mod clipboard;
-mod codes;
 mod instance;
 #[cfg(test)]
 mod sim_tests;
+mod task;
 mod unlock;
+mod unlocked;
+mod widget;
+
+use task::{blocking, unix_now};
+use unlocked::ListMessage;
 
 /// Reverse-DNS application id shared by the window, desktop file and icon.
 pub const APP_ID: &str = crate::APP_ID;
@@ -85,43 +92,9 @@ pub fn run(vault: PathBuf) -> iced::Result {
         .run()
 }
 
-/// Runs blocking work (key derivation, keyring, file I/O) on a thread and
-/// resolves when it is done, so `update` never blocks the window.
-pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = iced::futures::channel::oneshot::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(work());
-    });
-    match rx.await {
-        Ok(value) => value,
-        // The worker panicked: nothing sensible to return but to stop.
-        Err(_) => std::process::abort(),
-    }
-}
-
-/// An error message as a sentence: capital first letter, final full stop.
-pub(crate) fn sentence(message: String) -> String {
-    let mut chars = message.chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => return message,
-    };
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
-    }
-    out
-}
-
 /// Switches the catalogs to the chosen (or the system's) language.
 fn apply_language(settings: &Settings) {
     rust_i18n::set_locale(settings.language.locale(|v| std::env::var(v).ok()));
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// The app: which screen, and the clock as last read.
@@ -137,14 +110,14 @@ pub struct App {
 #[derive(Debug)]
 enum Screen {
     Locked(unlock::Locked),
-    Unlocked(Box<codes::Codes>),
+    Unlocked(Box<unlocked::Unlocked>),
 }
 
 /// Everything that can happen in the app.
 #[derive(Debug, Clone)]
 pub enum Message {
     Locked(unlock::Message),
-    Codes(codes::Message),
+    Unlocked(unlocked::Message),
     Tick,
     /// Another `tessera` start asked this window to come forward.
     Raise,
@@ -176,7 +149,7 @@ impl App {
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::Locked(m) => self.locked(m),
-            Message::Codes(m) => self.codes(m),
+            Message::Unlocked(m) => self.unlocked(m),
             Message::Tick => self.tick(),
             Message::SettingsSaved(Ok(())) | Message::Cleared => Task::none(),
             Message::SettingsSaved(Err(e)) => {
@@ -196,23 +169,24 @@ impl App {
         match event {
             Some(unlock::Event::Unlocked(vault)) => {
                 self.now = unix_now();
-                let (codes, task) = codes::Codes::new(vault, self.now, self.settings.clone());
-                self.screen = Screen::Unlocked(Box::new(codes));
-                task.map(Message::Codes)
+                let (screen, task) =
+                    unlocked::Unlocked::new(vault, self.now, self.settings.clone());
+                self.screen = Screen::Unlocked(Box::new(screen));
+                task.map(Message::Unlocked)
             }
             None => task.map(Message::Locked),
         }
     }
 
-    fn codes(&mut self, message: codes::Message) -> Task<Message> {
+    fn unlocked(&mut self, message: unlocked::Message) -> Task<Message> {
         self.now = unix_now();
         let Screen::Unlocked(screen) = &mut self.screen else {
             return Task::none();
         };
         let (task, event) = screen.update(message, self.now);
         match event {
-            Some(codes::Event::Lock) => self.lock(),
-            Some(codes::Event::Settings(settings)) => {
+            Some(unlocked::Event::Lock) => self.lock(),
+            Some(unlocked::Event::Settings(settings)) => {
                 apply_language(&settings);
                 self.settings = settings.clone();
                 let Some(path) = self.settings_path.clone() else {
@@ -223,14 +197,14 @@ impl App {
                     Message::SettingsSaved,
                 )
             }
-            None => task.map(Message::Codes),
+            None => task.map(Message::Unlocked),
         }
     }
 
     /// Drops the unlocked vault (its keys and secrets are zeroized on drop).
     fn lock(&mut self) -> Task<Message> {
         let copied = match &mut self.screen {
-            Screen::Unlocked(codes) => codes.take_copied().map(zeroize::Zeroizing::new),
+            Screen::Unlocked(screen) => screen.take_copied().map(zeroize::Zeroizing::new),
             Screen::Locked(_) => None,
         };
         let clear = match copied {
@@ -252,8 +226,8 @@ impl App {
         };
         let (task, event) = screen.tick(self.now);
         match event {
-            Some(codes::Event::Lock) => self.lock(),
-            Some(codes::Event::Settings(_)) | None => task.map(Message::Codes),
+            Some(unlocked::Event::Lock) => self.lock(),
+            Some(unlocked::Event::Settings(_)) | None => task.map(Message::Unlocked),
         }
     }
 
@@ -283,7 +257,7 @@ impl App {
     pub fn view(&self) -> Element<'_, Message> {
         match &self.screen {
             Screen::Locked(s) => s.view().map(Message::Locked),
-            Screen::Unlocked(s) => s.view(self.now).map(Message::Codes),
+            Screen::Unlocked(s) => s.view(self.now).map(Message::Unlocked),
         }
     }
 }
@@ -293,14 +267,14 @@ impl App {
 fn dropped_file(event: iced::Event, _: iced::event::Status, _: window::Id) -> Option<Message> {
     match event {
         iced::Event::Window(window::Event::FileDropped(path)) => {
-            Some(Message::Codes(codes::Message::FileDropped(path)))
+            Some(Message::Unlocked(unlocked::Message::FileDropped(path)))
         }
         iced::Event::Keyboard(keyboard::Event::KeyPressed {
             key: keyboard::Key::Character(c),
             modifiers,
             ..
         }) if c.as_str() == "v" && modifiers.command() => {
-            Some(Message::Codes(codes::Message::Paste))
+            Some(Message::Unlocked(unlocked::Message::Paste))
         }
         _ => None,
     }
@@ -323,22 +297,24 @@ fn navigation_key(event: keyboard::Event) -> Option<Message> {
         && !modifiers.alt()
         && !modifiers.logo()
     {
-        return Some(Message::Codes(codes::Message::TypeToSearch(
-            typed.to_string(),
-        )));
+        return Some(list(ListMessage::TypeToSearch(typed.to_string())));
     }
     let keyboard::Key::Named(named) = key else {
         return None;
     };
     match named {
-        Named::ArrowDown if modifiers.alt() => Some(Message::Codes(codes::Message::Reorder(1))),
-        Named::ArrowUp if modifiers.alt() => Some(Message::Codes(codes::Message::Reorder(-1))),
-        Named::ArrowDown => Some(Message::Codes(codes::Message::Move(1))),
-        Named::ArrowUp => Some(Message::Codes(codes::Message::Move(-1))),
-        Named::Escape => Some(Message::Codes(codes::Message::Back)),
-        Named::Enter => Some(Message::Codes(codes::Message::SearchSubmit)),
+        Named::ArrowDown if modifiers.alt() => Some(list(ListMessage::Reorder(1))),
+        Named::ArrowUp if modifiers.alt() => Some(list(ListMessage::Reorder(-1))),
+        Named::ArrowDown => Some(list(ListMessage::Move(1))),
+        Named::ArrowUp => Some(list(ListMessage::Move(-1))),
+        Named::Escape => Some(Message::Unlocked(unlocked::Message::Back)),
+        Named::Enter => Some(list(ListMessage::Submit)),
         _ => None,
     }
+}
+
+fn list(message: ListMessage) -> Message {
+    Message::Unlocked(unlocked::Message::List(message))
 }
 
 #[cfg(test)]
@@ -359,12 +335,14 @@ mod tests {
         let en = keys(include_str!("../../locales/en.yml"));
         let zh = keys(include_str!("../../locales/zh-CN.yml"));
         assert_eq!(en, zh, "locales/en.yml and locales/zh-CN.yml differ");
-        // Every tr!("key") in the GUI sources has an entry.
-        for source in [
-            include_str!("codes.rs"),
-            include_str!("unlock.rs"),
-            include_str!("mod.rs"),
-        ] {
+        // Every tr!("key") in every file under src/gui/ has an entry.
+        let mut sources = Vec::new();
+        gui_sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gui"),
+            &mut sources,
+        );
+        assert!(sources.len() > 10, "the GUI sources were not found");
+        for (path, source) in &sources {
             for part in source.split("tr!(\"").skip(1) {
                 let key = part.split('"').next().unwrap_or_default();
                 let is_key = key.contains('.')
@@ -373,8 +351,22 @@ mod tests {
                         c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
                     });
                 if is_key {
-                    assert!(en.contains(key), "missing catalog key {key}");
+                    assert!(en.contains(key), "missing catalog key {key} ({path:?})");
                 }
+            }
+        }
+    }
+
+    /// Every `.rs` file under `dir`, recursively, with its text.
+    fn gui_sources(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+        let entries = std::fs::read_dir(dir).expect("src/gui is readable");
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                gui_sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a GUI source");
+                out.push((path, text));
             }
         }
     }

@@ -8,7 +8,7 @@ use iced::futures::StreamExt;
 use iced::{Element, Task};
 use iced_test::{selector, simulator};
 
-use super::codes::{Codes, Message};
+use super::unlocked::{ListMessage, Message, Unlocked as Codes};
 use crate::settings::Settings;
 use crate::vault::{KdfPolicy, NewVault, Vault};
 
@@ -127,9 +127,9 @@ fn search_filters_the_list() {
         settle(
             &mut codes,
             [
-                Message::OpenAdd,
-                Message::Add(super::codes::AddMessage::Secret(link)),
-                Message::SaveAdd,
+                Message::List(ListMessage::Open(super::unlocked::Open::Add)),
+                Message::Add(super::unlocked::AddMessage::Secret(link)),
+                Message::Add(super::unlocked::AddMessage::Save),
             ],
         );
     }
@@ -152,9 +152,9 @@ fn delete_asks_for_confirmation_naming_the_account() {
     settle(
         &mut codes,
         [
-            Message::OpenAdd,
-            Message::Add(super::codes::AddMessage::Secret(link)),
-            Message::SaveAdd,
+            Message::List(ListMessage::Open(super::unlocked::Open::Add)),
+            Message::Add(super::unlocked::AddMessage::Secret(link)),
+            Message::Add(super::unlocked::AddMessage::Save),
         ],
     );
     let m = interact(&codes, |ui| {
@@ -204,14 +204,20 @@ fn manual_order_is_kept_in_the_vault() {
         settle(
             &mut codes,
             [
-                Message::OpenAdd,
-                Message::Add(super::codes::AddMessage::Secret(link.to_string())),
-                Message::SaveAdd,
+                Message::List(ListMessage::Open(super::unlocked::Open::Add)),
+                Message::Add(super::unlocked::AddMessage::Secret(link.to_string())),
+                Message::Add(super::unlocked::AddMessage::Save),
             ],
         );
     }
     // Select Beta (second row) and move it up with Alt+↑.
-    settle(&mut codes, [Message::Move(1), Message::Reorder(-1)]);
+    settle(
+        &mut codes,
+        [
+            Message::List(ListMessage::Move(1)),
+            Message::List(ListMessage::Reorder(-1)),
+        ],
+    );
     let vault = Vault::open(
         &dir.join("v.tessera"),
         crate::vault::Unlock::Password("a long password"),

@@ -1,0 +1,277 @@
+//! The locked screen: first run (create the vault), unlock by password or
+//! recovery key, and the recovery key shown once ([`recovery`]). Key
+//! derivation, keyring calls and file work run in tasks: the window never
+//! freezes. The rules applied here live in [`core_calls`].
+
+mod core_calls;
+mod recovery;
+
+use std::path::PathBuf;
+
+use iced::widget::{button, column, container, text, text_input};
+use iced::{Element, Fill, Task};
+
+use crate::vault::SlotKind;
+
+use super::task::{SharedVault, blocking};
+pub use core_calls::MIN_PASSWORD;
+use core_calls::{Inspected, new_password_problem};
+
+const PASSWORD_ID: &str = "password";
+
+/// The locked screen.
+#[derive(Debug)]
+pub struct Locked {
+    path: PathBuf,
+    stage: Stage,
+    password: String,
+    confirm: String,
+    error: Option<String>,
+    busy: bool,
+}
+
+#[derive(Debug)]
+enum Stage {
+    /// Reading the vault header and asking the keyring.
+    Checking,
+    /// No vault yet: create one.
+    Create { keyring: bool },
+    /// A vault exists: ask for its password or recovery key.
+    Unlock { slots: Vec<SlotKind> },
+    /// Just created: show the recovery key once.
+    Recovery(recovery::State),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Inspected(Inspected),
+    PasswordChanged(String),
+    ConfirmChanged(String),
+    Submit,
+    Created(Result<(SharedVault, Option<String>), String>),
+    Opened(Result<SharedVault, String>),
+    Recovery(recovery::Message),
+}
+
+/// What the parent must act on.
+pub enum Event {
+    Unlocked(SharedVault),
+}
+
+impl Locked {
+    /// The locked screen for `path`, checking it (and the keyring) at once.
+    pub fn new(path: PathBuf) -> (Self, Task<Message>) {
+        let task = {
+            let path = path.clone();
+            Task::perform(
+                blocking(move || core_calls::inspect(&path)),
+                Message::Inspected,
+            )
+        };
+        let screen = Self {
+            path,
+            stage: Stage::Checking,
+            password: String::new(),
+            confirm: String::new(),
+            error: None,
+            busy: true,
+        };
+        (screen, task)
+    }
+
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Inspected(found) => {
+                self.busy = false;
+                match found {
+                    Inspected::Missing { keyring } => self.stage = Stage::Create { keyring },
+                    Inspected::Locked { slots, note } => {
+                        self.stage = Stage::Unlock { slots };
+                        self.error = note;
+                    }
+                    Inspected::Opened(vault) => {
+                        return (Task::none(), Some(Event::Unlocked(vault)));
+                    }
+                    Inspected::Failed(e) => {
+                        self.stage = Stage::Unlock { slots: Vec::new() };
+                        self.error = Some(e);
+                    }
+                }
+                return (iced::widget::operation::focus(PASSWORD_ID), None);
+            }
+            Message::PasswordChanged(p) => {
+                self.password = p;
+                self.error = None;
+            }
+            Message::ConfirmChanged(c) => {
+                self.confirm = c;
+                self.error = None;
+            }
+            Message::Submit => return (self.submit(), None),
+            Message::Created(Ok((vault, key))) => {
+                self.busy = false;
+                self.password.clear();
+                self.confirm.clear();
+                match key {
+                    Some(key) => self.stage = Stage::Recovery(recovery::State::new(key, vault)),
+                    None => return (Task::none(), Some(Event::Unlocked(vault))),
+                }
+            }
+            Message::Opened(Ok(vault)) => {
+                self.busy = false;
+                self.password.clear();
+                return (Task::none(), Some(Event::Unlocked(vault)));
+            }
+            Message::Created(Err(e)) | Message::Opened(Err(e)) => {
+                self.busy = false;
+                self.error = Some(e);
+                return (iced::widget::operation::focus(PASSWORD_ID), None);
+            }
+            Message::Recovery(m) => {
+                if let Stage::Recovery(screen) = &mut self.stage {
+                    let (task, event) = screen.update(m);
+                    return match event {
+                        Some(recovery::Event::Continue(vault)) => {
+                            (Task::none(), Some(Event::Unlocked(vault)))
+                        }
+                        None => (task.map(Message::Recovery), None),
+                    };
+                }
+            }
+        }
+        (Task::none(), None)
+    }
+
+    fn submit(&mut self) -> Task<Message> {
+        if self.busy {
+            return Task::none();
+        }
+        let path = self.path.clone();
+        let password = zeroize::Zeroizing::new(self.password.clone());
+        match &self.stage {
+            Stage::Create { keyring } => {
+                let keyring = *keyring;
+                // With the keyring, the password is optional.
+                if (!keyring || !password.is_empty())
+                    && let Some(problem) = new_password_problem(&password, &self.confirm)
+                {
+                    self.error = Some(problem);
+                    return Task::none();
+                }
+                self.busy = true;
+                Task::perform(
+                    blocking(move || core_calls::create(&path, keyring, &password)),
+                    Message::Created,
+                )
+            }
+            Stage::Unlock { .. } => {
+                if password.trim().is_empty() {
+                    self.error = Some(tr!("unlock.type_password"));
+                    return Task::none();
+                }
+                self.busy = true;
+                Task::perform(
+                    blocking(move || core_calls::open(&path, &password)),
+                    Message::Opened,
+                )
+            }
+            Stage::Checking | Stage::Recovery(_) => Task::none(),
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let title = text(tr!("app.name")).size(28);
+        let body: Element<'_, Message> = match &self.stage {
+            Stage::Checking => text(tr!("unlock.opening")).into(),
+            Stage::Create { keyring } => self.create_view(*keyring),
+            Stage::Unlock { slots } => self.unlock_view(slots),
+            Stage::Recovery(screen) => screen.view().map(Message::Recovery),
+        };
+        let error = self
+            .error
+            .as_deref()
+            .map(|e| text(e.to_string()).style(text::danger));
+        container(column![title, body].push(error).spacing(16).max_width(440))
+            .center(Fill)
+            .padding(24)
+            .into()
+    }
+
+    fn password_input(&self, placeholder: &str) -> Element<'_, Message> {
+        let input = text_input(placeholder, &self.password)
+            .id(PASSWORD_ID)
+            .secure(true)
+            .padding(10);
+        if self.busy {
+            input.into()
+        } else {
+            input
+                .on_input(Message::PasswordChanged)
+                .on_submit(Message::Submit)
+                .into()
+        }
+    }
+
+    fn create_view(&self, keyring: bool) -> Element<'_, Message> {
+        let intro = if keyring {
+            tr!("unlock.intro_keyring")
+        } else {
+            tr!("unlock.intro_password")
+        };
+        let placeholder = if keyring {
+            tr!("unlock.password_optional")
+        } else {
+            tr!("unlock.password")
+        };
+        let confirm = text_input(&tr!("unlock.password_again"), &self.confirm)
+            .secure(true)
+            .padding(10);
+        let confirm = if self.busy {
+            confirm
+        } else {
+            confirm
+                .on_input(Message::ConfirmChanged)
+                .on_submit(Message::Submit)
+        };
+        let label = if self.busy {
+            tr!("unlock.creating")
+        } else {
+            tr!("unlock.create")
+        };
+        column![
+            text(intro),
+            self.password_input(&placeholder),
+            confirm,
+            button(text(label))
+                .on_press_maybe((!self.busy).then_some(Message::Submit))
+                .padding([8, 16]),
+            text(tr!("unlock.vault_file", path = self.path.display()))
+                .size(12)
+                .style(text::secondary),
+        ]
+        .spacing(12)
+        .into()
+    }
+
+    fn unlock_view(&self, slots: &[SlotKind]) -> Element<'_, Message> {
+        let hint = if slots.contains(&SlotKind::Password) {
+            tr!("unlock.hint_password")
+        } else {
+            tr!("unlock.hint_recovery")
+        };
+        let label = if self.busy {
+            tr!("unlock.unlocking")
+        } else {
+            tr!("unlock.unlock")
+        };
+        column![
+            text(hint),
+            self.password_input(&tr!("unlock.password_or_recovery")),
+            button(text(label))
+                .on_press_maybe((!self.busy).then_some(Message::Submit))
+                .padding([8, 16]),
+        ]
+        .spacing(12)
+        .into()
+    }
+}

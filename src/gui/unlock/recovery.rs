@@ -1,0 +1,206 @@
+//! The recovery key, shown once after the vault is created: copy it, save
+//! it to a file, then continue to the codes.
+
+use std::path::{Path, PathBuf};
+
+use iced::widget::{button, column, container, row, text};
+use iced::{Center, Element, Font, Task};
+
+use super::super::task::{SharedVault, blocking, sentence};
+
+/// The key on screen, and the vault it opens (handed on by `Continue`).
+#[derive(Debug)]
+pub struct State {
+    key: String,
+    vault: SharedVault,
+    note: Option<String>,
+    error: Option<String>,
+}
+
+/// How copying or saving the key ended. A cancelled save dialog is its
+/// own outcome (nothing to say), not an empty error.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Copied,
+    Saved(PathBuf),
+    Cancelled,
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Copy,
+    Save,
+    Done(Outcome),
+    Continue,
+}
+
+/// What the parent must act on.
+pub enum Event {
+    Continue(SharedVault),
+}
+
+impl State {
+    pub fn new(key: String, vault: SharedVault) -> Self {
+        Self {
+            key,
+            vault,
+            note: None,
+            error: None,
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Copy => {
+                let key = zeroize::Zeroizing::new(self.key.clone());
+                let task = Task::perform(
+                    blocking(move || super::super::clipboard::write_secret(&key)),
+                    |r| {
+                        Message::Done(match r {
+                            Ok(()) => Outcome::Copied,
+                            Err(e) => Outcome::Failed(sentence(e)),
+                        })
+                    },
+                );
+                return (task, None);
+            }
+            Message::Save => {
+                let key = zeroize::Zeroizing::new(self.key.clone());
+                let title = tr!("unlock.recovery_dialog");
+                let task = Task::perform(
+                    async move {
+                        let file = rfd::AsyncFileDialog::new()
+                            .set_title(title)
+                            .set_file_name("tessera-recovery-key.txt")
+                            .save_file()
+                            .await;
+                        match file {
+                            None => Outcome::Cancelled,
+                            Some(f) => save_recovery(f.path(), &key),
+                        }
+                    },
+                    Message::Done,
+                );
+                return (task, None);
+            }
+            Message::Done(Outcome::Copied) => {
+                self.error = None;
+                self.note = Some(tr!("unlock.recovery_copied"));
+            }
+            Message::Done(Outcome::Saved(path)) => {
+                self.error = None;
+                self.note = Some(tr!("unlock.recovery_saved", path = path.display()));
+            }
+            Message::Done(Outcome::Cancelled) => {}
+            Message::Done(Outcome::Failed(e)) => self.error = Some(e),
+            Message::Continue => return (Task::none(), Some(Event::Continue(self.vault.clone()))),
+        }
+        (Task::none(), None)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        column![
+            text(tr!("unlock.recovery_title")).size(20),
+            text(tr!("unlock.recovery_text")),
+            container(text(self.key.clone()).font(Font::MONOSPACE).size(20))
+                .padding(12)
+                .style(container::rounded_box),
+            row![
+                button(text(tr!("common.copy")))
+                    .on_press(Message::Copy)
+                    .padding([8, 16]),
+                button(text(tr!("unlock.save_to_file")))
+                    .on_press(Message::Save)
+                    .padding([8, 16]),
+                button(text(tr!("unlock.saved")))
+                    .on_press(Message::Continue)
+                    .padding([8, 16]),
+            ]
+            .spacing(12)
+            .align_y(Center),
+        ]
+        .push(
+            self.note
+                .as_deref()
+                .map(|n| text(n.to_string()).style(text::success)),
+        )
+        .push(
+            self.error
+                .as_deref()
+                .map(|e| text(e.to_string()).style(text::danger)),
+        )
+        .spacing(12)
+        .into()
+    }
+}
+
+/// Writes the recovery key to a file only the user can read.
+fn save_recovery(path: &Path, key: &str) -> Outcome {
+    // Formatted here, not by the catalog, so that no copy of the key is
+    // left behind unzeroized.
+    let text = zeroize::Zeroizing::new(format!(
+        "{}\n\n    {key}\n\n{}\n",
+        tr!("unlock.recovery_dialog"),
+        tr!("unlock.recovery_file_note")
+    ));
+    match crate::backup::write_private(path, text.as_bytes()) {
+        Ok(()) => Outcome::Saved(path.to_path_buf()),
+        Err(e) => Outcome::Failed(sentence(tr!(
+            "common.cannot_write",
+            path = path.display(),
+            error = e
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::vault::{KdfPolicy, NewVault, Vault};
+
+    #[test]
+    fn a_cancelled_save_says_nothing_and_a_failed_one_says_why() {
+        let dir = std::env::temp_dir().join(format!("tessera-gui-recovery-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (vault, _) = Vault::create(
+            &dir.join("v.tessera"),
+            NewVault {
+                keyring: None,
+                password: Some("a long password"),
+                recovery: false,
+                policy: KdfPolicy::Fixed {
+                    m_kib: 1024,
+                    t: 1,
+                    p: 1,
+                },
+            },
+        )
+        .unwrap();
+        let mut screen = State::new(String::from("key"), Arc::new(Mutex::new(vault)));
+        let _ = screen.update(Message::Done(Outcome::Cancelled));
+        assert_eq!(
+            (screen.note.as_deref(), screen.error.as_deref()),
+            (None, None)
+        );
+        let _ = screen.update(Message::Done(Outcome::Failed(String::from("Disk full."))));
+        assert_eq!(screen.error.as_deref(), Some("Disk full."));
+        let saved = dir.join("key.txt");
+        let _ = screen.update(Message::Done(save_recovery(&saved, "ABCD-EFGH")));
+        assert!(screen.error.is_none());
+        assert!(
+            screen
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("key.txt"))
+        );
+        let text = std::fs::read_to_string(&saved).unwrap();
+        assert!(
+            text.starts_with("Tessera recovery key\n\n    ABCD-EFGH\n"),
+            "{text}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

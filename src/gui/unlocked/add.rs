@@ -1,0 +1,420 @@
+//! Adding an account: the manual entry form (a key as shown by the site,
+//! or an otpauth link) with a live preview, and the other sources (the
+//! open dialog, a chosen or dropped file, the clipboard, the screen) as
+//! tasks the parent runs and maps.
+
+use iced::widget::{button, column, pick_list, row, text, text_input};
+use std::path::PathBuf;
+
+use iced::{Center, Element, Task};
+
+use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
+use crate::input::{self, Extracted};
+use crate::otp::group_code;
+
+use super::super::task::{blocking, sentence};
+use super::super::widget::{code_text, countdown};
+use super::core_calls::{Opened, open_file};
+
+/// The manual entry form.
+#[derive(Debug, Clone)]
+pub struct State {
+    issuer: String,
+    account: String,
+    secret: String,
+    kind: Kind,
+    algorithm: Algorithm,
+    digits: u32,
+    period: String,
+    counter: String,
+    advanced: bool,
+    error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Totp,
+    Hotp,
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            Kind::Totp => tr!("add.totp"),
+            Kind::Hotp => tr!("add.hotp"),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Issuer(String),
+    Account(String),
+    Secret(String),
+    Kind(Kind),
+    Algorithm(Algorithm),
+    Digits(u32),
+    Period(String),
+    Counter(String),
+    ToggleAdvanced,
+    Save,
+    Source(Source),
+    Cancel,
+}
+
+/// Where else an account can come from (read by the parent).
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    File,
+    Clipboard,
+    Screen,
+}
+
+/// What the parent must act on.
+pub enum Event {
+    Save(Account),
+    Source(Source),
+    Cancel,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            issuer: String::new(),
+            account: String::new(),
+            secret: String::new(),
+            kind: Kind::Totp,
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            period: String::from("30"),
+            counter: String::from("0"),
+            advanced: false,
+            error: None,
+        }
+    }
+}
+
+impl State {
+    /// Shows a problem (a failed save, nothing found in a source).
+    pub fn set_error(&mut self, error: String) {
+        self.error = Some(error);
+    }
+
+    pub fn update(&mut self, message: Message) -> Option<Event> {
+        match message {
+            Message::Save => {
+                return match self.account() {
+                    Ok(account) => Some(Event::Save(account)),
+                    Err(e) => {
+                        self.error = Some(e);
+                        None
+                    }
+                };
+            }
+            Message::Source(source) => return Some(Event::Source(source)),
+            Message::Cancel => return Some(Event::Cancel),
+            _ => {}
+        }
+        self.error = None;
+        match message {
+            Message::Issuer(v) => self.issuer = v,
+            Message::Account(v) => self.account = v,
+            Message::Secret(v) => {
+                // A pasted otpauth link fills every field.
+                if v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("otpauth://")
+                {
+                    let found = input::parse_payload(&v);
+                    match (found.accounts.first(), found.errors.first()) {
+                        (Some(a), None) => {
+                            self.fill_from(a);
+                            return None;
+                        }
+                        (_, Some(e)) => self.error = Some(sentence(e.to_string())),
+                        _ => {}
+                    }
+                }
+                self.secret = v;
+            }
+            Message::Kind(k) => self.kind = k,
+            Message::Algorithm(a) => self.algorithm = a,
+            Message::Digits(d) => self.digits = d,
+            Message::Period(p) => self.period = p,
+            Message::Counter(c) => self.counter = c,
+            Message::ToggleAdvanced => self.advanced = !self.advanced,
+            Message::Save | Message::Source(_) | Message::Cancel => {}
+        }
+        None
+    }
+
+    fn fill_from(&mut self, a: &Account) {
+        self.issuer = a.issuer.clone().unwrap_or_default();
+        self.account = a.name.clone();
+        self.secret = a.secret.to_base32();
+        self.algorithm = a.algorithm;
+        self.digits = a.digits.get();
+        match a.kind {
+            OtpKind::Totp { period } => {
+                self.kind = Kind::Totp;
+                self.period = period.get().to_string();
+            }
+            OtpKind::Hotp { counter } => {
+                self.kind = Kind::Hotp;
+                self.counter = counter.to_string();
+            }
+        }
+        self.advanced =
+            a.algorithm != Algorithm::Sha1 || a.digits.get() != 6 || a.kind != OtpKind::default();
+    }
+
+    // ---- core calls: building an account from typed fields (to become
+    // the core's `Draft` builder).
+
+    fn secret_problem(&self) -> Option<String> {
+        if self.secret.trim().is_empty() {
+            return None;
+        }
+        input::parse_bare_key(&self.secret)
+            .err()
+            .map(|e| sentence(e.to_string()))
+    }
+
+    fn kind_value(&self) -> Result<OtpKind, String> {
+        match self.kind {
+            Kind::Totp => Period::parse(&self.period)
+                .map(|period| OtpKind::Totp { period })
+                .map_err(|e| sentence(e.to_string())),
+            Kind::Hotp => parse_counter(&self.counter)
+                .map(|counter| OtpKind::Hotp { counter })
+                .map_err(|e| sentence(e.to_string())),
+        }
+    }
+
+    /// The account the form describes, or the first problem in words.
+    pub fn account(&self) -> Result<Account, String> {
+        if self.secret.trim().is_empty() {
+            return Err(tr!("add.need_key"));
+        }
+        let secret = input::parse_bare_key(&self.secret).map_err(|e| sentence(e.to_string()))?;
+        let issuer = self.issuer.trim();
+        let name = self.account.trim();
+        if issuer.is_empty() && name.is_empty() {
+            return Err(tr!("add.need_label"));
+        }
+        Ok(Account {
+            issuer: (!issuer.is_empty()).then(|| issuer.to_string()),
+            name: name.to_string(),
+            secret,
+            algorithm: self.algorithm,
+            digits: Digits::new(self.digits).map_err(|e| sentence(e.to_string()))?,
+            kind: self.kind_value()?,
+        })
+    }
+
+    // ---- view
+
+    pub fn view(&self, now: u64, busy: bool) -> Element<'_, Message> {
+        let field = |placeholder: &str, value: &str, on: fn(String) -> Message| {
+            text_input(placeholder, value)
+                .on_input(on)
+                .on_submit(Message::Save)
+                .padding(8)
+        };
+        let secret_error = self
+            .secret_problem()
+            .map(|e| text(e).size(13).style(text::danger));
+        let sources = row![
+            button(text(tr!("add.open_file"))).on_press(Message::Source(Source::File)),
+            button(text(tr!("add.paste"))).on_press(Message::Source(Source::Clipboard)),
+            button(text(tr!("add.scan_screen"))).on_press(Message::Source(Source::Screen)),
+        ]
+        .spacing(8);
+        let mut form = column![
+            text(tr!("add.title")).size(20),
+            text(tr!("add.sources")).size(13).style(text::secondary),
+            sources,
+            text(tr!("add.or_type")).size(13).style(text::secondary),
+            field(&tr!("add.issuer"), &self.issuer, Message::Issuer).id("add-issuer"),
+            field(&tr!("add.account"), &self.account, Message::Account).id("add-account"),
+            field(&tr!("add.key"), &self.secret, Message::Secret).id("add-secret"),
+        ]
+        .push(secret_error)
+        .spacing(10);
+        form = form.push(
+            button(text(if self.advanced {
+                tr!("add.hide_advanced")
+            } else {
+                tr!("add.advanced")
+            }))
+            .on_press(Message::ToggleAdvanced)
+            .style(button::text),
+        );
+        if self.advanced {
+            let kinds = [Kind::Totp, Kind::Hotp];
+            let digit_choices = [6u32, 7, 8];
+            let param: Element<'_, Message> = match self.kind {
+                Kind::Totp => field(&tr!("add.period"), &self.period, Message::Period)
+                    .width(100)
+                    .into(),
+                Kind::Hotp => field(&tr!("add.counter"), &self.counter, Message::Counter)
+                    .width(160)
+                    .into(),
+            };
+            form = form.push(
+                row![
+                    pick_list(kinds, Some(self.kind), Message::Kind),
+                    pick_list(Algorithm::ALL, Some(self.algorithm), Message::Algorithm),
+                    pick_list(digit_choices, Some(self.digits), Message::Digits),
+                    param,
+                ]
+                .spacing(8)
+                .align_y(Center),
+            );
+            if let Err(e) = self.kind_value() {
+                form = form.push(text(e).size(13).style(text::danger));
+            }
+        }
+        if let Ok(account) = self.account() {
+            form = form.push(
+                row![
+                    text(tr!("add.preview")).size(13).style(text::secondary),
+                    code_text(group_code(&account.code_at(now)), 24),
+                    countdown(&account, now),
+                ]
+                .spacing(12)
+                .align_y(Center),
+            );
+        }
+        form = form.push(
+            self.error
+                .as_ref()
+                .map(|e| text(e.clone()).style(text::danger)),
+        );
+        form.push(
+            row![
+                button(text(tr!("common.save"))).on_press_maybe((!busy).then_some(Message::Save)),
+                button(text(tr!("common.cancel")))
+                    .on_press(Message::Cancel)
+                    .style(button::secondary),
+            ]
+            .spacing(8),
+        )
+        .into()
+    }
+}
+
+// ---- sources: the open dialog, a file (chosen or dropped), the
+// clipboard, the screen. Each resolves to what it read, named for the
+// checklist.
+
+/// The open dialog; `None` when it was cancelled.
+pub fn pick_file() -> Task<Option<PathBuf>> {
+    let (title, filter, all) = (
+        tr!("import.dialog"),
+        tr!("import.dialog_filter"),
+        tr!("common.all_files"),
+    );
+    Task::future(async move {
+        rfd::AsyncFileDialog::new()
+            .set_title(title)
+            .add_filter(
+                filter,
+                &[
+                    "png",
+                    "jpg",
+                    "jpeg",
+                    "gif",
+                    "bmp",
+                    "webp",
+                    "json",
+                    "txt",
+                    "2fas",
+                    "bin",
+                    "csv",
+                    "tessera-backup",
+                ],
+            )
+            .add_filter(all, &["*"])
+            .pick_file()
+            .await
+            .map(|f| f.path().to_path_buf())
+    })
+}
+
+/// Reads a file: images, link lists and other apps' backups, told apart
+/// by content.
+pub fn read_file(
+    path: PathBuf,
+    password: Option<zeroize::Zeroizing<String>>,
+) -> Task<(String, Opened)> {
+    let source = path.display().to_string();
+    Task::perform(blocking(move || open_file(path, password)), move |opened| {
+        (source.clone(), opened)
+    })
+}
+
+/// Reads the QR codes or links on the clipboard.
+pub fn scan_clipboard() -> Task<(String, Extracted)> {
+    Task::perform(blocking(crate::capture::scan_clipboard), |found| {
+        (tr!("source.clipboard"), found)
+    })
+}
+
+/// Reads the QR codes on the screen.
+pub fn scan_screen() -> Task<(String, Extracted)> {
+    Task::perform(blocking(crate::capture::scan_screen), |found| {
+        (tr!("source.screen"), found)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(secret: &str) -> State {
+        let mut f = State::default();
+        let _ = f.update(Message::Issuer("JD Cloud".into()));
+        let _ = f.update(Message::Account("ops".into()));
+        let _ = f.update(Message::Secret(secret.into()));
+        f
+    }
+
+    #[test]
+    fn manual_entry_validates_each_field() {
+        let f = form("jbsw y3dp ehpk 3pxp");
+        let a = f.account().unwrap();
+        assert_eq!(a.issuer.as_deref(), Some("JD Cloud"));
+        assert_eq!(a.code_at(59).len(), 6);
+        let f = form("0189");
+        assert!(f.secret_problem().unwrap().contains("digit"));
+        assert!(f.account().is_err());
+        let mut f = form("jbsw y3dp ehpk 3pxp");
+        let _ = f.update(Message::Period("0".into()));
+        assert!(f.account().unwrap_err().contains("period"));
+        let _ = f.update(Message::Kind(Kind::Hotp));
+        let _ = f.update(Message::Counter("-1".into()));
+        assert!(f.account().unwrap_err().contains("counter"));
+        let mut empty = State::default();
+        let _ = empty.update(Message::Secret("JBSWY3DPEHPK3PXP".into()));
+        assert!(
+            empty
+                .account()
+                .unwrap_err()
+                .contains("issuer or the account")
+        );
+    }
+
+    #[test]
+    fn pasting_a_link_fills_the_form() {
+        let mut f = State::default();
+        let _ = f.update(Message::Secret(
+            "otpauth://hotp/ACME:me?secret=JBSWY3DPEHPK3PXP&counter=7&digits=8&algorithm=SHA256"
+                .into(),
+        ));
+        assert_eq!((f.issuer.as_str(), f.account.as_str()), ("ACME", "me"));
+        assert_eq!((f.kind, f.digits, f.counter.as_str()), (Kind::Hotp, 8, "7"));
+        assert!(f.advanced);
+        assert_eq!(f.account().unwrap().kind, OtpKind::Hotp { counter: 7 });
+    }
+}

@@ -1,0 +1,450 @@
+//! The code list: search (typed anywhere), keyboard selection, issuer
+//! headings, and only the rows in view built (fixed row height).
+
+use std::collections::HashMap;
+
+use iced::widget::{button, column, container, row, scrollable, space, text, text_input};
+use iced::{Center, Element, Fill, Task};
+
+use crate::account::OtpKind;
+use crate::otp::group_code;
+use crate::vault::Entry;
+
+use super::super::widget::{code_text, countdown};
+
+const LIST_ID: &str = "list";
+pub const SEARCH_ID: &str = "search";
+/// Height of one account row in the list, its gap included.
+const ROW_HEIGHT: f32 = 78.0;
+const ROW_GAP: f32 = 6.0;
+/// Height of an issuer heading above a group of rows.
+const HEADING_HEIGHT: f32 = 22.0;
+/// Rows built beyond the visible part of the list, in pixels.
+const MARGIN: f32 = 400.0;
+
+/// Search, selection and scroll position (kept while other screens show).
+#[derive(Debug)]
+pub struct State {
+    query: String,
+    selected: usize,
+    /// The account whose hidden code is shown, until when.
+    revealed: Option<(String, u64)>,
+    /// After a reorder, the account the selection follows.
+    follow: Option<String>,
+    /// Scroll position and height of the list's viewport.
+    scroll_y: f32,
+    view_height: f32,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Search(String),
+    /// Enter: copies the selected code.
+    Submit,
+    Move(i32),
+    Scrolled(f32, f32),
+    /// A character typed while no field has focus: starts a search.
+    TypeToSearch(String),
+    /// Moves the selected account in the manual order.
+    Reorder(i64),
+    Copy(String),
+    UseHotp(String),
+    Open(Open),
+    Lock,
+}
+
+/// Another screen the list opens.
+#[derive(Debug, Clone)]
+pub enum Open {
+    Add,
+    Settings,
+    Bind(String),
+    Qr(String),
+    Rename(String),
+    Delete(String),
+}
+
+/// What the parent must act on.
+pub enum Event {
+    Copy(String),
+    UseHotp(String),
+    Reorder(String, i64),
+    Open(Open),
+    Lock,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            query: String::new(),
+            selected: 0,
+            revealed: None,
+            follow: None,
+            scroll_y: 0.0,
+            view_height: 1200.0,
+        }
+    }
+}
+
+impl State {
+    /// Entries matching the search, the accounts of one issuer together
+    /// where it first appears, otherwise in vault order.
+    pub fn visible<'a>(&self, entries: &'a [Entry]) -> Vec<&'a Entry> {
+        let q = self.query.trim().to_lowercase();
+        let shown: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| {
+                q.is_empty()
+                    || e.account.name.to_lowercase().contains(&q)
+                    || e.account
+                        .issuer
+                        .as_deref()
+                        .is_some_and(|i| i.to_lowercase().contains(&q))
+            })
+            .collect();
+        let key = |i: usize| match shown[i].account.issuer.as_deref() {
+            Some(issuer) => shown
+                .iter()
+                .position(|e| e.account.issuer.as_deref() == Some(issuer))
+                .unwrap_or(i),
+            None => i,
+        };
+        let mut order: Vec<(usize, usize)> = (0..shown.len()).map(|i| (key(i), i)).collect();
+        order.sort_unstable();
+        order.into_iter().map(|(_, i)| shown[i]).collect()
+    }
+
+    fn selected_id(&self, entries: &[Entry]) -> Option<String> {
+        self.visible(entries)
+            .get(self.selected)
+            .map(|e| e.id.clone())
+    }
+
+    /// Shows the hidden code of `id` until `until`.
+    pub fn reveal(&mut self, id: &str, until: u64) {
+        self.revealed = Some((id.to_string(), until));
+    }
+
+    /// Once a second: hides a revealed code again when its time is up.
+    pub fn tick(&mut self, now: u64) {
+        if self
+            .revealed
+            .as_ref()
+            .is_some_and(|(_, until)| now >= *until)
+        {
+            self.revealed = None;
+        }
+    }
+
+    /// After a vault change: the selection follows a moved account.
+    pub fn refreshed(&mut self, entries: &[Entry]) {
+        if let Some(id) = self.follow.take()
+            && let Some(i) = self.visible(entries).iter().position(|e| e.id == id)
+        {
+            self.selected = i;
+        }
+    }
+
+    /// The selection will follow `id` after the next change.
+    pub fn follow(&mut self, id: String) {
+        self.follow = Some(id);
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        entries: &[Entry],
+    ) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Search(q) => {
+                self.query = q;
+                self.selected = 0;
+            }
+            Message::Submit => {
+                if let Some(id) = self.selected_id(entries) {
+                    return (Task::none(), Some(Event::Copy(id)));
+                }
+            }
+            Message::Move(delta) => {
+                let n = self.visible(entries).len();
+                if n > 0 {
+                    self.selected =
+                        (self.selected as i64 + i64::from(delta)).rem_euclid(n as i64) as usize;
+                    return (self.scroll_to_selected(entries), None);
+                }
+            }
+            Message::TypeToSearch(typed) => {
+                self.query.push_str(&typed);
+                self.selected = 0;
+                return (
+                    Task::batch([
+                        iced::widget::operation::focus(SEARCH_ID),
+                        iced::widget::operation::move_cursor_to_end(SEARCH_ID),
+                    ]),
+                    None,
+                );
+            }
+            Message::Scrolled(y, height) => {
+                self.scroll_y = y;
+                self.view_height = height;
+            }
+            Message::Reorder(offset) => {
+                if let Some(id) = self.selected_id(entries) {
+                    return (Task::none(), Some(Event::Reorder(id, offset)));
+                }
+            }
+            Message::Copy(id) => return (Task::none(), Some(Event::Copy(id))),
+            Message::UseHotp(id) => return (Task::none(), Some(Event::UseHotp(id))),
+            Message::Open(open) => return (Task::none(), Some(Event::Open(open))),
+            Message::Lock => return (Task::none(), Some(Event::Lock)),
+        }
+        (Task::none(), None)
+    }
+
+    /// Scrolls the list so that the selected row is in view.
+    fn scroll_to_selected(&self, entries: &[Entry]) -> Task<Message> {
+        let visible = self.visible(entries);
+        let items = list_items(&visible);
+        let Some(row) = items
+            .iter()
+            .find(|it| matches!(it.kind, ItemKind::Row { index, .. } if index == self.selected))
+        else {
+            return Task::none();
+        };
+        let y = if row.top < self.scroll_y {
+            row.top
+        } else if row.top + row.height > self.scroll_y + self.view_height {
+            row.top + row.height - self.view_height
+        } else {
+            return Task::none();
+        };
+        iced::widget::operation::scroll_to(
+            LIST_ID,
+            iced::widget::scrollable::AbsoluteOffset {
+                x: None,
+                y: Some(y.max(0.0)),
+            },
+        )
+    }
+
+    pub fn view<'a>(
+        &'a self,
+        entries: &'a [Entry],
+        hide_codes: bool,
+        now: u64,
+    ) -> Element<'a, Message> {
+        let search = text_input(&tr!("codes.search"), &self.query)
+            .id(SEARCH_ID)
+            .on_input(Message::Search)
+            .on_submit(Message::Submit)
+            .padding(8);
+        let header = row![
+            search,
+            button(text(tr!("codes.add")))
+                .on_press(Message::Open(Open::Add))
+                .padding([8, 14]),
+            button(text(tr!("settings.title")))
+                .on_press(Message::Open(Open::Settings))
+                .style(button::secondary)
+                .padding([8, 14]),
+            button(text(tr!("codes.lock")))
+                .on_press(Message::Lock)
+                .style(button::secondary)
+                .padding([8, 14]),
+        ]
+        .spacing(8)
+        .align_y(Center);
+        let visible = self.visible(entries);
+        let list: Element<'_, Message> = if entries.is_empty() {
+            container(text(tr!("codes.empty")).style(text::secondary))
+                .padding(24)
+                .into()
+        } else if visible.is_empty() {
+            container(text(tr!("codes.no_match")).style(text::secondary))
+                .padding(24)
+                .into()
+        } else {
+            // Only the rows in view (and a screen of margin) are built: a
+            // tick then costs the same with 5 accounts or 500.
+            let items = list_items(&visible);
+            let total = items.last().map_or(0.0, |it| it.top + it.height);
+            let from = self.scroll_y - MARGIN;
+            let to = self.scroll_y + self.view_height + MARGIN;
+            let shown: Vec<&ListItem> = items
+                .iter()
+                .filter(|it| it.top + it.height >= from && it.top <= to)
+                .collect();
+            let above = shown.first().map_or(0.0, |it| it.top);
+            let below = shown.last().map_or(0.0, |it| total - (it.top + it.height));
+            let mut col = column![space().height(above)];
+            for item in shown {
+                let element: Element<'_, Message> = match item.kind {
+                    ItemKind::Heading(issuer) => {
+                        container(text(issuer.to_string()).size(13).style(text::secondary))
+                            .height(HEADING_HEIGHT)
+                            .align_y(iced::alignment::Vertical::Bottom)
+                            .into()
+                    }
+                    ItemKind::Row { index, grouped } => {
+                        let e = visible[index];
+                        let hidden =
+                            hide_codes && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
+                        container(row_view(e, now, index == self.selected, grouped, hidden))
+                            .height(ROW_HEIGHT - ROW_GAP)
+                            .into()
+                    }
+                };
+                col = col.push(element);
+                col = col.push(space().height(item.height - item.content_height()));
+            }
+            col = col.push(space().height(below));
+            scrollable(col)
+                .id(LIST_ID)
+                .on_scroll(|viewport| {
+                    Message::Scrolled(viewport.absolute_offset().y, viewport.bounds().height)
+                })
+                .height(Fill)
+                .into()
+        };
+        column![header, list].spacing(12).into()
+    }
+}
+
+/// One line of the list: an issuer heading or an account row, with its
+/// position (rows have a fixed height, so only visible ones are built).
+struct ListItem<'a> {
+    kind: ItemKind<'a>,
+    top: f32,
+    height: f32,
+}
+
+enum ItemKind<'a> {
+    Heading(&'a str),
+    Row { index: usize, grouped: bool },
+}
+
+impl ListItem<'_> {
+    fn content_height(&self) -> f32 {
+        match self.kind {
+            ItemKind::Heading(_) => HEADING_HEIGHT,
+            ItemKind::Row { .. } => ROW_HEIGHT - ROW_GAP,
+        }
+    }
+}
+
+/// Headings and rows of the visible accounts, with their positions.
+/// Accounts sharing an issuer (a cloud's root account and its sub-users)
+/// are grouped under one heading.
+fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for e in visible {
+        if let Some(issuer) = e.account.issuer.as_deref() {
+            *counts.entry(issuer).or_default() += 1;
+        }
+    }
+    let mut items = Vec::with_capacity(visible.len() + 8);
+    let mut top = 0.0;
+    let mut last: Option<&str> = None;
+    for (index, e) in visible.iter().enumerate() {
+        let issuer = e.account.issuer.as_deref();
+        let grouped = issuer.is_some_and(|i| counts.get(i).copied().unwrap_or(0) > 1);
+        if grouped && issuer != last {
+            items.push(ListItem {
+                kind: ItemKind::Heading(issuer.unwrap_or_default()),
+                top,
+                height: HEADING_HEIGHT + 2.0,
+            });
+            top += HEADING_HEIGHT + 2.0;
+        }
+        last = issuer;
+        items.push(ListItem {
+            kind: ItemKind::Row { index, grouped },
+            top,
+            height: ROW_HEIGHT,
+        });
+        top += ROW_HEIGHT;
+    }
+    items
+}
+
+fn row_view(
+    e: &Entry,
+    now: u64,
+    selected: bool,
+    grouped: bool,
+    hidden: bool,
+) -> Element<'_, Message> {
+    let a = &e.account;
+    let title = match (&a.issuer, grouped) {
+        (Some(_), true) | (None, _) => a.name.clone(),
+        (Some(i), false) if a.name.is_empty() => i.clone(),
+        (Some(i), false) => format!("{i} · {}", a.name),
+    };
+    let mask = |c: String| -> String {
+        if hidden {
+            c.chars()
+                .map(|ch| if ch == ' ' { ' ' } else { '•' })
+                .collect()
+        } else {
+            c
+        }
+    };
+    let code = code_text(mask(group_code(&a.code_at(now))), 26);
+    let next = code_text(
+        mask(a.next_code(now).map(|c| group_code(&c)).unwrap_or_default()),
+        14,
+    )
+    .style(text::secondary);
+    let id = || e.id.clone();
+    let specific = match a.kind {
+        OtpKind::Totp { .. } => vec![
+            (tr!("codes.bind"), Message::Open(Open::Bind(id()))),
+            (tr!("codes.qr"), Message::Open(Open::Qr(id()))),
+        ],
+        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
+    };
+    let common = [
+        (tr!("codes.rename"), Message::Open(Open::Rename(id()))),
+        (tr!("codes.delete"), Message::Open(Open::Delete(id()))),
+    ];
+    let actions = specific
+        .into_iter()
+        .chain(common)
+        .fold(row![], |r, (label, message)| {
+            r.push(button(text(label)).on_press(message).style(button::text))
+        });
+    let content = row![
+        column![text(title).size(15), countdown(a, now)]
+            .spacing(4)
+            .width(Fill),
+        column![code, next].align_x(iced::alignment::Horizontal::Right),
+        actions,
+    ]
+    .spacing(12)
+    .align_y(Center);
+    let copy = button(content)
+        .on_press(Message::Copy(e.id.clone()))
+        .width(Fill)
+        .padding(10)
+        .style(move |theme, status| row_style(theme, status, selected));
+    container(copy).style(container::bordered_box).into()
+}
+
+/// A list row: plain, a light tint when hovered, the primary tint when
+/// selected by the keyboard.
+fn row_style(theme: &iced::Theme, status: button::Status, selected: bool) -> button::Style {
+    let palette = theme.extended_palette();
+    let background = if selected {
+        Some(palette.primary.weak.color.scale_alpha(0.25))
+    } else if matches!(status, button::Status::Hovered | button::Status::Pressed) {
+        Some(palette.background.weak.color)
+    } else {
+        None
+    };
+    button::Style {
+        background: background.map(iced::Background::Color),
+        text_color: palette.background.base.text,
+        border: iced::border::rounded(4),
+        ..button::Style::default()
+    }
+}

@@ -1,0 +1,522 @@
+//! The unlocked app: holds the vault handle, the entries snapshot, the
+//! toast, the copied code (cleared later), the file dialogs and the
+//! sources (file, drop, clipboard, screen), and routes messages to the
+//! screens: [`list`], [`add`], [`import`], [`export`], [`settings`] and
+//! [`account`]. Every vault change runs in a task (the rules applied are
+//! in [`core_calls`]); the list shows a snapshot of the entries.
+
+mod account;
+mod add;
+mod core_calls;
+mod export;
+mod import;
+mod list;
+mod settings;
+
+use std::path::PathBuf;
+
+use iced::widget::column;
+use iced::{Element, Fill, Task};
+
+use crate::account::{Account, OtpKind};
+use crate::input::Extracted;
+use crate::settings::Settings;
+use crate::vault::Entry;
+
+use super::clipboard;
+use super::task::{SharedVault, blocking, poisoned, sentence, snapshot};
+use super::widget::toast;
+use core_calls::{Change, Opened};
+
+pub use list::Message as ListMessage;
+#[cfg(test)]
+pub use {add::Message as AddMessage, list::Open};
+
+const TOAST_SECS: u64 = 3;
+/// Seconds a hidden code stays visible after a click.
+const REVEAL_SECS: u64 = 30;
+
+/// The unlocked app.
+#[derive(Debug)]
+pub struct Unlocked {
+    vault: SharedVault,
+    entries: Vec<Entry>,
+    list: list::State,
+    screen: Screen,
+    toast: Option<(String, u64)>,
+    copied: Option<(String, u64)>,
+    last_activity: u64,
+    busy: bool,
+    settings: Settings,
+}
+
+/// The screen shown over the list (the list keeps its search meanwhile).
+#[derive(Debug)]
+enum Screen {
+    List,
+    Add(add::State),
+    Import(import::State),
+    Export(export::State),
+    Settings,
+    Account(account::State),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    List(list::Message),
+    Add(add::Message),
+    Import(import::Message),
+    Export(export::Message),
+    Settings(settings::Message),
+    Account(account::Message),
+    /// Escape: back to the list.
+    Back,
+    /// Ctrl+V (or the add screen's Paste): import what the clipboard holds.
+    Paste,
+    FileDropped(PathBuf),
+    /// The open dialog's answer: `None` when it was cancelled.
+    FileChosen(Option<PathBuf>),
+    FileRead(String, Opened),
+    Scanned(String, Extracted),
+    Saved(Result<(Vec<Entry>, String), String>),
+    HotpUsed(Result<(Vec<Entry>, String), String>),
+    Exported(Result<String, String>),
+    ClipboardWritten(Result<(), String>),
+    ClipboardCleared,
+}
+
+/// What the parent must act on.
+pub enum Event {
+    Lock,
+    Settings(Settings),
+}
+
+impl Unlocked {
+    pub fn new(vault: SharedVault, now: u64, settings: Settings) -> (Self, Task<Message>) {
+        let entries = snapshot(&vault);
+        let screen = Self {
+            vault,
+            entries,
+            list: list::State::default(),
+            screen: Screen::List,
+            toast: None,
+            copied: None,
+            last_activity: now,
+            busy: false,
+            settings,
+        };
+        // The search field is focused by the first typed character, not
+        // now: a focused field blinks its caret, redrawing twice a second.
+        (screen, Task::none())
+    }
+
+    /// Once a second: clipboard clearing, toasts, auto-lock.
+    pub fn tick(&mut self, now: u64) -> (Task<Message>, Option<Event>) {
+        if self
+            .toast
+            .as_ref()
+            .is_some_and(|(_, at)| now >= at + TOAST_SECS)
+        {
+            self.toast = None;
+        }
+        self.list.tick(now);
+        let lock_after = self.settings.auto_lock_mins * 60;
+        if lock_after > 0 && now >= self.last_activity + lock_after {
+            return (Task::none(), Some(Event::Lock));
+        }
+        let clear_after = self.settings.clipboard_clear_secs;
+        if clear_after > 0
+            && self
+                .copied
+                .as_ref()
+                .is_some_and(|(_, at)| now >= at + clear_after)
+            && let Some(ours) = self.take_copied()
+        {
+            let ours = zeroize::Zeroizing::new(ours);
+            return (
+                Task::perform(
+                    blocking(move || clipboard::clear_if_unchanged(&ours)),
+                    |_| Message::ClipboardCleared,
+                ),
+                None,
+            );
+        }
+        (Task::none(), None)
+    }
+
+    /// The value copied last, if still to be cleared (taken on lock).
+    pub fn take_copied(&mut self) -> Option<String> {
+        self.copied.take().map(|(value, _)| value)
+    }
+
+    fn copy(&mut self, value: String, what: &str, now: u64) -> Task<Message> {
+        let clear = self.settings.clipboard_clear_secs;
+        self.toast = Some((
+            if clear > 0 {
+                tr!("codes.copied_cleared", what = what, secs = clear)
+            } else {
+                tr!("codes.copied", what = what)
+            },
+            now,
+        ));
+        let secret = zeroize::Zeroizing::new(value.clone());
+        self.copied = Some((value, now));
+        Task::perform(
+            blocking(move || clipboard::write_secret(&secret)),
+            Message::ClipboardWritten,
+        )
+    }
+
+    fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
+        match self.entries.iter().find(|e| e.id == id) {
+            Some(e) if matches!(e.account.kind, OtpKind::Totp { .. }) => {
+                let code = e.account.code_at(now);
+                self.list.reveal(id, now + REVEAL_SECS);
+                self.copy(code, &tr!("codes.code"), now)
+            }
+            // HOTP: copying uses the code, so advance (and save) first.
+            Some(_) => self.use_hotp(id.to_string(), now),
+            None => Task::none(),
+        }
+    }
+
+    fn use_hotp(&mut self, id: String, now: u64) -> Task<Message> {
+        if self.busy {
+            return Task::none();
+        }
+        self.busy = true;
+        let vault = self.vault.clone();
+        Task::perform(
+            blocking(move || core_calls::use_hotp(&vault, &id, now)),
+            Message::HotpUsed,
+        )
+    }
+
+    fn reorder(&mut self, id: String, offset: i64) -> Task<Message> {
+        self.list.follow(id.clone());
+        self.save(core_calls::reorder(id, offset))
+    }
+
+    /// Runs a vault change in a task, then refreshes the list.
+    fn save(&mut self, change: Change) -> Task<Message> {
+        if self.busy {
+            return Task::none();
+        }
+        self.busy = true;
+        let vault = self.vault.clone();
+        Task::perform(
+            blocking(move || {
+                let mut v = vault.lock().map_err(|_| poisoned())?;
+                let note = change(&mut v).map_err(|e| sentence(e.to_string()))?;
+                Ok((v.entries().to_vec(), note))
+            }),
+            Message::Saved,
+        )
+    }
+
+    /// Shows a problem in the current screen, or as a toast.
+    fn problem(&mut self, error: String, now: u64) {
+        let placed = match &mut self.screen {
+            Screen::Add(form) => {
+                form.set_error(error.clone());
+                true
+            }
+            Screen::Import(state) => state.set_error(error.clone()),
+            _ => false,
+        };
+        if !placed {
+            self.toast = Some((error, now));
+        }
+    }
+
+    pub fn update(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
+        self.last_activity = now;
+        let task = match message {
+            Message::List(m) => return self.list_message(m, now),
+            Message::Add(m) => self.add_message(m, now),
+            Message::Import(m) => self.import_message(m, now),
+            Message::Export(m) => self.export_message(m),
+            Message::Settings(m) => {
+                match settings::update(&mut self.settings, m) {
+                    settings::Event::Changed => {
+                        return (Task::none(), Some(Event::Settings(self.settings.clone())));
+                    }
+                    settings::Event::OpenExport => {
+                        self.screen = Screen::Export(export::State::default());
+                    }
+                    settings::Event::Done => self.screen = Screen::List,
+                }
+                Task::none()
+            }
+            Message::Account(m) => self.account_message(m, now),
+            Message::Back => {
+                self.screen = Screen::List;
+                Task::none()
+            }
+            Message::Paste => {
+                if matches!(self.screen, Screen::List | Screen::Add(_)) {
+                    scan_clipboard()
+                } else {
+                    Task::none()
+                }
+            }
+            Message::FileChosen(None) => Task::none(),
+            Message::FileChosen(Some(path)) | Message::FileDropped(path) => read_file(path, None),
+            Message::FileRead(source, opened) => {
+                match opened {
+                    Opened::Report(report) => {
+                        self.screen = Screen::Import(import::State::from_report(
+                            source,
+                            report,
+                            &self.entries,
+                        ));
+                    }
+                    Opened::NeedsPassword(path, format) => {
+                        let previous = match &self.screen {
+                            Screen::Import(state) => Some(state),
+                            _ => None,
+                        };
+                        let state = import::State::password(path, format, previous);
+                        self.screen = Screen::Import(state);
+                    }
+                    Opened::Failed(e) => self.problem(e, now),
+                }
+                Task::none()
+            }
+            Message::Scanned(source, found) => {
+                self.scanned(source, found, now);
+                Task::none()
+            }
+            Message::Saved(result) => {
+                self.busy = false;
+                match result {
+                    Ok((entries, note)) => {
+                        self.entries = entries;
+                        self.screen = Screen::List;
+                        if !note.is_empty() {
+                            self.toast = Some((note, now));
+                        }
+                        self.list.refreshed(&self.entries);
+                    }
+                    Err(e) => match &mut self.screen {
+                        Screen::Add(form) => form.set_error(e),
+                        _ => self.toast = Some((e, now)),
+                    },
+                }
+                Task::none()
+            }
+            Message::HotpUsed(result) => {
+                self.busy = false;
+                match result {
+                    // The counter is saved before the code is shown.
+                    Ok((entries, code)) => {
+                        self.entries = entries;
+                        self.copy(code, &tr!("codes.new_code"), now)
+                    }
+                    Err(e) => {
+                        self.toast = Some((e, now));
+                        Task::none()
+                    }
+                }
+            }
+            Message::Exported(result) => {
+                self.busy = false;
+                match result {
+                    Ok(note) => {
+                        self.screen = Screen::List;
+                        self.toast = Some((note, now));
+                    }
+                    Err(e) => {
+                        if let Screen::Export(form) = &mut self.screen {
+                            form.set_error(e);
+                        }
+                    }
+                }
+                Task::none()
+            }
+            Message::ClipboardWritten(Ok(())) | Message::ClipboardCleared => Task::none(),
+            Message::ClipboardWritten(Err(e)) => {
+                self.copied = None;
+                self.toast = Some((sentence(e), now));
+                Task::none()
+            }
+        };
+        (task, None)
+    }
+
+    fn list_message(&mut self, message: list::Message, now: u64) -> (Task<Message>, Option<Event>) {
+        // Keys reach the list from anywhere; only the arrows act elsewhere.
+        if !matches!(self.screen, Screen::List) && !matches!(message, list::Message::Move(_)) {
+            return (Task::none(), None);
+        }
+        let (task, event) = self.list.update(message, &self.entries);
+        let task = match event {
+            None => task.map(Message::List),
+            Some(list::Event::Copy(id)) => self.copy_code(&id, now),
+            Some(list::Event::UseHotp(id)) => self.use_hotp(id, now),
+            Some(list::Event::Reorder(id, offset)) => self.reorder(id, offset),
+            Some(list::Event::Lock) => return (Task::none(), Some(Event::Lock)),
+            Some(list::Event::Open(open)) => {
+                self.screen = match open {
+                    list::Open::Add => Screen::Add(add::State::default()),
+                    list::Open::Settings => Screen::Settings,
+                    list::Open::Bind(id) => Screen::Account(account::State::Bind(id)),
+                    list::Open::Qr(id) => Screen::Account(account::State::qr(id)),
+                    list::Open::Delete(id) => Screen::Account(account::State::Delete(id)),
+                    list::Open::Rename(id) => match account::State::rename(id, &self.entries) {
+                        Some(state) => Screen::Account(state),
+                        None => return (Task::none(), None),
+                    },
+                };
+                Task::none()
+            }
+        };
+        (task, None)
+    }
+
+    fn add_message(&mut self, message: add::Message, now: u64) -> Task<Message> {
+        let Screen::Add(form) = &mut self.screen else {
+            return Task::none();
+        };
+        match form.update(message) {
+            None => Task::none(),
+            Some(add::Event::Save(account)) => self.save(core_calls::add_one(account, now)),
+            Some(add::Event::Source(add::Source::File)) => {
+                add::pick_file().map(Message::FileChosen)
+            }
+            Some(add::Event::Source(add::Source::Clipboard)) => scan_clipboard(),
+            Some(add::Event::Source(add::Source::Screen)) => {
+                add::scan_screen().map(|(source, found)| Message::Scanned(source, found))
+            }
+            Some(add::Event::Cancel) => {
+                self.screen = Screen::List;
+                Task::none()
+            }
+        }
+    }
+
+    fn import_message(&mut self, message: import::Message, now: u64) -> Task<Message> {
+        let Screen::Import(state) = &mut self.screen else {
+            return Task::none();
+        };
+        match state.update(message) {
+            None => Task::none(),
+            Some(import::Event::Import(chosen)) => self.save(core_calls::import(chosen, now)),
+            Some(import::Event::Open(path, password)) => read_file(path, Some(password)),
+            Some(import::Event::Cancel) => {
+                self.screen = Screen::List;
+                Task::none()
+            }
+        }
+    }
+
+    fn export_message(&mut self, message: export::Message) -> Task<Message> {
+        let Screen::Export(form) = &mut self.screen else {
+            return Task::none();
+        };
+        let (task, event) = form.update(message);
+        match event {
+            None => task.map(Message::Export),
+            Some(export::Event::Write {
+                path,
+                format,
+                password,
+            }) => {
+                let accounts: Vec<Account> =
+                    self.entries.iter().map(|e| e.account.clone()).collect();
+                self.busy = true;
+                Task::perform(
+                    blocking(move || core_calls::write_export(&accounts, format, &password, &path)),
+                    Message::Exported,
+                )
+            }
+            Some(export::Event::Cancel) => {
+                self.screen = Screen::List;
+                Task::none()
+            }
+        }
+    }
+
+    fn account_message(&mut self, message: account::Message, now: u64) -> Task<Message> {
+        let Screen::Account(state) = &mut self.screen else {
+            return Task::none();
+        };
+        match state.update(message, &self.entries, now) {
+            None => Task::none(),
+            Some(account::Event::Copy(id)) => self.copy_code(&id, now),
+            Some(account::Event::CopyText { value, what }) => self.copy(value, &what, now),
+            Some(account::Event::Delete(id)) => self.save(core_calls::remove(id)),
+            Some(account::Event::Rename {
+                id,
+                issuer,
+                account,
+            }) => self.save(core_calls::rename(id, issuer, account, now)),
+            Some(account::Event::Reorder(id, offset)) => self.reorder(id, offset),
+            Some(account::Event::Back) => {
+                self.screen = Screen::List;
+                Task::none()
+            }
+        }
+    }
+
+    /// What the clipboard or the screen gave: the checklist, or why not.
+    fn scanned(&mut self, source: String, found: Extracted, now: u64) {
+        if !found.accounts.is_empty() {
+            self.screen = Screen::Import(import::State::checklist(source, found, &self.entries));
+            return;
+        }
+        // Nothing importable (e.g. text pasted into the search field): say
+        // why, keep the current screen.
+        let why = found
+            .errors
+            .first()
+            .map(|e| sentence(e.to_string()))
+            .unwrap_or_else(|| tr!("scan.none"));
+        let nothing = tr!("codes.nothing", source = source, why = why);
+        match &mut self.screen {
+            Screen::Add(form) => form.set_error(nothing),
+            _ if source == tr!("source.clipboard") => {}
+            _ => self.toast = Some((nothing, now)),
+        }
+    }
+
+    pub fn view(&self, now: u64) -> Element<'_, Message> {
+        let list = || {
+            self.list
+                .view(&self.entries, self.settings.hide_codes, now)
+                .map(Message::List)
+        };
+        let body = match &self.screen {
+            Screen::List => list(),
+            Screen::Account(state) => match state.view(&self.entries, now, self.busy) {
+                Some(screen) => screen.map(Message::Account),
+                None => list(),
+            },
+            Screen::Add(form) => form.view(now, self.busy).map(Message::Add),
+            Screen::Import(state) => state.view(self.busy).map(Message::Import),
+            Screen::Export(form) => form
+                .view(self.entries.len(), self.busy)
+                .map(Message::Export),
+            Screen::Settings => settings::view(&self.settings).map(Message::Settings),
+        };
+        column![body]
+            .push(self.toast.as_ref().map(|(t, _)| toast(t)))
+            .spacing(8)
+            .padding(16)
+            .width(Fill)
+            .height(Fill)
+            .into()
+    }
+}
+
+/// Images, link lists and other apps' backups, told apart by content.
+fn read_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Task<Message> {
+    add::read_file(path, password).map(|(source, opened)| Message::FileRead(source, opened))
+}
+
+fn scan_clipboard() -> Task<Message> {
+    add::scan_clipboard().map(|(source, found)| Message::Scanned(source, found))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,58 @@
+//! The unlocked parent's routing: the list order, search and the delete
+//! confirmation reached through the list's events.
+
+use std::sync::{Arc, Mutex};
+
+use super::*;
+
+#[test]
+fn accounts_of_one_issuer_stay_together() {
+    let dir = std::env::temp_dir().join(format!("tessera-gui-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("v.tessera");
+    let (mut vault, _) = crate::vault::Vault::create(
+        &path,
+        crate::vault::NewVault {
+            keyring: None,
+            password: Some("a long password"),
+            recovery: false,
+            policy: crate::vault::KdfPolicy::Fixed {
+                m_kib: 1024,
+                t: 1,
+                p: 1,
+            },
+        },
+    )
+    .unwrap();
+    let key = |s: &str| crate::secret::Secret::from_base32(s).unwrap();
+    let accounts = vec![
+        Account::totp(Some("A".into()), "1", key("JBSWY3DPEHPK3PXP")),
+        Account::totp(Some("B".into()), "1", key("GEZDGNBVGY3TQOJQ")),
+        Account::totp(Some("A".into()), "2", key("KRSXG5CTMVRXEZLU")),
+        Account::totp(None, "solo", key("MFRGGZDFMZTWQ2LK")),
+    ];
+    vault.add(accounts, 0).unwrap();
+    let (mut codes, _) = Unlocked::new(Arc::new(Mutex::new(vault)), 0, Settings::default());
+    let labels = |codes: &Unlocked| -> Vec<String> {
+        codes
+            .list
+            .visible(&codes.entries)
+            .iter()
+            .map(|e| e.account.display_label())
+            .collect()
+    };
+    assert_eq!(labels(&codes), ["A (1)", "A (2)", "B (1)", "solo"]);
+    let _ = codes.update(Message::List(list::Message::Search("b".into())), 1);
+    assert_eq!(labels(&codes), ["B (1)"]);
+    // Delete asks first and names the account; confirming removes it.
+    let id = codes.list.visible(&codes.entries)[0].id.clone();
+    let _ = codes.update(
+        Message::List(list::Message::Open(list::Open::Delete(id))),
+        2,
+    );
+    assert!(matches!(
+        codes.screen,
+        Screen::Account(account::State::Delete(_))
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
