@@ -10,8 +10,8 @@ use iced::{Center, Element, Fill, Font, Task};
 use std::path::PathBuf;
 
 use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
-use crate::backup::{self, BackupError, ExportFormat, ImportReport};
-use crate::input::{self, Extracted};
+use crate::export::{self, ExportFormat};
+use crate::import::{self, BackupError, Report, text as input};
 use crate::otp::group_code;
 use crate::settings::{Language, Settings, ThemeChoice};
 use crate::vault::Entry;
@@ -183,7 +183,7 @@ pub enum Message {
     ExportDone(Result<String, String>),
     Paste,
     ScanScreen,
-    Scanned(String, Extracted),
+    Scanned(String, Report),
     Toggle(usize),
     ImportChecked,
     OpenSettings,
@@ -205,13 +205,14 @@ pub enum Event {
 /// What reading a dropped or chosen file gave.
 #[derive(Debug, Clone)]
 pub enum Opened {
-    Report(ImportReport),
+    Report(Report),
     NeedsPassword(PathBuf, String),
     Failed(String),
 }
 
 fn open_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Opened {
-    match backup::import_file(&path, password.as_deref().map(|p| p.as_str())) {
+    let options = import::Options::with_password(password.as_deref().map(|p| p.as_str()));
+    match import::read_file(&path, &options) {
         Ok(report) => Opened::Report(report),
         Err(BackupError::PasswordRequired(format)) => {
             Opened::NeedsPassword(path, format.to_string())
@@ -786,7 +787,7 @@ impl Codes {
             Message::Paste => {
                 if matches!(self.view, View::List | View::Add(_)) {
                     return (
-                        Task::perform(blocking(crate::capture::scan_clipboard), |found| {
+                        Task::perform(blocking(crate::import::desktop::read_clipboard), |found| {
                             Message::Scanned(tr!("source.clipboard"), found)
                         }),
                         None,
@@ -795,7 +796,7 @@ impl Codes {
             }
             Message::ScanScreen => {
                 return (
-                    Task::perform(blocking(crate::capture::scan_screen), |found| {
+                    Task::perform(blocking(crate::import::desktop::read_screen), |found| {
                         Message::Scanned(tr!("source.screen"), found)
                     }),
                     None,
@@ -808,7 +809,7 @@ impl Codes {
                     let why = found
                         .errors
                         .first()
-                        .map(|e| sentence(e.to_string()))
+                        .map(|r| sentence(r.error.to_string()))
                         .unwrap_or_else(|| tr!("scan.none"));
                     match &mut self.view {
                         View::Add(form) => {
@@ -914,26 +915,23 @@ impl Codes {
         (Task::none(), Some(Event::Settings(self.settings.clone())))
     }
 
-    fn report_checklist(&self, source: String, report: ImportReport) -> Checklist {
-        let mut found = Extracted::default();
+    fn report_checklist(&self, source: String, report: Report) -> Checklist {
         let mut errors = Vec::new();
-        for entry in report.entries {
-            match entry.result {
-                Ok(account) => found.accounts.push(account),
-                Err(e) => errors.push(format!("{}: {}", entry.label, sentence(e.to_string()))),
-            }
-        }
-        for missing in backup::missing_batches(&report.batches) {
+        for missing in import::missing_batches(&report.batches) {
             errors.push(sentence(missing.to_string()));
         }
-        let mut list = self.checklist(format!("{source} ({})", report.format), found);
+        let source = match report.format {
+            Some(format) => format!("{source} ({format})"),
+            None => source,
+        };
+        let mut list = self.checklist(source, report);
         list.errors.extend(errors);
         list
     }
 
     /// The checklist of what a scan found: new accounts ticked, accounts
     /// already in the vault unticked and marked.
-    fn checklist(&self, source: String, found: Extracted) -> Checklist {
+    fn checklist(&self, source: String, found: Report) -> Checklist {
         let items = found
             .accounts
             .into_iter()
@@ -948,7 +946,10 @@ impl Codes {
             errors: found
                 .errors
                 .iter()
-                .map(|e| sentence(e.to_string()))
+                .map(|r| match r.label.as_str() {
+                    "" => sentence(r.error.to_string()),
+                    label => format!("{label}: {}", sentence(r.error.to_string())),
+                })
                 .collect(),
         }
     }
@@ -1404,7 +1405,7 @@ impl AddForm {
                             self.fill_from(a);
                             return;
                         }
-                        (_, Some(e)) => self.error = Some(sentence(e.to_string())),
+                        (_, Some(r)) => self.error = Some(sentence(r.error.to_string())),
                         _ => {}
                     }
                 }
@@ -1736,15 +1737,15 @@ fn write_export(
     password: &str,
     path: &std::path::Path,
 ) -> Result<String, String> {
-    let exported = backup::export(accounts, format, (!password.is_empty()).then_some(password))
+    let exported = export::export(accounts, format, (!password.is_empty()).then_some(password))
         .map_err(|e| sentence(e.to_string()))?;
     let written = |e: std::io::Error| sentence(format!("cannot write {}: {e}", path.display()));
     if format.is_folder() {
         for file in &exported.files {
-            backup::write_private(&path.join(&file.name), &file.bytes).map_err(written)?;
+            export::write_private(&path.join(&file.name), &file.bytes).map_err(written)?;
         }
     } else if let Some(file) = exported.files.first() {
-        backup::write_private(path, &file.bytes).map_err(written)?;
+        export::write_private(path, &file.bytes).map_err(written)?;
     }
     let n = accounts.len() - exported.skipped.len();
     let mut note = format!("Exported {n} account{} to {}", plural(n), path.display());

@@ -377,7 +377,7 @@ fn save_recovery(path: &std::path::Path, key: &str) -> Result<String, String> {
     let text = zeroize::Zeroizing::new(format!(
         "Tessera recovery key\n\n    {key}\n\nIt opens your Tessera vault if the keyring is lost or the password forgotten.\n"
     ));
-    crate::backup::write_private(path, text.as_bytes())
+    crate::export::write_private(path, text.as_bytes())
         .map(|()| path.display().to_string())
         .map_err(|e| sentence(format!("cannot write {}: {e}", path.display())))
 }

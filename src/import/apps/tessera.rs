@@ -8,14 +8,15 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::crypto::{self, Key};
-use super::json::{SecretText, bad_json, malformed};
-use super::{BackupError, Format, ImportReport, Kind, MAX_ENTRIES, build_account, raw_label};
+use crate::import::crypto::{self, Key};
+use crate::import::json::{SecretText, bad_json, malformed};
+use super::{Kind, build_account, raw_label};
+use crate::import::{BackupError, Format, MAX_ENTRIES, Report};
 use crate::account::{Account, OtpKind};
 use crate::secret::Secret;
 
 const FORMAT: Format = Format::TesseraBackup;
-pub(super) const MAGIC: &[u8; 8] = b"TSRBACKP";
+pub(crate) const MAGIC: &[u8; 8] = b"TSRBACKP";
 const VERSION: u16 = 1;
 const KDF_ARGON2ID: u8 = 1;
 const SALT_LEN: usize = 16;
@@ -207,7 +208,7 @@ fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
 
-pub(super) fn import(bytes: &[u8], password: &str) -> Result<ImportReport, BackupError> {
+pub(crate) fn import(bytes: &[u8], password: &str) -> Result<Report, BackupError> {
     if bytes.len() < HEADER_LEN + TAG_LEN || !bytes.starts_with(MAGIC) {
         return Err(malformed(FORMAT, "the file is truncated"));
     }
@@ -256,7 +257,7 @@ pub(super) fn import(bytes: &[u8], password: &str) -> Result<ImportReport, Backu
     if payload.accounts.len() > MAX_ENTRIES {
         return Err(malformed(FORMAT, "too many accounts"));
     }
-    let mut report = ImportReport::new(FORMAT, true);
+    let mut report = Report::new(FORMAT, true);
     for a in &payload.accounts {
         let kind = match a.kind.as_str() {
             "totp" => Kind::Totp(a.period.unwrap_or(30)),

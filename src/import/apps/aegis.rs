@@ -8,9 +8,10 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::crypto::{self, aes_gcm_open, aes_gcm_seal, from_hex, to_hex};
-use super::json::{SecretText, bad_json, malformed};
-use super::{BackupError, Format, ImportReport, Kind, MAX_ENTRIES, build_account, raw_label};
+use crate::import::crypto::{self, aes_gcm_open, aes_gcm_seal, from_hex, to_hex};
+use crate::import::json::{SecretText, bad_json, malformed};
+use super::{Kind, build_account, raw_label};
+use crate::import::{BackupError, Format, MAX_ENTRIES, Report};
 use crate::account::{Account, OtpKind};
 use crate::secret::Secret;
 
@@ -102,11 +103,11 @@ struct Info {
 }
 
 /// Whether an Aegis file has key slots (is encrypted).
-pub(super) fn is_encrypted(text: &str) -> bool {
+pub(crate) fn is_encrypted(text: &str) -> bool {
     serde_json::from_str::<HeaderOnly>(text).is_ok_and(|f| f.header.slots.is_some())
 }
 
-pub(super) fn import(text: &str, password: Option<&str>) -> Result<ImportReport, BackupError> {
+pub(crate) fn import(text: &str, password: Option<&str>) -> Result<Report, BackupError> {
     let head: HeaderOnly = serde_json::from_str(text).map_err(|e| bad_json(FORMAT, &e))?;
     if head.version > FILE_VERSION {
         return Err(malformed(
@@ -206,7 +207,7 @@ fn java_old_bytes(password: &str) -> Zeroizing<Vec<u8>> {
     bytes
 }
 
-fn convert(db: Db, encrypted: bool) -> Result<ImportReport, BackupError> {
+fn convert(db: Db, encrypted: bool) -> Result<Report, BackupError> {
     if db.version > DB_VERSION {
         return Err(malformed(
             FORMAT,
@@ -219,7 +220,7 @@ fn convert(db: Db, encrypted: bool) -> Result<ImportReport, BackupError> {
     if db.entries.len() > MAX_ENTRIES {
         return Err(malformed(FORMAT, "too many entries"));
     }
-    let mut report = ImportReport::new(FORMAT, encrypted);
+    let mut report = Report::new(FORMAT, encrypted);
     for entry in &db.entries {
         let name = entry.name.as_deref().unwrap_or("");
         let issuer = entry.issuer.as_deref();
@@ -318,7 +319,7 @@ fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
 }
 
 /// A plain Aegis vault (every secret in clear text).
-pub(super) fn export_plain(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+pub(crate) fn export_plain(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
     let db = db_json(accounts)?;
     let mut out = Zeroizing::new(Vec::with_capacity(db.len() + 96));
     out.extend_from_slice(
@@ -376,7 +377,7 @@ fn split_tag(sealed: &[u8]) -> Result<(&[u8], &[u8]), BackupError> {
 
 /// An encrypted Aegis vault with one password slot (scrypt N=2^15, r=8,
 /// p=1), as Aegis itself writes it.
-pub(super) fn export_encrypted(
+pub(crate) fn export_encrypted(
     accounts: &[Account],
     password: &str,
 ) -> Result<Vec<u8>, BackupError> {

@@ -7,9 +7,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
-use super::crypto::{self, Prf, aes_gcm_open};
-use super::json::{SecretText, bad_json, malformed};
-use super::{BackupError, Format, ImportReport, Kind, MAX_ENTRIES, build_account, raw_label};
+use crate::import::crypto::{self, Prf, aes_gcm_open};
+use crate::import::json::{SecretText, bad_json, malformed};
+use super::{Kind, build_account, raw_label};
+use crate::import::{BackupError, Format, MAX_ENTRIES, Report};
 use crate::secret::Secret;
 
 const FORMAT: Format = Format::TwoFas;
@@ -57,7 +58,7 @@ struct Otp {
     tokenType: Option<String>,
 }
 
-pub(super) fn import(text: &str, password: Option<&str>) -> Result<ImportReport, BackupError> {
+pub(crate) fn import(text: &str, password: Option<&str>) -> Result<Report, BackupError> {
     let file: File = serde_json::from_str(text).map_err(|e| bad_json(FORMAT, &e))?;
     if file.schemaVersion > MAX_SCHEMA {
         return Err(malformed(
@@ -103,11 +104,11 @@ pub(super) fn import(text: &str, password: Option<&str>) -> Result<ImportReport,
     convert(&services, true)
 }
 
-fn convert(services: &[Service], encrypted: bool) -> Result<ImportReport, BackupError> {
+fn convert(services: &[Service], encrypted: bool) -> Result<Report, BackupError> {
     if services.len() > MAX_ENTRIES {
         return Err(malformed(FORMAT, "too many services"));
     }
-    let mut report = ImportReport::new(FORMAT, encrypted);
+    let mut report = Report::new(FORMAT, encrypted);
     let none = Otp::default();
     for service in services {
         let otp = service.otp.as_ref().unwrap_or(&none);

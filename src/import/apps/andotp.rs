@@ -11,9 +11,10 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::crypto::{self, PBKDF2_MAX_ITERATIONS, Prf, aes_gcm_open};
-use super::json::{SecretText, bad_json, malformed};
-use super::{BackupError, Format, ImportReport, Kind, MAX_ENTRIES, build_account, raw_label};
+use crate::import::crypto::{self, PBKDF2_MAX_ITERATIONS, Prf, aes_gcm_open};
+use crate::import::json::{SecretText, bad_json, malformed};
+use super::{Kind, build_account, raw_label};
+use crate::import::{BackupError, Format, MAX_ENTRIES, Report};
 use crate::secret::Secret;
 
 const FORMAT: Format = Format::AndOtp;
@@ -40,13 +41,13 @@ struct AndOtpEntry {
     counter: Option<i64>,
 }
 
-pub(super) fn import_plain(bytes: &[u8], encrypted: bool) -> Result<ImportReport, BackupError> {
+pub(crate) fn import_plain(bytes: &[u8], encrypted: bool) -> Result<Report, BackupError> {
     let entries: Vec<AndOtpEntry> =
         serde_json::from_slice(bytes).map_err(|e| bad_json(FORMAT, &e))?;
     if entries.len() > MAX_ENTRIES {
         return Err(malformed(FORMAT, "too many entries"));
     }
-    let mut report = ImportReport::new(FORMAT, encrypted);
+    let mut report = Report::new(FORMAT, encrypted);
     for entry in &entries {
         let label = entry.label.as_deref().unwrap_or("");
         let (issuer, name) = match entry.issuer.as_deref().filter(|i| !i.trim().is_empty()) {
@@ -77,7 +78,7 @@ pub(super) fn import_plain(bytes: &[u8], encrypted: bool) -> Result<ImportReport
     Ok(report)
 }
 
-pub(super) fn import_encrypted(bytes: &[u8], password: &str) -> Result<ImportReport, BackupError> {
+pub(crate) fn import_encrypted(bytes: &[u8], password: &str) -> Result<Report, BackupError> {
     if let Some(plain) = open_old(bytes, password) {
         return import_plain(&plain, true);
     }
