@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const PW: &str = "vault password";
@@ -69,9 +69,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn fixture(name: &str) -> Option<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/importers")
-        .join(name);
+    let path = common::importer_fixtures()?.join(name);
     if path.is_file() {
         Some(path.to_str().unwrap().to_string())
     } else {

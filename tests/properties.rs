@@ -6,7 +6,8 @@ use proptest::prelude::*;
 use tessera::account::{Account, Algorithm, Digits, OtpKind, Period};
 use tessera::migration::{self, BatchInfo};
 use tessera::secret::{Secret, decode_base32, encode_base32};
-use tessera::{input, qr, scan, uri};
+use tessera::import::{self, Options, image as qr, text as input};
+use tessera::uri;
 
 fn label() -> impl Strategy<Value = String> {
     // Any text, including ':', '%', '+', '&', '#', non-ASCII; the parser
@@ -138,7 +139,7 @@ proptest! {
 
     #[test]
     fn scan_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-        let _ = scan::scan_bytes(&bytes, Some("x.png"));
+        let _ = import::read(&bytes, &Options::links_only(Some("x.png")));
         let _ = qr::sniff(&bytes);
     }
 }

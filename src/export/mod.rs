@@ -400,6 +400,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn private_files_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_private(&path, b"one").unwrap();
+        write_private(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
     fn names_round_trip() {
         for f in ExportFormat::ALL {
             assert_eq!(f.as_str().parse::<ExportFormat>().unwrap(), f);

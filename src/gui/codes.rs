@@ -2006,7 +2006,7 @@ mod tests {
             path,
             Some(zeroize::Zeroizing::new("backup password".into())),
         ) {
-            Opened::Report(r) => assert_eq!(r.accounts().cloned().collect::<Vec<_>>(), accounts),
+            Opened::Report(r) => assert_eq!(r.accounts, accounts),
             other => panic!("{other:?}"),
         }
         // Plain text needs an explicit confirmation in the form.

@@ -244,3 +244,30 @@ pub(super) fn detect_json(text: &str) -> Result<Detected, BackupError> {
     )))
 }
 
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn detection_is_by_content() {
+        assert!(matches!(detect(b""), Err(BackupError::Empty)));
+        assert_eq!(
+            detect(b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP")
+                .unwrap()
+                .format,
+            Format::OtpauthUris
+        );
+        assert!(matches!(
+            detect(b"hello world"),
+            Err(BackupError::UnknownFormat(_))
+        ));
+        assert!(matches!(
+            detect(b"{\"hello\": 1}"),
+            Err(BackupError::UnknownFormat(_))
+        ));
+        let d = detect(&[0x00, 0x02, 0xff, 0xfe, 0x80, 0x81]).unwrap();
+        assert_eq!(d.format, Format::AndOtp);
+        assert!(d.encrypted);
+    }
+}

@@ -81,6 +81,11 @@ impl Report {
         self.accounts.iter().map(|a| (a.display_label(), a))
     }
 
+    /// The refused entries with their labels and reasons.
+    pub fn refused(&self) -> impl Iterator<Item = (&str, &ImportError)> {
+        self.errors.iter().map(|r| (r.label.as_str(), &r.error))
+    }
+
     /// Whether every entry was read: at least one account and no refusal
     /// (skipped entries are fine).
     pub fn is_complete(&self) -> bool {
@@ -119,9 +124,9 @@ impl Report {
         }
     }
 
-    /// Appends another report of the same input; refusals without a label
-    /// get `label`.
-    pub(crate) fn merge(&mut self, other: Report, label: &str) {
+    /// Appends another report of the same input (accounts already read go
+    /// to [`Report::skipped`]); refusals without a label get `label`.
+    pub fn merge(&mut self, other: Report, label: &str) {
         for account in other.accounts {
             self.push_account(account);
         }
@@ -218,3 +223,60 @@ pub fn missing_batches<'a>(marks: impl IntoIterator<Item = &'a BatchMark>) -> Ve
         .collect()
 }
 
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn missing_parts_are_listed_by_index() {
+        let marks = [
+            BatchMark {
+                batch_id: 7,
+                batch_index: 0,
+                batch_size: 3,
+            },
+            BatchMark {
+                batch_id: 7,
+                batch_index: 2,
+                batch_size: 3,
+            },
+            BatchMark {
+                batch_id: 9,
+                batch_index: 0,
+                batch_size: 1,
+            },
+        ];
+        let missing = missing_batches(&marks);
+        assert_eq!(
+            missing,
+            vec![MissingBatch {
+                batch_id: 7,
+                batch_size: 3,
+                missing: vec![1]
+            }]
+        );
+        assert!(missing[0].to_string().contains("code 2 of 3 was not given"));
+    }
+
+
+    #[test]
+    fn foreign_codes_beside_an_account_are_skipped() {
+        let mut report = crate::import::text::parse_payload("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP");
+        report.merge(crate::import::text::parse_payload("https://example.com/x"), "QR code");
+        report.merge(crate::import::text::parse_payload("otpauth://totp/A:b?secret=0189"), "QR code");
+        report.skip_foreign_beside_accounts();
+        assert_eq!(report.accounts.len(), 1);
+        assert_eq!(report.skipped.len(), 1);
+        assert_eq!(report.skipped[0].code, ErrorCode::NotOtpauth);
+        assert_eq!(report.skipped[0].label, "QR code");
+        // A broken account link stays an error.
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(report.errors[0].error.code(), ErrorCode::InvalidSecret);
+        // Without an account, a web link stays an error.
+        let mut alone = crate::import::text::parse_payload("https://example.com/x");
+        alone.skip_foreign_beside_accounts();
+        assert!(alone.skipped.is_empty());
+        assert_eq!(alone.errors.len(), 1);
+    }
+}

@@ -6,23 +6,34 @@ use std::path::PathBuf;
 use serde_json::Value;
 use tessera::account::{Account, OtpKind};
 
-/// The shared QR fixtures (`../shared/fixtures/qr`), or `None` (with a
-/// note on stderr) when this checkout has no `../shared` next to it.
-pub fn qr_fixtures() -> Option<PathBuf> {
-    let dir = std::env::var_os("TESSERA_FIXTURES")
+/// The shared fixtures root (holding `qr/` and `importers/`): the
+/// `TESSERA_FIXTURES` folder, or `../shared/fixtures` next to this
+/// checkout. `None` (with a note on stderr) when it is missing, unless
+/// `TESSERA_REQUIRE_FIXTURES=1`, which makes a missing folder a failure.
+pub fn fixtures_root() -> Option<PathBuf> {
+    let root = std::env::var_os("TESSERA_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/qr"));
-    if dir.join("manifest.json").is_file() {
-        Some(dir)
-    } else {
-        assert!(
-            std::env::var_os("TESSERA_REQUIRE_FIXTURES").is_none(),
-            "TESSERA_REQUIRE_FIXTURES is set but {} has no manifest.json",
-            dir.display()
-        );
-        eprintln!("note: {} not found; fixture tests skipped", dir.display());
-        None
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"));
+    if root.join("qr").is_dir() && root.join("importers").is_dir() {
+        return Some(root);
     }
+    assert!(
+        std::env::var_os("TESSERA_REQUIRE_FIXTURES").is_none_or(|v| v != "1"),
+        "TESSERA_REQUIRE_FIXTURES=1 but {} holds no qr/ and importers/ folders",
+        root.display()
+    );
+    eprintln!("skipped: fixtures not found ({})", root.display());
+    None
+}
+
+/// The shared QR fixtures (`<root>/qr`, with its `manifest.json`).
+pub fn qr_fixtures() -> Option<PathBuf> {
+    fixtures_root().map(|root| root.join("qr"))
+}
+
+/// The shared importer fixtures (`<root>/importers`, with `expected.json`).
+pub fn importer_fixtures() -> Option<PathBuf> {
+    fixtures_root().map(|root| root.join("importers"))
 }
 
 pub fn load_json(path: PathBuf) -> Value {

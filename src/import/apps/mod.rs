@@ -108,3 +108,42 @@ pub(crate) fn raw_label(issuer: Option<&str>, name: &str) -> String {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn refusals_name_the_reason() {
+        let e = build_account(
+            Some("Boeing"),
+            "Sophia",
+            Secret::from_base32("JBSWY3DPEHPK3PXP"),
+            "SHA1",
+            5,
+            Kind::Other("steam"),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("Steam"));
+        let e = build_account(
+            None,
+            "x",
+            Secret::from_base32("JBSWY3DP"),
+            "MD5",
+            6,
+            Kind::Totp(30),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("MD5"));
+        let e = build_account(
+            None,
+            "x",
+            Secret::from_base32("JBSWY3DP"),
+            "SHA1",
+            6,
+            Kind::Hotp(-1),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("counter"));
+    }
+}
