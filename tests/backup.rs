@@ -107,7 +107,8 @@ fn check(
     adjust: Adjust,
 ) {
     let bytes = std::fs::read(dir.join(file)).unwrap();
-    let report = import::read(&bytes, &Options::with_password(password)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let report = import::read(&bytes, &Options::with_password(password))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
     assert_eq!(report.format, Some(format), "{file}");
     assert_eq!(report.encrypted, password.is_some(), "{file}");
     let all = expected(dir);
@@ -443,7 +444,7 @@ fn own_encrypted_fixtures_with_unicode_passwords() {
         let bytes = own_fixture(file);
         let report = import::read(&bytes, &Options::with_password(Some("pässwörd ✓"))).unwrap();
         assert_eq!(report.format, Some(format), "{file}");
-        let got: Vec<Account> = report.accounts.iter().cloned().collect();
+        let got: Vec<Account> = report.accounts.clone();
         assert_eq!(got, own_accounts(), "{file}");
         assert!(matches!(
             import::read(&bytes, &Options::with_password(Some("passwörd ✓"))),
@@ -458,7 +459,7 @@ fn aegis_old_password_bytes_and_biometric_slot() {
     // `repaired`), after a biometric slot that cannot be opened here.
     let bytes = own_fixture("aegis_unrepaired_slot.json");
     let report = import::read(&bytes, &Options::with_password(Some("0123456789"))).unwrap();
-    let got: Vec<Account> = report.accounts.iter().cloned().collect();
+    let got: Vec<Account> = report.accounts.clone();
     assert_eq!(got, own_accounts());
     assert!(matches!(
         import::read(&bytes, &Options::with_password(Some("012345678"))),
@@ -471,7 +472,11 @@ fn absurd_kdf_parameters_from_files_are_refused() {
     let text = String::from_utf8(own_fixture("aegis_unrepaired_slot.json")).unwrap();
     let absurd = text.replace("\"n\": 32768", "\"n\": 1073741824");
     assert_ne!(absurd, text);
-    let err = import::read(absurd.as_bytes(), &Options::with_password(Some("0123456789"))).unwrap_err();
+    let err = import::read(
+        absurd.as_bytes(),
+        &Options::with_password(Some("0123456789")),
+    )
+    .unwrap_err();
     assert!(
         matches!(
             err,
@@ -540,7 +545,7 @@ fn round_trip(format: ExportFormat, password: Option<&str>) -> Vec<Account> {
     assert_eq!(exported.files.len(), 1);
     let report = import::read(&exported.files[0].bytes, &Options::with_password(password)).unwrap();
     assert_eq!(report.refused().count(), 0, "{format}");
-    report.accounts.iter().cloned().collect()
+    report.accounts.clone()
 }
 
 #[test]
@@ -550,7 +555,10 @@ fn round_trip_tessera_backup() {
     let exported =
         export::export(&sample_accounts(), ExportFormat::TesseraBackup, Some("pw")).unwrap();
     assert!(matches!(
-        import::read(&exported.files[0].bytes, &Options::with_password(Some("nope"))),
+        import::read(
+            &exported.files[0].bytes,
+            &Options::with_password(Some("nope"))
+        ),
         Err(BackupError::WrongPassword(Format::TesseraBackup))
     ));
     assert!(matches!(
@@ -578,7 +586,10 @@ fn round_trip_aegis_plain_and_encrypted() {
     assert_eq!(v["header"]["params"]["nonce"].as_str().unwrap().len(), 24);
     assert!(v["db"].is_string());
     assert!(matches!(
-        import::read(&exported.files[0].bytes, &Options::with_password(Some("nope"))),
+        import::read(
+            &exported.files[0].bytes,
+            &Options::with_password(Some("nope"))
+        ),
         Err(BackupError::WrongPassword(Format::Aegis))
     ));
 }

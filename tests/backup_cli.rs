@@ -349,5 +349,9 @@ fn an_empty_password_file_matters_only_for_encrypted_files() {
     };
     let out = env.run(&["import", &file, "--backup-password-file", empty]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("is empty"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("is empty"),
+        "{}",
+        text(&out.stdout)
+    );
 }

@@ -295,10 +295,19 @@ fn an_account_beside_a_web_link_in_one_image_exits_0_with_a_skipped_entry() {
     assert_eq!(doc[0]["errors"], serde_json::json!([]));
     assert_eq!(doc[0]["skipped"].as_array().unwrap().len(), 1);
     assert_eq!(doc[0]["skipped"][0]["code"], "not_otpauth");
-    assert!(doc[0]["skipped"][0]["message"].as_str().unwrap().contains("web link"));
+    assert!(
+        doc[0]["skipped"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("web link")
+    );
     // Only foreign codes: still errors, exit 1.
     let foreign = dir.path().join("foreign.png");
-    std::fs::write(&foreign, two_codes_png("https://example.com/a", "hello there")).unwrap();
+    std::fs::write(
+        &foreign,
+        two_codes_png("https://example.com/a", "hello there"),
+    )
+    .unwrap();
     let o = tessera(&["scan", "--json", foreign.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -323,7 +332,11 @@ fn skipped_is_always_present_and_duplicates_are_counted() {
     assert_eq!(doc[0]["skipped"][0]["code"], "duplicate");
     let o = tessera_stdin(&["scan", "-"], Some(three.as_bytes()));
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("2 duplicates skipped"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("2 duplicates skipped"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -143,7 +143,11 @@ fn migration_images_keep_batch_fields() {
         return;
     };
     let scan = |file: &str| {
-        import::read(&std::fs::read(dir.join(file)).unwrap(), &Options::links_only(None)).unwrap()
+        import::read(
+            &std::fs::read(dir.join(file)).unwrap(),
+            &Options::links_only(None),
+        )
+        .unwrap()
     };
     let first = scan("migration_pair-1-of-2.png");
     let second = scan("migration_pair-2-of-2.png");

@@ -4,9 +4,9 @@
 
 use proptest::prelude::*;
 use tessera::account::{Account, Algorithm, Digits, OtpKind, Period};
+use tessera::import::{self, Options, image as qr, text as input};
 use tessera::migration::{self, BatchInfo};
 use tessera::secret::{Secret, decode_base32, encode_base32};
-use tessera::import::{self, Options, image as qr, text as input};
 use tessera::uri;
 
 fn label() -> impl Strategy<Value = String> {

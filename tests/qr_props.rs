@@ -163,7 +163,10 @@ fn degenerate_sizes_decode_to_nothing() {
     for (w, h) in [(1, 1), (1, 900), (900, 1), (2, 2), (3, 5000)] {
         for grey in [0, 255] {
             let luma = image::GrayImage::from_pixel(w, h, image::Luma([grey]));
-            assert!(tessera::import::qr::decode_luma(&luma).is_empty(), "{w}x{h}");
+            assert!(
+                tessera::import::qr::decode_luma(&luma).is_empty(),
+                "{w}x{h}"
+            );
         }
     }
 }

@@ -42,7 +42,11 @@ fn step_report() {
             .map(|p| p.as_str().unwrap().to_string())
             .collect();
         want.sort();
-        images.push((file.to_string(), tessera::import::image::to_luma(&image), want));
+        images.push((
+            file.to_string(),
+            tessera::import::image::to_luma(&image),
+            want,
+        ));
     }
     let exact = |steps: &[Step]| -> Vec<&str> {
         images

@@ -76,7 +76,10 @@ impl Passwords {
             if self.file.is_none() {
                 self.file = Some(password_from_file(path)?);
             }
-            return Ok(import::read(bytes, &Options::with_password(self.file.as_deref().map(|p| p.as_str())))?);
+            return Ok(import::read(
+                bytes,
+                &Options::with_password(self.file.as_deref().map(|p| p.as_str())),
+            )?);
         }
         if let Some(password) = &self.typed {
             match import::read(bytes, &Options::with_password(Some(password))) {
@@ -151,7 +154,8 @@ pub fn import(
                 .into())
             } else {
                 stdin_used = true;
-                match import::file::read_limited(io::stdin().lock(), import::image::MAX_FILE_BYTES) {
+                match import::file::read_limited(io::stdin().lock(), import::image::MAX_FILE_BYTES)
+                {
                     Ok(bytes) => passwords.read("standard input", &bytes),
                     Err(e) => Err(BackupError::Unreadable(format!(
                         "cannot read standard input: {e}"
@@ -188,7 +192,11 @@ pub fn import(
             }
             if let Some(vault) = vault.as_mut() {
                 let labels: Vec<String> = report.labelled().map(|(label, _)| label).collect();
-                for (result, label) in vault.add(report.accounts.clone(), now())?.iter().zip(labels) {
+                for (result, label) in vault
+                    .add(report.accounts.clone(), now())?
+                    .iter()
+                    .zip(labels)
+                {
                     match result {
                         Added::New(id) => {
                             added += 1;

@@ -44,6 +44,9 @@
 //! A reader refuses a version it does not know and any parameter outside
 //! the bounds without running the KDF.
 
+pub mod aegis;
+pub mod tessera;
+
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
@@ -54,9 +57,8 @@ use image::codecs::png::PngEncoder;
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::Zeroizing;
 
-use crate::import::apps::{aegis, tessera};
-use crate::import::{BackupError, crypto};
 use crate::account::{Account, OtpKind};
+use crate::import::{BackupError, crypto};
 use crate::migration::{self, BatchInfo};
 use crate::uri;
 

@@ -203,8 +203,8 @@ mod x11 {
 /// Wayland: the XDG Screenshot portal saves a screenshot of every monitor
 /// to a file, which is read and then deleted (it may show secrets).
 mod portal {
-    use ashpd::desktop::screenshot::Screenshot;
     use ::image::GrayImage;
+    use ashpd::desktop::screenshot::Screenshot;
 
     use crate::error::ImportError;
     use crate::import::{file, image};

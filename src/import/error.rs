@@ -2,7 +2,7 @@
 //! imported) or an export could not be written. No message holds a secret
 //! or a password.
 
-use super::detect::Format;
+use super::format::Format;
 
 /// Why a file could not be imported (nothing of it is) or an export failed.
 /// No message holds a secret or a password.
@@ -50,4 +50,3 @@ fn wrong_password_hint(format: Format) -> &'static str {
         _ => "",
     }
 }
-

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::detect::Format;
 use super::error::BackupError;
+use super::format::Format;
 
 /// A secret string read from a file, zeroized on drop.
 #[derive(Default)]
@@ -71,4 +71,3 @@ impl<'de> Deserialize<'de> for SecretInts {
         Vec::<i64>::deserialize(d).map(|v| SecretInts(Zeroizing::new(v)))
     }
 }
-

@@ -49,6 +49,7 @@ pub mod desktop;
 pub mod detect;
 pub mod error;
 pub mod file;
+pub mod format;
 pub mod image;
 mod json;
 pub mod qr;
@@ -59,20 +60,16 @@ use std::path::Path;
 
 use ::image::GrayImage;
 
-pub use detect::{Detected, Format, detect};
+pub use detect::detect;
 pub use error::BackupError;
+pub use format::{Detected, Format, MAX_ENTRIES, MAX_IMPORT_BYTES};
 pub use report::{
     BatchMark, MissingBatch, Refused, Report, Skipped, already_present, missing_batches,
 };
 
+use self::image::Sniffed;
 use crate::error::ImportError;
 use apps::{aegis, andotp, authpro, bitwarden, csv, freeotp, proton, tessera, twofas};
-use self::image::Sniffed;
-
-/// Largest file read by [`read`], in bytes.
-pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
-/// Most entries read from one file.
-pub const MAX_ENTRIES: usize = 10_000;
 
 /// How [`read`] reads its bytes.
 #[derive(Debug, Clone, Copy, Default)]
@@ -231,11 +228,11 @@ fn read_links(bytes: &[u8], name: Option<&str>) -> Report {
             let text = text.trim_start_matches('\u{feff}');
             match text::parse_text(text) {
                 Some(found) => found,
-                None if named_like_image(name) => Report::failed(ImportError::CorruptImage(
-                    String::from(
+                None if named_like_image(name) => {
+                    Report::failed(ImportError::CorruptImage(String::from(
                         "the file is named like an image but holds text without any otpauth:// link",
-                    ),
-                )),
+                    )))
+                }
                 None => Report::failed(ImportError::NotOtpauth(text::describe_foreign(text))),
             }
         }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::apps::explain;
-use super::detect::Format;
+use super::format::Format;
 use crate::account::Account;
 use crate::error::{ErrorCode, ImportError};
 
@@ -259,12 +259,18 @@ mod tests {
         assert!(missing[0].to_string().contains("code 2 of 3 was not given"));
     }
 
-
     #[test]
     fn foreign_codes_beside_an_account_are_skipped() {
-        let mut report = crate::import::text::parse_payload("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP");
-        report.merge(crate::import::text::parse_payload("https://example.com/x"), "QR code");
-        report.merge(crate::import::text::parse_payload("otpauth://totp/A:b?secret=0189"), "QR code");
+        let mut report =
+            crate::import::text::parse_payload("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP");
+        report.merge(
+            crate::import::text::parse_payload("https://example.com/x"),
+            "QR code",
+        );
+        report.merge(
+            crate::import::text::parse_payload("otpauth://totp/A:b?secret=0189"),
+            "QR code",
+        );
         report.skip_foreign_beside_accounts();
         assert_eq!(report.accounts.len(), 1);
         assert_eq!(report.skipped.len(), 1);

@@ -1,7 +1,7 @@
 //! Text as people paste, type or scan it: otpauth links, Google export
 //! links, text files of links, and bare Base32 keys.
 
-use super::detect::Format;
+use super::format::Format;
 use super::report::{BatchMark, Report};
 use crate::error::{ImportError, quoted};
 use crate::migration;
@@ -54,7 +54,11 @@ pub fn describe_foreign(text: &str) -> String {
             "this is a web link ({}), not an otpauth:// account; open it in a browser to get the setup code",
             quoted(text.trim())
         )
-    } else if let Some(scheme) = lower.split_once("://").map(|(s, _)| s).filter(|s| is_scheme(s)) {
+    } else if let Some(scheme) = lower
+        .split_once("://")
+        .map(|(s, _)| s)
+        .filter(|s| is_scheme(s))
+    {
         format!("this is a {scheme}:// link, not an otpauth:// account")
     } else {
         format!(
@@ -85,7 +89,10 @@ pub fn parse_text(text: &str) -> Option<Report> {
             continue;
         };
         found = true;
-        out.merge(parse_payload(&line[start..]), &format!("line {}", number + 1));
+        out.merge(
+            parse_payload(&line[start..]),
+            &format!("line {}", number + 1),
+        );
     }
     found.then_some(out)
 }

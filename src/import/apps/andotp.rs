@@ -11,10 +11,12 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::import::crypto::{self, PBKDF2_MAX_ITERATIONS, Prf, aes_gcm_open};
-use crate::import::json::{SecretText, bad_json, malformed};
 use super::{Kind, build_account, raw_label};
-use crate::import::{BackupError, Format, MAX_ENTRIES, Report};
+use crate::import::crypto::{self, PBKDF2_MAX_ITERATIONS, Prf, aes_gcm_open};
+use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
+use crate::import::json::{SecretText, bad_json, malformed};
+use crate::import::report::Report;
 use crate::secret::Secret;
 
 const FORMAT: Format = Format::AndOtp;

@@ -3,9 +3,8 @@
 use serde::Deserialize;
 
 use super::{Kind, build_account, raw_label};
-use crate::import::MAX_ENTRIES;
-use crate::import::detect::Format;
 use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
 use crate::import::json::{SecretText, bad_json, malformed};
 use crate::import::report::Report;
 use crate::secret::Secret;
@@ -73,4 +72,3 @@ pub(crate) fn import_stratum(text: &str) -> Result<Report, BackupError> {
     }
     Ok(report)
 }
-

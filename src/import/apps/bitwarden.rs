@@ -1,12 +1,11 @@
 //! Bitwarden exports: the unencrypted JSON (`items[].login.totp`); the
-//! CSV export lives in [`super::csv`].
+//! CSV export lives in `csv.rs`.
 
 use serde::Deserialize;
 
 use super::{raw_label, unsupported_type};
-use crate::import::MAX_ENTRIES;
-use crate::import::detect::Format;
 use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
 use crate::import::json::{SecretText, bad_json, malformed};
 use crate::import::report::Report;
 use crate::import::text;
@@ -76,4 +75,3 @@ pub(crate) fn push_login_totp(report: &mut Report, item_name: &str, user: &str, 
         report.push(label, result);
     }
 }
-

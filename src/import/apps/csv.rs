@@ -3,7 +3,9 @@
 
 use zeroize::Zeroizing;
 
-use crate::import::{BackupError, Format, MAX_ENTRIES, Report};
+use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
+use crate::import::report::Report;
 
 /// Whether the first line is a Bitwarden CSV header.
 pub(crate) fn is_bitwarden_csv(text: &str) -> bool {

@@ -4,9 +4,8 @@ use serde::Deserialize;
 
 use super::{Kind, build_account, raw_label};
 use crate::error::ImportError;
-use crate::import::MAX_ENTRIES;
-use crate::import::detect::Format;
 use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
 use crate::import::json::{SecretInts, bad_json, malformed};
 use crate::import::report::Report;
 use crate::secret::Secret;
@@ -87,4 +86,3 @@ pub(crate) fn import_freeotp_plus(text: &str) -> Result<Report, BackupError> {
     }
     Ok(report)
 }
-

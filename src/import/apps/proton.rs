@@ -2,9 +2,8 @@
 
 use serde::Deserialize;
 
-use crate::import::MAX_ENTRIES;
-use crate::import::detect::Format;
 use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
 use crate::import::json::{SecretText, bad_json, malformed};
 use crate::import::report::Report;
 use crate::import::text;
@@ -43,4 +42,3 @@ pub(crate) fn import_proton(text: &str) -> Result<Report, BackupError> {
     }
     Ok(report)
 }
-

@@ -1,35 +1,37 @@
 //! The Tessera backup format, version 1 (layout in the module docs of
-//! [`super`]): Argon2id + XChaCha20-Poly1305, the whole header as
-//! associated data.
+//! the export module): Argon2id + XChaCha20-Poly1305, the whole header as
+//! associated data. Its constants, parameters and key derivation are shared
+//! with the writer (`tessera.rs` of the export module).
 
 use argon2::{Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use crate::import::crypto::{self, Key};
-use crate::import::json::{SecretText, bad_json, malformed};
 use super::{Kind, build_account, raw_label};
-use crate::import::{BackupError, Format, MAX_ENTRIES, Report};
-use crate::account::{Account, OtpKind};
+use crate::import::crypto::Key;
+use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
+use crate::import::json::{SecretText, bad_json, malformed};
+use crate::import::report::Report;
 use crate::secret::Secret;
 
 const FORMAT: Format = Format::TesseraBackup;
 pub(crate) const MAGIC: &[u8; 8] = b"TSRBACKP";
-const VERSION: u16 = 1;
-const KDF_ARGON2ID: u8 = 1;
-const SALT_LEN: usize = 16;
-const NONCE_LEN: usize = 24;
-const HEADER_LEN: usize = 8 + 2 + 1 + 12 + SALT_LEN + NONCE_LEN;
-const TAG_LEN: usize = 16;
+pub(crate) const VERSION: u16 = 1;
+pub(crate) const KDF_ARGON2ID: u8 = 1;
+pub(crate) const SALT_LEN: usize = 16;
+pub(crate) const NONCE_LEN: usize = 24;
+pub(crate) const HEADER_LEN: usize = 8 + 2 + 1 + 12 + SALT_LEN + NONCE_LEN;
+pub(crate) const TAG_LEN: usize = 16;
 
 /// Parameters written (RFC 9106 second option: 64 MiB, 3 passes, 4 lanes).
 pub const WRITE_M_KIB: u32 = 64 * 1024;
 pub const WRITE_T: u32 = 3;
 pub const WRITE_P: u32 = 4;
 /// Bounds checked before running parameters read from a file.
-const MIN_M_KIB: u32 = 8 * 1024;
+pub(crate) const MIN_M_KIB: u32 = 8 * 1024;
 const MAX_M_KIB: u32 = 1024 * 1024;
 const MAX_T: u32 = 20;
 const MAX_P: u32 = 16;
@@ -76,7 +78,7 @@ impl KdfParams {
     }
 }
 
-fn derive(password: &str, salt: &[u8], params: KdfParams) -> Result<Key, BackupError> {
+pub(crate) fn derive(password: &str, salt: &[u8], params: KdfParams) -> Result<Key, BackupError> {
     params.check()?;
     let argon_params = Params::new(params.m_kib, params.t, params.p, Some(32)).map_err(|e| {
         BackupError::KdfLimits {
@@ -90,27 +92,6 @@ fn derive(password: &str, salt: &[u8], params: KdfParams) -> Result<Key, BackupE
         .hash_password_into(password.as_bytes(), salt, key.as_mut())
         .map_err(|_| BackupError::Encrypt)?;
     Ok(key)
-}
-
-#[derive(Serialize)]
-struct OutPayload<'a> {
-    version: u32,
-    accounts: Vec<OutAccount<'a>>,
-}
-
-#[derive(Serialize)]
-struct OutAccount<'a> {
-    issuer: Option<&'a str>,
-    name: &'a str,
-    secret: &'a str,
-    algorithm: &'static str,
-    digits: u32,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    counter: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -134,74 +115,6 @@ struct InAccount {
     period: Option<i64>,
     #[serde(default)]
     counter: Option<i64>,
-}
-
-/// Encrypts `accounts` under `password` with the default parameters.
-pub fn export(accounts: &[Account], password: &str) -> Result<Vec<u8>, BackupError> {
-    export_with(accounts, password, KdfParams::default())
-}
-
-/// Encrypts `accounts` under `password` with the given Argon2 parameters
-/// (within the read bounds).
-pub fn export_with(
-    accounts: &[Account],
-    password: &str,
-    params: KdfParams,
-) -> Result<Vec<u8>, BackupError> {
-    let secrets: Vec<Zeroizing<String>> = accounts
-        .iter()
-        .map(|a| Zeroizing::new(a.secret.to_base32()))
-        .collect();
-    let payload = OutPayload {
-        version: 1,
-        accounts: accounts
-            .iter()
-            .zip(&secrets)
-            .map(|(a, secret)| {
-                let (period, counter) = match a.kind {
-                    OtpKind::Totp { period } => (Some(period.get()), None),
-                    OtpKind::Hotp { counter } => (None, Some(counter)),
-                };
-                OutAccount {
-                    issuer: a.issuer.as_deref(),
-                    name: &a.name,
-                    secret: secret.as_str(),
-                    algorithm: a.algorithm.as_str(),
-                    digits: a.digits.get(),
-                    kind: a.kind.type_name(),
-                    period,
-                    counter,
-                }
-            })
-            .collect(),
-    };
-    let plain = Zeroizing::new(serde_json::to_vec(&payload).map_err(|_| BackupError::Encrypt)?);
-    let salt: [u8; SALT_LEN] = crypto::random()?;
-    let nonce: [u8; NONCE_LEN] = crypto::random()?;
-    let mut out = Vec::with_capacity(HEADER_LEN + plain.len() + TAG_LEN);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.push(KDF_ARGON2ID);
-    out.extend_from_slice(&params.m_kib.to_le_bytes());
-    out.extend_from_slice(&params.t.to_le_bytes());
-    out.extend_from_slice(&params.p.to_le_bytes());
-    out.extend_from_slice(&salt);
-    out.extend_from_slice(&nonce);
-    debug_assert_eq!(out.len(), HEADER_LEN);
-    let key = derive(password, &salt, params)?;
-    let cipher =
-        XChaCha20Poly1305::new_from_slice(key.as_ref()).map_err(|_| BackupError::Encrypt)?;
-    let sealed = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: &plain,
-                aad: &out,
-            },
-        )
-        .map_err(|_| BackupError::Encrypt)?;
-    out.extend_from_slice(&sealed);
-    Ok(out)
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
@@ -275,59 +188,4 @@ pub(crate) fn import(bytes: &[u8], password: &str) -> Result<Report, BackupError
         report.push(raw_label(a.issuer.as_deref(), &a.name), result);
     }
     Ok(report)
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use super::*;
-
-    fn sample() -> Vec<Account> {
-        vec![Account::totp(
-            Some("ACME".into()),
-            "me",
-            Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
-        )]
-    }
-
-    const FAST: KdfParams = KdfParams {
-        m_kib: MIN_M_KIB,
-        t: 1,
-        p: 1,
-    };
-
-    #[test]
-    fn header_tampering_fails_authentication() {
-        let bytes = export_with(&sample(), "pw", FAST).unwrap();
-        assert_eq!(import(&bytes, "pw").unwrap().accounts.len(), 1);
-        // Flip a salt byte, a nonce byte, a ciphertext byte.
-        for at in [23, 23 + SALT_LEN, HEADER_LEN + 1] {
-            let mut bad = bytes.clone();
-            bad[at] ^= 1;
-            assert!(
-                matches!(import(&bad, "pw"), Err(BackupError::WrongPassword(_))),
-                "{at}"
-            );
-        }
-        assert!(matches!(
-            import(&bytes, "nope"),
-            Err(BackupError::WrongPassword(_))
-        ));
-    }
-
-    #[test]
-    fn absurd_parameters_are_refused_without_running() {
-        let mut bytes = export_with(&sample(), "pw", FAST).unwrap();
-        bytes[11..15].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(matches!(
-            import(&bytes, "pw"),
-            Err(BackupError::KdfLimits { .. })
-        ));
-        let mut bytes = export_with(&sample(), "pw", FAST).unwrap();
-        bytes[8] = 2;
-        assert!(matches!(
-            import(&bytes, "pw"),
-            Err(BackupError::Malformed { .. })
-        ));
-    }
 }

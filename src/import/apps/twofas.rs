@@ -7,10 +7,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
-use crate::import::crypto::{self, Prf, aes_gcm_open};
-use crate::import::json::{SecretText, bad_json, malformed};
 use super::{Kind, build_account, raw_label};
-use crate::import::{BackupError, Format, MAX_ENTRIES, Report};
+use crate::import::crypto::{self, Prf, aes_gcm_open};
+use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
+use crate::import::json::{SecretText, bad_json, malformed};
+use crate::import::report::Report;
 use crate::secret::Secret;
 
 const FORMAT: Format = Format::TwoFas;

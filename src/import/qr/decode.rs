@@ -6,11 +6,11 @@
 
 use std::collections::HashSet;
 
+use crate::import::image::guarded;
 use image::{GrayImage, imageops};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
-use crate::import::image::guarded;
 use rxing::{BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8Source};
 
 /// One way of looking at an image, in the order they are tried.
