@@ -7,7 +7,7 @@ mod common;
 
 use serde_json::Value;
 use tessera::account::Account;
-use tessera::import::{self, Options, Report, text as input};
+use tessera::import::{self, Options, Report, text};
 
 fn is_link(text: &str) -> bool {
     text.trim().to_ascii_lowercase().starts_with("otpauth")
@@ -29,7 +29,7 @@ fn every_uris_json_case() {
         let either = case.get("either").and_then(Value::as_bool).unwrap_or(false);
         let want_code = case.get("error_code").and_then(Value::as_str);
         let (accounts, errors): (Vec<Account>, Vec<String>) = if is_link(text) {
-            let got = input::parse_payload(text);
+            let got = text::parse_payload(text);
             (
                 got.accounts,
                 got.errors
@@ -38,7 +38,7 @@ fn every_uris_json_case() {
                     .collect(),
             )
         } else {
-            match input::parse_bare_key(text) {
+            match text::parse_bare_key(text) {
                 Ok(secret) => (vec![Account::totp(None, "", secret)], vec![]),
                 Err(e) => (vec![], vec![e.code().as_str().to_string()]),
             }
@@ -176,7 +176,7 @@ fn payloads_of_every_image_parse_as_listed() {
         }
         let mut all = Report::default();
         for p in case["payloads"].as_array().unwrap() {
-            all.merge(input::parse_payload(p.as_str().unwrap()), "QR code");
+            all.merge(text::parse_payload(p.as_str().unwrap()), "QR code");
         }
         assert!(all.errors.is_empty(), "{}: {:?}", case["file"], all.errors);
         common::check_accounts(&all.accounts, case)

@@ -8,32 +8,38 @@ use tessera::account::{Account, OtpKind};
 
 /// The shared fixtures root (holding `qr/` and `importers/`): the
 /// `TESSERA_FIXTURES` folder, or `../shared/fixtures` next to this
-/// checkout. `None` (with a note on stderr) when it is missing, unless
-/// `TESSERA_REQUIRE_FIXTURES=1`, which makes a missing folder a failure.
-pub fn fixtures_root() -> Option<PathBuf> {
-    let root = std::env::var_os("TESSERA_FIXTURES")
+/// checkout. It is not checked here: see [`fixture_dir`].
+pub fn fixtures_root() -> PathBuf {
+    std::env::var_os("TESSERA_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"));
-    if root.join("qr").is_dir() && root.join("importers").is_dir() {
-        return Some(root);
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"))
+}
+
+/// A folder of the fixtures root (`qr`, `importers`), or `None` with
+/// "skipped: fixtures not found" on stderr when it is missing; with
+/// `TESSERA_REQUIRE_FIXTURES=1` (CI, `scripts/test`) a missing folder fails.
+pub fn fixture_dir(name: &str) -> Option<PathBuf> {
+    let dir = fixtures_root().join(name);
+    if dir.is_dir() {
+        return Some(dir);
     }
     assert!(
         std::env::var_os("TESSERA_REQUIRE_FIXTURES").is_none_or(|v| v != "1"),
-        "TESSERA_REQUIRE_FIXTURES=1 but {} holds no qr/ and importers/ folders",
-        root.display()
+        "TESSERA_REQUIRE_FIXTURES=1 but the fixtures folder {} is missing",
+        dir.display()
     );
-    eprintln!("skipped: fixtures not found ({})", root.display());
+    eprintln!("skipped: fixtures not found ({})", dir.display());
     None
 }
 
 /// The shared QR fixtures (`<root>/qr`, with its `manifest.json`).
 pub fn qr_fixtures() -> Option<PathBuf> {
-    fixtures_root().map(|root| root.join("qr"))
+    fixture_dir("qr")
 }
 
 /// The shared importer fixtures (`<root>/importers`, with `expected.json`).
 pub fn importer_fixtures() -> Option<PathBuf> {
-    fixtures_root().map(|root| root.join("importers"))
+    fixture_dir("importers")
 }
 
 pub fn load_json(path: PathBuf) -> Value {
