@@ -8,13 +8,12 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use zeroize::Zeroizing;
 
-use super::{Kind, build_account, raw_label};
+use super::{Fields, Kind};
 use crate::import::crypto::{self, aes_gcm_open, from_hex};
 use crate::import::error::BackupError;
 use crate::import::format::{Format, MAX_ENTRIES};
 use crate::import::json::{SecretText, bad_json, malformed};
 use crate::import::report::Report;
-use crate::secret::Secret;
 
 pub(crate) const FORMAT: Format = Format::Aegis;
 /// Newest vault file version read and written.
@@ -233,15 +232,15 @@ fn convert(db: Db, encrypted: bool) -> Result<Report, BackupError> {
         } else {
             Kind::Other(&entry.kind)
         };
-        let result = build_account(
+        let fields = Fields {
             issuer,
             name,
-            Secret::from_base32(&info.secret.0),
-            info.algo.as_deref().unwrap_or("SHA1"),
-            info.digits.unwrap_or(6),
-            kind,
-        );
-        report.push(raw_label(issuer, name), result);
+            secret: &info.secret.0,
+            algorithm: info.algo.as_deref(),
+            digits: info.digits,
+        };
+        let (label, result) = fields.build(kind);
+        report.push(label, result);
     }
     Ok(report)
 }

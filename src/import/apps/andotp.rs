@@ -11,13 +11,12 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::{Kind, build_account, raw_label};
+use super::{Fields, Kind};
 use crate::import::crypto::{self, PBKDF2_MAX_ITERATIONS, Prf, aes_gcm_open};
 use crate::import::error::BackupError;
 use crate::import::format::{Format, MAX_ENTRIES};
 use crate::import::json::{SecretText, bad_json, malformed};
 use crate::import::report::Report;
-use crate::secret::Secret;
 
 const FORMAT: Format = Format::AndOtp;
 const NONCE: usize = 12;
@@ -67,15 +66,15 @@ pub(crate) fn import_plain(bytes: &[u8], encrypted: bool) -> Result<Report, Back
             .unwrap_or(name);
         let type_name = entry.kind.as_deref().unwrap_or("TOTP");
         let kind = Kind::from_type(type_name, entry.period, entry.counter);
-        let result = build_account(
+        let fields = Fields {
             issuer,
             name,
-            Secret::from_base32(&entry.secret.0),
-            entry.algorithm.as_deref().unwrap_or("SHA1"),
-            entry.digits.unwrap_or(6),
-            kind,
-        );
-        report.push(raw_label(issuer, name), result);
+            secret: &entry.secret.0,
+            algorithm: entry.algorithm.as_deref(),
+            digits: entry.digits,
+        };
+        let (label, result) = fields.build(kind);
+        report.push(label, result);
     }
     Ok(report)
 }

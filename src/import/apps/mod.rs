@@ -75,6 +75,31 @@ pub(crate) fn build_account(
     })
 }
 
+/// One entry as most apps store it: a Base32 key, with SHA1 and 6 digits
+/// when the file leaves them out.
+pub(crate) struct Fields<'a> {
+    pub issuer: Option<&'a str>,
+    pub name: &'a str,
+    pub secret: &'a str,
+    pub algorithm: Option<&'a str>,
+    pub digits: Option<i64>,
+}
+
+impl Fields<'_> {
+    /// The entry's label and its account (or the reason it is refused).
+    pub(crate) fn build(&self, kind: Kind<'_>) -> (String, Result<Account, ImportError>) {
+        let result = build_account(
+            self.issuer,
+            self.name,
+            Secret::from_base32(self.secret),
+            self.algorithm.unwrap_or("SHA1"),
+            self.digits.unwrap_or(6),
+            kind,
+        );
+        (raw_label(self.issuer, self.name), result)
+    }
+}
+
 /// The refusal of a type Tessera does not compute.
 pub(crate) fn unsupported_type(type_name: &str) -> ImportError {
     let lower = type_name.trim().to_ascii_lowercase();

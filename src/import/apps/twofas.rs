@@ -7,13 +7,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
-use super::{Kind, build_account, raw_label};
+use super::{Fields, Kind};
 use crate::import::crypto::{self, Prf, aes_gcm_open};
 use crate::import::error::BackupError;
 use crate::import::format::{Format, MAX_ENTRIES};
 use crate::import::json::{SecretText, bad_json, malformed};
 use crate::import::report::Report;
-use crate::secret::Secret;
 
 const FORMAT: Format = Format::TwoFas;
 const ITERATIONS: u32 = 10_000;
@@ -127,15 +126,15 @@ fn convert(services: &[Service], encrypted: bool) -> Result<Report, BackupError>
             .unwrap_or("");
         let type_name = otp.tokenType.as_deref().unwrap_or("TOTP");
         let kind = Kind::from_type(type_name, otp.period, otp.counter);
-        let result = build_account(
+        let fields = Fields {
             issuer,
             name,
-            Secret::from_base32(&service.secret.0),
-            otp.algorithm.as_deref().unwrap_or("SHA1"),
-            otp.digits.unwrap_or(6),
-            kind,
-        );
-        report.push(raw_label(issuer, name), result);
+            secret: &service.secret.0,
+            algorithm: otp.algorithm.as_deref(),
+            digits: otp.digits,
+        };
+        let (label, result) = fields.build(kind);
+        report.push(label, result);
     }
     Ok(report)
 }
