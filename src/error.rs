@@ -25,6 +25,10 @@ pub enum ErrorCode {
     CorruptImage,
     ImageTooLarge,
     UnreadableFile,
+    /// An otpauth link names a parameter twice.
+    DuplicateParameter,
+    /// The same account appears twice in one input (a skipped entry).
+    Duplicate,
 }
 
 impl ErrorCode {
@@ -44,6 +48,8 @@ impl ErrorCode {
             Self::CorruptImage => "corrupt_image",
             Self::ImageTooLarge => "image_too_large",
             Self::UnreadableFile => "unreadable_file",
+            Self::DuplicateParameter => "duplicate_parameter",
+            Self::Duplicate => "duplicate",
         }
     }
 }
@@ -108,15 +114,7 @@ impl ImportError {
             Self::InvalidPeriod(_) => ErrorCode::InvalidPeriod,
             Self::InvalidCounter(_) => ErrorCode::InvalidCounter,
             Self::UnsupportedType(_) => ErrorCode::UnsupportedType,
-            Self::DuplicateParameter(name) => match *name {
-                "secret" => ErrorCode::InvalidSecret,
-                "algorithm" => ErrorCode::UnsupportedAlgorithm,
-                "digits" => ErrorCode::UnsupportedDigits,
-                "period" => ErrorCode::InvalidPeriod,
-                "counter" => ErrorCode::InvalidCounter,
-                "data" => ErrorCode::InvalidMigration,
-                _ => ErrorCode::NotOtpauth,
-            },
+            Self::DuplicateParameter(_) => ErrorCode::DuplicateParameter,
             Self::InvalidMigration(_) => ErrorCode::InvalidMigration,
             Self::CorruptImage(_) => ErrorCode::CorruptImage,
             Self::ImageTooLarge(_) => ErrorCode::ImageTooLarge,

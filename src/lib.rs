@@ -3,16 +3,12 @@
 //! only the front ends (`cli`, `gui`) read the clock.
 
 pub mod account;
-pub mod backup;
-#[cfg(feature = "desktop")]
-pub mod capture;
 pub mod error;
-pub mod input;
+pub mod export;
+pub mod import;
 pub mod migration;
 pub mod otp;
 pub mod paths;
-pub mod qr;
-pub mod scan;
 pub mod secret;
 pub mod settings;
 pub mod uri;

@@ -284,17 +284,18 @@ mod tests {
     #[test]
     fn refusals_have_codes() {
         let s = "secret=JBSWY3DPEHPK3PXP";
+        // Any parameter given twice: its own code (issue 10).
         assert_eq!(
             code(&format!("otpauth://totp/a?{s}&{s}")),
-            ErrorCode::InvalidSecret
+            ErrorCode::DuplicateParameter
         );
         assert_eq!(
             code(&format!("otpauth://totp/a?{s}&digits=6&digits=6")),
-            ErrorCode::UnsupportedDigits
+            ErrorCode::DuplicateParameter
         );
         assert_eq!(
             code(&format!("otpauth://totp/a?{s}&issuer=a&issuer=b")),
-            ErrorCode::NotOtpauth
+            ErrorCode::DuplicateParameter
         );
         assert_eq!(
             code(&format!("otpauth://totp/a?{s}&period=0")),
@@ -333,6 +334,18 @@ mod tests {
         let err =
             parse("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=30&period=60").unwrap_err();
         assert!(err.to_string().contains("'period'"), "{err}");
+    }
+
+    #[test]
+    fn any_duplicated_parameter_has_its_own_code() {
+        for link in [
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&algorithm=SHA256",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&algorithm=SHA1",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=6&digits=6",
+        ] {
+            assert_eq!(code(link), ErrorCode::DuplicateParameter, "{link}");
+        }
     }
 
     #[test]

@@ -4,21 +4,18 @@
 //! Tessera writes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::PathBuf;
 
 use serde_json::Value;
 use tessera::account::{Account, Algorithm, Digits, OtpKind, Period};
-use tessera::backup::{self, BackupError, ExportFormat, Format};
+use tessera::export::{self, ExportFormat};
+use tessera::import::{self, BackupError, Format, Options};
 use tessera::secret::Secret;
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/importers");
-    if dir.join("expected.json").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent", dir.display());
-        None
-    }
+    common::importer_fixtures()
 }
 
 /// How a format's limits change an expected account.
@@ -110,11 +107,12 @@ fn check(
     adjust: Adjust,
 ) {
     let bytes = std::fs::read(dir.join(file)).unwrap();
-    let report = backup::import(&bytes, password).unwrap_or_else(|e| panic!("{file}: {e}"));
-    assert_eq!(report.format, format, "{file}");
+    let report = import::read(&bytes, &Options::with_password(password))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(report.format, Some(format), "{file}");
     assert_eq!(report.encrypted, password.is_some(), "{file}");
     let all = expected(dir);
-    let got: Vec<&Account> = report.accounts().collect();
+    let got: Vec<&Account> = report.accounts.iter().collect();
     assert_eq!(
         got.len(),
         issuers.len(),
@@ -364,14 +362,14 @@ fn wrong_or_missing_password_imports_nothing() {
         ("andotp_encrypted_old.bin", Format::AndOtp),
     ] {
         let bytes = std::fs::read(dir.join(file)).unwrap();
-        let detected = backup::detect(&bytes).unwrap();
+        let detected = import::detect(&bytes).unwrap();
         assert_eq!(detected.format, format, "{file}");
         assert!(detected.encrypted, "{file}");
-        match backup::import(&bytes, Some("wrong")) {
+        match import::read(&bytes, &Options::with_password(Some("wrong"))) {
             Err(BackupError::WrongPassword(f)) => assert_eq!(f, format, "{file}"),
             other => panic!("{file}: {other:?}"),
         }
-        match backup::import(&bytes, None) {
+        match import::read(&bytes, &Options::with_password(None)) {
             Err(BackupError::PasswordRequired(f)) => assert_eq!(f, format, "{file}"),
             other => panic!("{file}: {other:?}"),
         }
@@ -383,7 +381,7 @@ fn unsupported_files_are_named() {
     let Some(dir) = fixtures() else { return };
     for file in ["stratum_encrypted.bin", "authy_plain.xml"] {
         let bytes = std::fs::read(dir.join(file)).unwrap();
-        let err = backup::import(&bytes, Some("test")).unwrap_err();
+        let err = import::read(&bytes, &Options::with_password(Some("test"))).unwrap_err();
         assert!(
             matches!(err, BackupError::Unsupported { .. }),
             "{file}: {err}"
@@ -397,14 +395,14 @@ fn damaged_files_import_nothing_and_name_the_format() {
     let text = std::fs::read_to_string(dir.join("aegis_plain.json")).unwrap();
     let cut = &text[..text.len() / 2];
     // Cut in half: still recognised from its opening, refused whole.
-    let err = backup::import(cut.as_bytes(), None).unwrap_err();
+    let err = import::read(cut.as_bytes(), &Options::with_password(None)).unwrap_err();
     assert!(
         err.to_string().contains("not valid JSON") || err.to_string().contains("Aegis"),
         "{err}"
     );
     let text = std::fs::read_to_string(dir.join("2fas_authenticator_plain_v4.2fas")).unwrap();
     let broken = text.replace("\"services\":[", "\"services\":{");
-    let err = backup::import(broken.as_bytes(), None).unwrap_err();
+    let err = import::read(broken.as_bytes(), &Options::with_password(None)).unwrap_err();
     assert!(err.to_string().contains("2FAS"), "{err}");
 }
 
@@ -444,12 +442,12 @@ fn own_encrypted_fixtures_with_unicode_passwords() {
         ("andotp_unicode_password.bin", Format::AndOtp),
     ] {
         let bytes = own_fixture(file);
-        let report = backup::import(&bytes, Some("pässwörd ✓")).unwrap();
-        assert_eq!(report.format, format, "{file}");
-        let got: Vec<Account> = report.accounts().cloned().collect();
+        let report = import::read(&bytes, &Options::with_password(Some("pässwörd ✓"))).unwrap();
+        assert_eq!(report.format, Some(format), "{file}");
+        let got: Vec<Account> = report.accounts.clone();
         assert_eq!(got, own_accounts(), "{file}");
         assert!(matches!(
-            backup::import(&bytes, Some("passwörd ✓")),
+            import::read(&bytes, &Options::with_password(Some("passwörd ✓"))),
             Err(BackupError::WrongPassword(_))
         ));
     }
@@ -460,11 +458,11 @@ fn aegis_old_password_bytes_and_biometric_slot() {
     // The password slot was made from Java's old password bytes (not
     // `repaired`), after a biometric slot that cannot be opened here.
     let bytes = own_fixture("aegis_unrepaired_slot.json");
-    let report = backup::import(&bytes, Some("0123456789")).unwrap();
-    let got: Vec<Account> = report.accounts().cloned().collect();
+    let report = import::read(&bytes, &Options::with_password(Some("0123456789"))).unwrap();
+    let got: Vec<Account> = report.accounts.clone();
     assert_eq!(got, own_accounts());
     assert!(matches!(
-        backup::import(&bytes, Some("012345678")),
+        import::read(&bytes, &Options::with_password(Some("012345678"))),
         Err(BackupError::WrongPassword(Format::Aegis))
     ));
 }
@@ -474,7 +472,11 @@ fn absurd_kdf_parameters_from_files_are_refused() {
     let text = String::from_utf8(own_fixture("aegis_unrepaired_slot.json")).unwrap();
     let absurd = text.replace("\"n\": 32768", "\"n\": 1073741824");
     assert_ne!(absurd, text);
-    let err = backup::import(absurd.as_bytes(), Some("0123456789")).unwrap_err();
+    let err = import::read(
+        absurd.as_bytes(),
+        &Options::with_password(Some("0123456789")),
+    )
+    .unwrap_err();
     assert!(
         matches!(
             err,
@@ -490,7 +492,7 @@ fn absurd_kdf_parameters_from_files_are_refused() {
     bytes[..4].copy_from_slice(&u32::MAX.to_be_bytes());
     let started = std::time::Instant::now();
     assert!(matches!(
-        backup::import(&bytes, Some("pässwörd ✓")),
+        import::read(&bytes, &Options::with_password(Some("pässwörd ✓"))),
         Err(BackupError::WrongPassword(Format::AndOtp))
     ));
     assert!(started.elapsed().as_secs() < 5);
@@ -539,11 +541,11 @@ fn sample_accounts() -> Vec<Account> {
 
 fn round_trip(format: ExportFormat, password: Option<&str>) -> Vec<Account> {
     let accounts = sample_accounts();
-    let exported = backup::export(&accounts, format, password).unwrap();
+    let exported = export::export(&accounts, format, password).unwrap();
     assert_eq!(exported.files.len(), 1);
-    let report = backup::import(&exported.files[0].bytes, password).unwrap();
+    let report = import::read(&exported.files[0].bytes, &Options::with_password(password)).unwrap();
     assert_eq!(report.refused().count(), 0, "{format}");
-    report.accounts().cloned().collect()
+    report.accounts.clone()
 }
 
 #[test]
@@ -551,13 +553,16 @@ fn round_trip_tessera_backup() {
     let got = round_trip(ExportFormat::TesseraBackup, Some("correct horse"));
     assert_eq!(got, sample_accounts());
     let exported =
-        backup::export(&sample_accounts(), ExportFormat::TesseraBackup, Some("pw")).unwrap();
+        export::export(&sample_accounts(), ExportFormat::TesseraBackup, Some("pw")).unwrap();
     assert!(matches!(
-        backup::import(&exported.files[0].bytes, Some("nope")),
+        import::read(
+            &exported.files[0].bytes,
+            &Options::with_password(Some("nope"))
+        ),
         Err(BackupError::WrongPassword(Format::TesseraBackup))
     ));
     assert!(matches!(
-        backup::export(&sample_accounts(), ExportFormat::TesseraBackup, None),
+        export::export(&sample_accounts(), ExportFormat::TesseraBackup, None),
         Err(BackupError::ExportPasswordRequired)
     ));
 }
@@ -570,7 +575,7 @@ fn round_trip_aegis_plain_and_encrypted() {
         sample_accounts()
     );
     let exported =
-        backup::export(&sample_accounts(), ExportFormat::AegisEncrypted, Some("pw")).unwrap();
+        export::export(&sample_accounts(), ExportFormat::AegisEncrypted, Some("pw")).unwrap();
     let v: Value = serde_json::from_slice(&exported.files[0].bytes).unwrap();
     let slot = &v["header"]["slots"][0];
     assert_eq!(slot["type"], 1);
@@ -581,7 +586,10 @@ fn round_trip_aegis_plain_and_encrypted() {
     assert_eq!(v["header"]["params"]["nonce"].as_str().unwrap().len(), 24);
     assert!(v["db"].is_string());
     assert!(matches!(
-        backup::import(&exported.files[0].bytes, Some("nope")),
+        import::read(
+            &exported.files[0].bytes,
+            &Options::with_password(Some("nope"))
+        ),
         Err(BackupError::WrongPassword(Format::Aegis))
     ));
 }
@@ -604,7 +612,7 @@ fn migration_qr_reads_back_through_scan() {
         accounts.push(a);
     }
     accounts.push(sample_accounts()[3].clone());
-    let exported = backup::export(&accounts, ExportFormat::MigrationQr, None).unwrap();
+    let exported = export::export(&accounts, ExportFormat::MigrationQr, None).unwrap();
     assert_eq!(exported.files.len(), 3);
     assert_eq!(exported.skipped.len(), 1);
     assert!(exported.skipped[0].reason.contains("30-second"));
@@ -612,29 +620,29 @@ fn migration_qr_reads_back_through_scan() {
     let mut marks = Vec::new();
     for file in &exported.files {
         assert!(file.name.ends_with(".png"));
-        let got = tessera::scan::scan_bytes(&file.bytes, Some(&file.name));
+        let got = import::read(&file.bytes, &Options::links_only(Some(&file.name))).unwrap();
         assert!(got.errors.is_empty(), "{:?}", got.errors);
         assert!(got.accounts.len() <= 10);
         read.extend(got.accounts);
         marks.extend(got.batches);
     }
     assert_eq!(read, accounts[..23].to_vec());
-    assert!(backup::missing_batches(&marks).is_empty());
+    assert!(import::missing_batches(&marks).is_empty());
     // The same through the importer, one image missing.
     let mut marks = Vec::new();
     for file in &exported.files[..2] {
-        let report = backup::import(&file.bytes, None).unwrap();
-        assert_eq!(report.format, Format::QrImage);
+        let report = import::read(&file.bytes, &Options::with_password(None)).unwrap();
+        assert_eq!(report.format, Some(Format::QrImage));
         marks.extend(report.batches);
     }
-    let missing = backup::missing_batches(&marks);
+    let missing = import::missing_batches(&marks);
     assert_eq!(missing.len(), 1);
     assert_eq!(missing[0].missing, vec![2]);
 }
 
 #[test]
 fn html_page_has_one_qr_per_account() {
-    let exported = backup::export(&sample_accounts(), ExportFormat::Html, None).unwrap();
+    let exported = export::export(&sample_accounts(), ExportFormat::Html, None).unwrap();
     let page = String::from_utf8(exported.files[0].bytes.to_vec()).unwrap();
     assert_eq!(page.matches("<svg").count(), sample_accounts().len());
     assert!(page.contains("Bank: Europe &amp; &lt;Co&gt;"));
@@ -644,7 +652,7 @@ fn html_page_has_one_qr_per_account() {
 #[test]
 fn nothing_to_export() {
     assert!(matches!(
-        backup::export(&[], ExportFormat::Uris, None),
+        export::export(&[], ExportFormat::Uris, None),
         Err(BackupError::NothingToExport)
     ));
 }
@@ -656,26 +664,26 @@ fn errors_never_repeat_a_secret() {
     let freeotp = format!(
         r#"{{"tokenOrder":[],"tokens":[{{"algo":"SHA1","digits":6,"issuerExt":"X","label":"y","period":30,"secret":"{key}","type":"TOTP"}}]}}"#
     );
-    let err = backup::import(freeotp.as_bytes(), None).unwrap_err();
+    let err = import::read(freeotp.as_bytes(), &Options::with_password(None)).unwrap_err();
     assert!(!err.to_string().contains(key), "{err}");
     // A Bitwarden bare key that is not Base32.
     let bitwarden = format!(
         r#"{{"encrypted":false,"items":[{{"name":"X","login":{{"username":"y","totp":"{key} 0189!"}}}}]}}"#
     );
-    let report = backup::import(bitwarden.as_bytes(), None).unwrap();
+    let report = import::read(bitwarden.as_bytes(), &Options::with_password(None)).unwrap();
     let (_, e) = report.refused().next().unwrap();
     assert!(!e.to_string().contains("JBSW"), "{e}");
     // An Aegis entry whose secret has the wrong type.
     let aegis = format!(
         r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":2,"entries":[{{"type":"totp","name":"y","issuer":"X","info":{{"secret":["{key}"],"algo":"SHA1","digits":6,"period":30}}}}]}}}}"#
     );
-    let err = backup::import(aegis.as_bytes(), None).unwrap_err();
+    let err = import::read(aegis.as_bytes(), &Options::with_password(None)).unwrap_err();
     assert!(!err.to_string().contains(key), "{err}");
 }
 
 mod no_panics {
     use proptest::prelude::*;
-    use tessera::backup;
+    use tessera::import::{self, Options};
 
     fn fixture_texts() -> Vec<Vec<u8>> {
         let Some(dir) = super::fixtures() else {
@@ -710,10 +718,10 @@ mod no_panics {
             noise in proptest::collection::vec(any::<u8>(), 0..64),
         ) {
             let texts = fixture_texts();
-            let _ = backup::import(&noise, None);
+            let _ = import::read(&noise, &Options::with_password(None));
             let mut prefixed = b"TSRBACKP".to_vec();
             prefixed.extend_from_slice(&noise);
-            let _ = backup::import(&prefixed, Some("x"));
+            let _ = import::read(&prefixed, &Options::with_password(Some("x")));
             if texts.is_empty() {
                 return Ok(());
             }
@@ -723,8 +731,8 @@ mod no_panics {
                 bytes[i] = value;
             }
             bytes.truncate(usize::from(cut).max(1));
-            let _ = backup::detect(&bytes);
-            let _ = backup::import(&bytes, None);
+            let _ = import::detect(&bytes);
+            let _ = import::read(&bytes, &Options::with_password(None));
         }
     }
 }

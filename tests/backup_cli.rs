@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const PW: &str = "vault password";
@@ -69,9 +69,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn fixture(name: &str) -> Option<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/importers")
-        .join(name);
+    let path = common::importer_fixtures()?.join(name);
     if path.is_file() {
         Some(path.to_str().unwrap().to_string())
     } else {
@@ -323,4 +321,37 @@ fn migration_qr_export_reads_back_with_scan_and_missing_parts_are_named() {
         text(&out.stdout)
     );
     assert_eq!(back.listed().as_array().unwrap().len(), 10);
+}
+
+#[test]
+fn an_empty_password_file_matters_only_for_encrypted_files() {
+    let env = Env::new();
+    env.init();
+    let empty = env.path("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let empty = empty.to_str().unwrap();
+    let links = env.path("links.txt");
+    std::fs::write(
+        &links,
+        "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\notpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\n",
+    )
+    .unwrap();
+    let links = links.to_str().unwrap();
+    let out = env.run(&["import", links, "--backup-password-file", empty]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("1 added"), "{shown}");
+    assert!(shown.contains("1 duplicate skipped"), "{shown}");
+    assert_eq!(env.listed().as_array().unwrap().len(), 1);
+    // An encrypted file does need it, and says so.
+    let Some(file) = fixture("2fas_authenticator_encrypted_v4.2fas") else {
+        return;
+    };
+    let out = env.run(&["import", &file, "--backup-password-file", empty]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("is empty"),
+        "{}",
+        text(&out.stdout)
+    );
 }

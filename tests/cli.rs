@@ -174,11 +174,10 @@ fn scan_json_is_one_array_in_source_order() {
 
 #[test]
 fn scan_reports_each_source_and_exits_1_on_any_error() {
-    let dir = std::env::temp_dir().join(format!("tessera-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let list = dir.join("links.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("links.txt");
     std::fs::write(&list, format!("otpauth://totp/A:a?secret={RFC_SHA1}\r\n\notpauth://totp/B:b?secret={RFC_SHA1}&period=60\n")).unwrap();
-    let missing = dir.join("missing.png");
+    let missing = dir.path().join("missing.png");
     let o = tessera_stdin(
         &[
             "scan",
@@ -203,7 +202,6 @@ fn scan_reports_each_source_and_exits_1_on_any_error() {
         table.contains("287 082") && !table.contains(RFC_SHA1),
         "{table}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -229,10 +227,10 @@ fn scan_images_through_the_binary() {
     assert_eq!(doc[0]["errors"][0]["code"], "corrupt_image");
     assert_eq!(doc[1]["errors"][0]["code"], "image_too_large");
     // Image format comes from the bytes, not the name.
-    let renamed = std::env::temp_dir().join(format!("tessera-renamed-{}.txt", std::process::id()));
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("renamed.txt");
     std::fs::copy(&basic, &renamed).unwrap();
     let o = tessera(&["scan", "--json", renamed.to_str().unwrap()]);
-    std::fs::remove_file(&renamed).unwrap();
     assert_eq!(o.status.code(), Some(0));
 }
 
@@ -248,4 +246,127 @@ fn no_display_says_so_in_one_line() {
         assert_eq!(o.status.code(), Some(1));
         assert!(stderr(&o).contains("--help"));
     }
+}
+
+/// Two QR codes side by side on a white canvas, as one PNG.
+fn two_codes_png(left: &str, right: &str) -> Vec<u8> {
+    use image::{GrayImage, Luma};
+    use qrcode::{Color, QrCode};
+    const SCALE: u32 = 6;
+    let draw = |text: &str| {
+        let code = QrCode::new(text.as_bytes()).unwrap();
+        let side = u32::try_from(code.width()).unwrap();
+        let colors = code.to_colors();
+        GrayImage::from_fn(side * SCALE, side * SCALE, |x, y| {
+            let i = (y / SCALE * side + x / SCALE) as usize;
+            Luma([if colors[i] == Color::Dark { 0 } else { 255 }])
+        })
+    };
+    let (a, b) = (draw(left), draw(right));
+    let margin = 40;
+    let width = a.width() + b.width() + 3 * margin;
+    let height = a.height().max(b.height()) + 2 * margin;
+    let mut canvas = GrayImage::from_pixel(width, height, Luma([255]));
+    image::imageops::replace(&mut canvas, &a, i64::from(margin), i64::from(margin));
+    image::imageops::replace(
+        &mut canvas,
+        &b,
+        i64::from(2 * margin + a.width()),
+        i64::from(margin),
+    );
+    let mut png = Vec::new();
+    canvas
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+#[test]
+fn an_account_beside_a_web_link_in_one_image_exits_0_with_a_skipped_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let both = dir.path().join("both.png");
+    let link = format!("otpauth://totp/ACME:me?secret={RFC_SHA1}");
+    std::fs::write(&both, two_codes_png(&link, "https://example.com/setup")).unwrap();
+    let o = tessera(&["scan", "--json", "--at", "59", both.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["accounts"].as_array().unwrap().len(), 1);
+    assert_eq!(doc[0]["accounts"][0]["issuer"], "ACME");
+    assert_eq!(doc[0]["errors"], serde_json::json!([]));
+    assert_eq!(doc[0]["skipped"].as_array().unwrap().len(), 1);
+    assert_eq!(doc[0]["skipped"][0]["code"], "not_otpauth");
+    assert!(
+        doc[0]["skipped"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("web link")
+    );
+    // Only foreign codes: still errors, exit 1.
+    let foreign = dir.path().join("foreign.png");
+    std::fs::write(
+        &foreign,
+        two_codes_png("https://example.com/a", "hello there"),
+    )
+    .unwrap();
+    let o = tessera(&["scan", "--json", foreign.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["errors"].as_array().unwrap().len(), 2);
+    assert_eq!(doc[0]["errors"][0]["code"], "not_otpauth");
+    assert_eq!(doc[0]["skipped"], serde_json::json!([]));
+}
+
+#[test]
+fn skipped_is_always_present_and_duplicates_are_counted() {
+    let link = format!("otpauth://totp/A:a?secret={RFC_SHA1}");
+    let o = tessera(&["scan", "--json", &link]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["skipped"], serde_json::json!([]));
+    let three = format!("{link}\n{link}\n{link}\n");
+    let o = tessera_stdin(&["scan", "--json", "-"], Some(three.as_bytes()));
+    assert_eq!(o.status.code(), Some(0));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["accounts"].as_array().unwrap().len(), 1);
+    assert_eq!(doc[0]["skipped"].as_array().unwrap().len(), 2);
+    assert_eq!(doc[0]["skipped"][0]["code"], "duplicate");
+    let o = tessera_stdin(&["scan", "-"], Some(three.as_bytes()));
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("2 duplicates skipped"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_web_link_argument_is_not_otpauth_not_a_missing_file() {
+    let o = tessera(&["scan", "--json", "http://example.com/x"]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["errors"][0]["code"], "not_otpauth");
+    let message = doc[0]["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("web link"), "{message}");
+}
+
+#[test]
+fn text_naming_a_scheme_is_not_otpauth_on_stdin_too() {
+    let o = tessera_stdin(
+        &["scan", "--json", "-"],
+        Some(b"NOT A otpauth-migration:// URL"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["errors"][0]["code"], "not_otpauth");
+    let message = doc[0]["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("this is text"), "{message}");
+}
+
+#[test]
+fn a_duplicated_parameter_has_its_own_code() {
+    let link = format!("otpauth://totp/A:a?secret={RFC_SHA1}&algorithm=SHA1&algorithm=SHA256");
+    let o = tessera(&["scan", "--json", &link]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["errors"][0]["code"], "duplicate_parameter");
 }

@@ -7,7 +7,7 @@ mod common;
 
 use serde_json::Value;
 use tessera::account::Account;
-use tessera::{input, scan};
+use tessera::import::{self, Options, Report, text};
 
 fn is_link(text: &str) -> bool {
     text.trim().to_ascii_lowercase().starts_with("otpauth")
@@ -29,16 +29,16 @@ fn every_uris_json_case() {
         let either = case.get("either").and_then(Value::as_bool).unwrap_or(false);
         let want_code = case.get("error_code").and_then(Value::as_str);
         let (accounts, errors): (Vec<Account>, Vec<String>) = if is_link(text) {
-            let got = input::parse_payload(text);
+            let got = text::parse_payload(text);
             (
                 got.accounts,
                 got.errors
                     .iter()
-                    .map(|e| e.code().as_str().to_string())
+                    .map(|e| e.error.code().as_str().to_string())
                     .collect(),
             )
         } else {
-            match input::parse_bare_key(text) {
+            match text::parse_bare_key(text) {
                 Ok(secret) => (vec![Account::totp(None, "", secret)], vec![]),
                 Err(e) => (vec![], vec![e.code().as_str().to_string()]),
             }
@@ -106,7 +106,7 @@ fn clean_migration_and_invalid_images() {
         checked += 1;
         let file = case["file"].as_str().unwrap();
         let bytes = std::fs::read(dir.join(file)).unwrap();
-        let got = scan::scan_bytes(&bytes, Some(file));
+        let got = import::read(&bytes, &Options::links_only(Some(file))).unwrap();
         let result = if case["kind"] == "valid" {
             if got.errors.is_empty() {
                 common::check_accounts(&got.accounts, case)
@@ -115,7 +115,7 @@ fn clean_migration_and_invalid_images() {
             }
         } else {
             let want = case["error_code"].as_str().unwrap();
-            let codes: Vec<&str> = got.errors.iter().map(|e| e.code().as_str()).collect();
+            let codes: Vec<&str> = got.errors.iter().map(|e| e.error.code().as_str()).collect();
             if !got.accounts.is_empty() {
                 Err(format!("imported {} accounts", got.accounts.len()))
             } else if !codes.contains(&want) {
@@ -142,14 +142,15 @@ fn migration_images_keep_batch_fields() {
     let Some(dir) = common::qr_fixtures() else {
         return;
     };
-    let first = scan::scan_bytes(
-        &std::fs::read(dir.join("migration_pair-1-of-2.png")).unwrap(),
-        None,
-    );
-    let second = scan::scan_bytes(
-        &std::fs::read(dir.join("migration_pair-2-of-2.png")).unwrap(),
-        None,
-    );
+    let scan = |file: &str| {
+        import::read(
+            &std::fs::read(dir.join(file)).unwrap(),
+            &Options::links_only(None),
+        )
+        .unwrap()
+    };
+    let first = scan("migration_pair-1-of-2.png");
+    let second = scan("migration_pair-2-of-2.png");
     let (a, b) = (first.batches[0], second.batches[0]);
     assert_eq!(
         (a.batch_size, a.batch_index, a.batch_id),
@@ -173,9 +174,9 @@ fn payloads_of_every_image_parse_as_listed() {
         if case["kind"] != "valid" {
             continue;
         }
-        let mut all = input::Extracted::default();
+        let mut all = Report::default();
         for p in case["payloads"].as_array().unwrap() {
-            all.merge(input::parse_payload(p.as_str().unwrap()));
+            all.merge(text::parse_payload(p.as_str().unwrap()), "QR code");
         }
         assert!(all.errors.is_empty(), "{}: {:?}", case["file"], all.errors);
         common::check_accounts(&all.accounts, case)

@@ -4,9 +4,10 @@
 
 use proptest::prelude::*;
 use tessera::account::{Account, Algorithm, Digits, OtpKind, Period};
+use tessera::import::{self, Options, image, text};
 use tessera::migration::{self, BatchInfo};
 use tessera::secret::{Secret, decode_base32, encode_base32};
-use tessera::{input, qr, scan, uri};
+use tessera::uri;
 
 fn label() -> impl Strategy<Value = String> {
     // Any text, including ':', '%', '+', '&', '#', non-ASCII; the parser
@@ -114,8 +115,8 @@ proptest! {
         let _ = uri::parse(&format!("otpauth://hotp/a?{s}"));
         let _ = migration::parse(&format!("otpauth-migration://offline?data={s}"));
         let _ = decode_base32(&s);
-        let _ = input::parse_bare_key(&s);
-        let _ = input::parse_text(&s);
+        let _ = text::parse_bare_key(&s);
+        let _ = text::parse_text(&s);
     }
 
     #[test]
@@ -138,8 +139,8 @@ proptest! {
 
     #[test]
     fn scan_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-        let _ = scan::scan_bytes(&bytes, Some("x.png"));
-        let _ = qr::sniff(&bytes);
+        let _ = import::read(&bytes, &Options::links_only(Some("x.png")));
+        let _ = image::sniff(&bytes);
     }
 }
 

@@ -2,13 +2,17 @@
 //! (../shared/fixtures/qr, read at test time; skipped when absent) go through
 //! the whole scan (format sniffing, bounded decoding, every QR step, parsing).
 
-use std::path::PathBuf;
+mod common;
 
 use proptest::prelude::*;
-use tessera::scan::scan_bytes;
+use tessera::import::{self, Options, Report};
+
+fn scan_bytes(bytes: &[u8], name: Option<&str>) -> Report {
+    import::read(bytes, &Options::links_only(name)).unwrap_or_default()
+}
 
 fn fixtures() -> Option<Vec<(String, Vec<u8>)>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/qr");
+    let dir = common::qr_fixtures()?;
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -97,7 +101,9 @@ proptest! {
 /// invalid ones with their error code.
 #[test]
 fn fixture_images_decode_exactly() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/qr");
+    let Some(dir) = common::qr_fixtures() else {
+        return;
+    };
     let Ok(manifest) = std::fs::read(dir.join("manifest.json")) else {
         eprintln!("qr fixtures not found: skipped");
         return;
@@ -113,7 +119,7 @@ fn fixture_images_decode_exactly() {
             .iter()
             .map(|p| p.as_str().unwrap())
             .collect();
-        match tessera::qr::decode_bytes(&bytes) {
+        match tessera::import::qr::decode_bytes(&bytes) {
             Ok(got) if got == want => {}
             Err(e) if want.is_empty() && case["error_code"] == e.code().as_str() => {}
             other => failures.push(format!("{file}: {other:?}")),
@@ -136,10 +142,10 @@ proptest! {
             return Ok(());
         };
         let (_, bytes) = &files[pick.index(files.len())];
-        let Ok(image) = tessera::qr::load_image(bytes) else {
+        let Ok(image) = tessera::import::image::load_image(bytes) else {
             return Ok(());
         };
-        let mut luma = tessera::qr::to_luma(&image);
+        let mut luma = tessera::import::image::to_luma(&image);
         let (w, h) = (f64::from(luma.width()), f64::from(luma.height()));
         for (x, y, rw, rh, grey) in rects {
             for py in (y * h) as u32..((y + rh) * h).min(h) as u32 {
@@ -148,7 +154,7 @@ proptest! {
                 }
             }
         }
-        let _ = tessera::qr::decode_luma(&luma);
+        let _ = tessera::import::qr::decode_luma(&luma);
     }
 }
 
@@ -157,7 +163,10 @@ fn degenerate_sizes_decode_to_nothing() {
     for (w, h) in [(1, 1), (1, 900), (900, 1), (2, 2), (3, 5000)] {
         for grey in [0, 255] {
             let luma = image::GrayImage::from_pixel(w, h, image::Luma([grey]));
-            assert!(tessera::qr::decode_luma(&luma).is_empty(), "{w}x{h}");
+            assert!(
+                tessera::import::qr::decode_luma(&luma).is_empty(),
+                "{w}x{h}"
+            );
         }
     }
 }

@@ -5,17 +5,22 @@
 //! `cargo test --release --test qr_steps -- --ignored --nocapture`
 //! (scripts/bench-qr --steps does).
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
-use tessera::qr::decode::{Step, decode_steps};
+use tessera::import::qr::decode::{Step, decode_steps};
 
 #[test]
 #[ignore = "a report: run with --ignored --nocapture"]
 fn step_report() {
-    let dir = std::env::var_os("TESSERA_QR_FIXTURES")
+    let Some(dir) = std::env::var_os("TESSERA_QR_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/qr"));
+        .or_else(common::qr_fixtures)
+    else {
+        return;
+    };
     let Ok(manifest) = std::fs::read(dir.join("manifest.json")) else {
         eprintln!("no manifest.json in {}: skipped", dir.display());
         return;
@@ -27,7 +32,7 @@ fn step_report() {
         let Ok(bytes) = std::fs::read(dir.join(file)) else {
             continue;
         };
-        let Ok(image) = tessera::qr::load_image(&bytes) else {
+        let Ok(image) = tessera::import::image::load_image(&bytes) else {
             continue;
         };
         let mut want: Vec<String> = case["payloads"]
@@ -37,7 +42,11 @@ fn step_report() {
             .map(|p| p.as_str().unwrap().to_string())
             .collect();
         want.sort();
-        images.push((file.to_string(), tessera::qr::to_luma(&image), want));
+        images.push((
+            file.to_string(),
+            tessera::import::image::to_luma(&image),
+            want,
+        ));
     }
     let exact = |steps: &[Step]| -> Vec<&str> {
         images

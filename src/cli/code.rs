@@ -7,7 +7,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, ValueEnum};
 
 use tessera::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
-use tessera::input;
+use tessera::import::text as input;
 
 use super::{GlobalArgs, now};
 
@@ -107,7 +107,7 @@ pub fn run(args: CodeArgs, global: &GlobalArgs) -> Result<ExitCode> {
 pub(super) fn account_from_link(text: &str) -> Result<Account> {
     let found = input::parse_payload(text);
     if let Some(e) = found.errors.first() {
-        bail!("{e}");
+        bail!("{}", e.error);
     }
     match found.accounts.len() {
         1 => Ok(found

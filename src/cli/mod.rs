@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod backup;
 mod code;
+mod import;
 mod scan;
 mod vault;
 

@@ -9,9 +9,9 @@ use clap::Args;
 use serde::Serialize;
 
 use tessera::account::{Account, OtpKind};
-use tessera::input::{self, Extracted};
+use tessera::import::{self, Options, Report, Skipped};
 use tessera::otp::group_code;
-use tessera::{migration, scan, uri};
+use tessera::{migration, uri};
 
 use super::now;
 
@@ -45,48 +45,56 @@ pub struct ScanArgs {
 
 /// The clipboard or the screen, as a source named "clipboard" / "screen".
 #[cfg(feature = "desktop")]
-fn scan_desktop(source: &str) -> Extracted {
+fn scan_desktop(source: &str) -> Report {
     match source {
-        "screen" => tessera::capture::scan_screen(),
-        _ => tessera::capture::scan_clipboard(),
+        "screen" => import::desktop::read_screen(),
+        _ => import::desktop::read_clipboard(),
     }
 }
 
 #[cfg(not(feature = "desktop"))]
-fn scan_desktop(source: &str) -> Extracted {
-    failed(tessera::ImportError::UnreadableFile(format!(
+fn scan_desktop(source: &str) -> Report {
+    Report::failed(tessera::ImportError::UnreadableFile(format!(
         "this tessera was built without {source} support (cargo feature `desktop`)"
     )))
 }
 
+/// Reads bytes the `scan` way (QR images and text of links; never fails
+/// as a whole).
+fn scan_bytes(bytes: &[u8]) -> Report {
+    import::read(bytes, &Options::links_only(None)).unwrap_or_default()
+}
+
+/// Whether a SOURCE that is not a file looks like a link (`https://...`):
+/// it is then read as text, like the same text in a QR code.
+fn is_link_text(source: &str) -> bool {
+    source
+        .split_once("://")
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '\\']))
+        && !Path::new(source).exists()
+}
+
 /// One SOURCE argument, scanned.
-pub(super) fn scan_source(source: &str, stdin_used: &mut bool) -> Extracted {
+pub(super) fn scan_source(source: &str, stdin_used: &mut bool) -> Report {
     let trimmed = source.trim();
-    if uri::is_otpauth(trimmed) || migration::is_migration(trimmed) {
-        return input::parse_payload(trimmed);
+    if uri::is_otpauth(trimmed) || migration::is_migration(trimmed) || is_link_text(trimmed) {
+        return scan_bytes(trimmed.as_bytes());
     }
     if source == "-" {
         if *stdin_used {
-            return failed(tessera::ImportError::UnreadableFile(String::from(
+            return Report::failed(tessera::ImportError::UnreadableFile(String::from(
                 "standard input (-) can be read only once",
             )));
         }
         *stdin_used = true;
-        return match scan::read_limited(io::stdin().lock(), tessera::qr::MAX_FILE_BYTES) {
-            Ok(bytes) => scan::scan_bytes(&bytes, None),
-            Err(e) => failed(tessera::ImportError::UnreadableFile(format!(
+        return match import::file::read_limited(io::stdin().lock(), import::image::MAX_FILE_BYTES) {
+            Ok(bytes) => scan_bytes(&bytes),
+            Err(e) => Report::failed(tessera::ImportError::UnreadableFile(format!(
                 "cannot read standard input: {e}"
             ))),
         };
     }
-    scan::scan_file(Path::new(source))
-}
-
-fn failed(error: tessera::ImportError) -> Extracted {
-    Extracted {
-        errors: vec![error],
-        ..Extracted::default()
-    }
+    import::read_file(Path::new(source), &Options::links_only(None)).unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -94,6 +102,8 @@ struct SourceJson<'a> {
     source: &'a str,
     accounts: Vec<AccountJson>,
     errors: Vec<ErrorJson>,
+    /// Entries left out on purpose (always present, `[]` when none).
+    skipped: Vec<ErrorJson>,
 }
 
 #[derive(Serialize)]
@@ -140,7 +150,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let at = args.at.unwrap_or_else(now);
     let mut stdin_used = false;
     let desktop = [("clipboard", args.clipboard), ("screen", args.screen)];
-    let results: Vec<(String, Extracted)> = desktop
+    let results: Vec<(String, Report)> = desktop
         .iter()
         .filter(|(_, wanted)| *wanted)
         .map(|(name, _)| (name.to_string(), scan_desktop(name)))
@@ -150,9 +160,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
                 .map(|s| (s.clone(), scan_source(s, &mut stdin_used))),
         )
         .collect();
-    let all_ok = results
-        .iter()
-        .all(|(_, r)| !r.accounts.is_empty() && r.errors.is_empty());
+    let all_ok = results.iter().all(|(_, r)| r.is_complete());
     let mut out = io::stdout().lock();
     if args.json {
         let doc: Vec<SourceJson<'_>> = results
@@ -164,8 +172,16 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
                     .errors
                     .iter()
                     .map(|e| ErrorJson {
-                        code: e.code().as_str(),
-                        message: e.to_string(),
+                        code: e.error.code().as_str(),
+                        message: e.error.to_string(),
+                    })
+                    .collect(),
+                skipped: r
+                    .skipped
+                    .iter()
+                    .map(|s| ErrorJson {
+                        code: s.code.as_str(),
+                        message: s.message.clone(),
                     })
                     .collect(),
             })
@@ -189,7 +205,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
 }
 
 /// A readable table of accounts with codes and no secrets.
-fn write_table(out: &mut impl Write, source: &str, r: &Extracted, at: u64) -> io::Result<()> {
+fn write_table(out: &mut impl Write, source: &str, r: &Report, at: u64) -> io::Result<()> {
     let shown = if source.len() > 60 && (uri::is_otpauth(source) || migration::is_migration(source))
     {
         // A literal link holds the secret: never echo it.
@@ -239,7 +255,30 @@ fn write_table(out: &mut impl Write, source: &str, r: &Extracted, at: u64) -> io
         )?;
     }
     for e in &r.errors {
-        writeln!(out, "  error [{}]: {e}", e.code())?;
+        writeln!(out, "  error [{}]: {}", e.error.code(), e.error)?;
+    }
+    write_skipped(out, &r.skipped)
+}
+
+/// Skipped entries: duplicates counted ("2 duplicates skipped"), the
+/// others listed with their code.
+pub(super) fn write_skipped(out: &mut dyn Write, skipped: &[Skipped]) -> io::Result<()> {
+    let duplicates = skipped
+        .iter()
+        .filter(|s| s.code == tessera::ErrorCode::Duplicate)
+        .count();
+    for s in skipped
+        .iter()
+        .filter(|s| s.code != tessera::ErrorCode::Duplicate)
+    {
+        writeln!(out, "  skipped [{}]: {}", s.code, s.message)?;
+    }
+    if duplicates > 0 {
+        writeln!(
+            out,
+            "  {duplicates} duplicate{} skipped",
+            if duplicates == 1 { "" } else { "s" }
+        )?;
     }
     Ok(())
 }

@@ -67,7 +67,7 @@ pub enum VaultCommand {
     /// andOTP, Bitwarden, FreeOTP+, Ente Auth, ...), Google Authenticator
     /// export QR images, text files of links, links or stdin. Reports each
     /// entry: added, already in the vault, or refused with the reason.
-    Import(super::backup::ImportArgs),
+    Import(super::import::ImportArgs),
     /// Write every account to a backup or export file for another app.
     Export(super::backup::ExportArgs),
     /// List the vault's accounts (no secrets, no codes).
@@ -465,7 +465,7 @@ pub fn run(command: VaultCommand, global: &GlobalArgs) -> Result<ExitCode> {
         }
         VaultCommand::Add(args) => return add(&ctx, &args, &mut out),
         VaultCommand::Import(args) => {
-            return super::backup::import(
+            return super::import::import(
                 &args,
                 ctx.password_stdin,
                 &mut || open_or_create(&ctx),

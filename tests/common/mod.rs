@@ -6,23 +6,40 @@ use std::path::PathBuf;
 use serde_json::Value;
 use tessera::account::{Account, OtpKind};
 
-/// The shared QR fixtures (`../shared/fixtures/qr`), or `None` (with a
-/// note on stderr) when this checkout has no `../shared` next to it.
-pub fn qr_fixtures() -> Option<PathBuf> {
-    let dir = std::env::var_os("TESSERA_FIXTURES")
+/// The shared fixtures root (holding `qr/` and `importers/`): the
+/// `TESSERA_FIXTURES` folder, or `../shared/fixtures` next to this
+/// checkout. It is not checked here: see [`fixture_dir`].
+pub fn fixtures_root() -> PathBuf {
+    std::env::var_os("TESSERA_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/qr"));
-    if dir.join("manifest.json").is_file() {
-        Some(dir)
-    } else {
-        assert!(
-            std::env::var_os("TESSERA_REQUIRE_FIXTURES").is_none(),
-            "TESSERA_REQUIRE_FIXTURES is set but {} has no manifest.json",
-            dir.display()
-        );
-        eprintln!("note: {} not found; fixture tests skipped", dir.display());
-        None
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"))
+}
+
+/// A folder of the fixtures root (`qr`, `importers`), or `None` with
+/// "skipped: fixtures not found" on stderr when it is missing; with
+/// `TESSERA_REQUIRE_FIXTURES=1` (CI, `scripts/test`) a missing folder fails.
+pub fn fixture_dir(name: &str) -> Option<PathBuf> {
+    let dir = fixtures_root().join(name);
+    if dir.is_dir() {
+        return Some(dir);
     }
+    assert!(
+        std::env::var_os("TESSERA_REQUIRE_FIXTURES").is_none_or(|v| v != "1"),
+        "TESSERA_REQUIRE_FIXTURES=1 but the fixtures folder {} is missing",
+        dir.display()
+    );
+    eprintln!("skipped: fixtures not found ({})", dir.display());
+    None
+}
+
+/// The shared QR fixtures (`<root>/qr`, with its `manifest.json`).
+pub fn qr_fixtures() -> Option<PathBuf> {
+    fixture_dir("qr")
+}
+
+/// The shared importer fixtures (`<root>/importers`, with `expected.json`).
+pub fn importer_fixtures() -> Option<PathBuf> {
+    fixture_dir("importers")
 }
 
 pub fn load_json(path: PathBuf) -> Value {

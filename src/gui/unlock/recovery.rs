@@ -144,7 +144,7 @@ fn save_recovery(path: &Path, key: &str) -> Outcome {
         tr!("unlock.recovery_dialog"),
         tr!("unlock.recovery_file_note")
     ));
-    match crate::backup::write_private(path, text.as_bytes()) {
+    match crate::export::write_private(path, text.as_bytes()) {
         Ok(()) => Outcome::Saved(path.to_path_buf()),
         Err(e) => Outcome::Failed(sentence(tr!(
             "common.cannot_write",

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use iced::{Center, Element, Task};
 
 use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
-use crate::input::{self, Extracted};
+use crate::import::{Report, text as input};
 use crate::otp::group_code;
 
 use super::super::task::{blocking, sentence};
@@ -131,7 +131,7 @@ impl State {
                             self.fill_from(a);
                             return None;
                         }
-                        (_, Some(e)) => self.error = Some(sentence(e.to_string())),
+                        (_, Some(r)) => self.error = Some(sentence(r.error.to_string())),
                         _ => {}
                     }
                 }
@@ -355,15 +355,15 @@ pub fn read_file(
 }
 
 /// Reads the QR codes or links on the clipboard.
-pub fn scan_clipboard() -> Task<(String, Extracted)> {
-    Task::perform(blocking(crate::capture::scan_clipboard), |found| {
+pub fn scan_clipboard() -> Task<(String, Report)> {
+    Task::perform(blocking(crate::import::desktop::read_clipboard), |found| {
         (tr!("source.clipboard"), found)
     })
 }
 
 /// Reads the QR codes on the screen.
-pub fn scan_screen() -> Task<(String, Extracted)> {
-    Task::perform(blocking(crate::capture::scan_screen), |found| {
+pub fn scan_screen() -> Task<(String, Report)> {
+    Task::perform(blocking(crate::import::desktop::read_screen), |found| {
         (tr!("source.screen"), found)
     })
 }

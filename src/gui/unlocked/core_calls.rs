@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::account::Account;
-use crate::backup::{self, BackupError, ExportFormat, ImportReport};
+use crate::export::{self, ExportFormat};
+use crate::import::{self, BackupError, Report};
 use crate::vault::{Added, Entry, Vault, VaultError};
 
 use super::super::task::{SharedVault, poisoned, sentence};
@@ -73,7 +74,7 @@ pub fn use_hotp(vault: &SharedVault, id: &str, now: u64) -> Result<(Vec<Entry>, 
 /// What reading a dropped or chosen file gave.
 #[derive(Debug, Clone)]
 pub enum Opened {
-    Report(ImportReport),
+    Report(Report),
     NeedsPassword(PathBuf, String),
     Failed(String),
 }
@@ -81,7 +82,8 @@ pub enum Opened {
 /// Reads an image, a link list or another app's backup, told apart by
 /// content.
 pub fn open_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Opened {
-    match backup::import_file(&path, password.as_deref().map(|p| p.as_str())) {
+    let options = import::Options::with_password(password.as_deref().map(|p| p.as_str()));
+    match import::read_file(&path, &options) {
         Ok(report) => Opened::Report(report),
         Err(BackupError::PasswordRequired(format)) => {
             Opened::NeedsPassword(path, format.to_string())
@@ -97,16 +99,16 @@ pub fn write_export(
     password: &str,
     path: &Path,
 ) -> Result<String, String> {
-    let exported = backup::export(accounts, format, (!password.is_empty()).then_some(password))
+    let exported = export::export(accounts, format, (!password.is_empty()).then_some(password))
         .map_err(|e| sentence(e.to_string()))?;
     let written =
         |e: std::io::Error| sentence(tr!("common.cannot_write", path = path.display(), error = e));
     if format.is_folder() {
         for file in &exported.files {
-            backup::write_private(&path.join(&file.name), &file.bytes).map_err(written)?;
+            export::write_private(&path.join(&file.name), &file.bytes).map_err(written)?;
         }
     } else if let Some(file) = exported.files.first() {
-        backup::write_private(path, &file.bytes).map_err(written)?;
+        export::write_private(path, &file.bytes).map_err(written)?;
     }
     let n = accounts.len() - exported.skipped.len();
     let mut note = if n == 1 {
@@ -163,7 +165,7 @@ mod tests {
             path,
             Some(zeroize::Zeroizing::new("backup password".into())),
         ) {
-            Opened::Report(r) => assert_eq!(r.accounts().cloned().collect::<Vec<_>>(), accounts),
+            Opened::Report(r) => assert_eq!(r.accounts, accounts),
             other => panic!("{other:?}"),
         }
         std::fs::remove_dir_all(&dir).unwrap();

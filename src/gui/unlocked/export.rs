@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use iced::widget::{button, column, pick_list, row, text, text_input};
 use iced::{Element, Task};
 
-use crate::backup::ExportFormat;
+use crate::export::ExportFormat;
 
 use super::super::unlock::MIN_PASSWORD;
 use super::super::widget::check_mark;

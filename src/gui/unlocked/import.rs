@@ -8,8 +8,7 @@ use iced::Element;
 use iced::widget::{button, column, row, text, text_input};
 
 use crate::account::Account;
-use crate::backup::{self, ImportReport};
-use crate::input::Extracted;
+use crate::import::{self, Report};
 use crate::vault::Entry;
 
 use super::super::task::sentence;
@@ -21,6 +20,9 @@ pub enum State {
     Checklist {
         source: String,
         items: Vec<Item>,
+        /// What was left out on purpose (a web link beside an account
+        /// QR code, a duplicate), with the reason: shown greyed.
+        skipped: Vec<String>,
         errors: Vec<String>,
     },
     /// An encrypted backup: its password first.
@@ -58,9 +60,33 @@ pub enum Event {
 }
 
 impl State {
-    /// The checklist of what a scan found.
-    pub fn checklist(source: String, found: Extracted, entries: &[Entry]) -> Self {
-        let items = found
+    /// The checklist of what an input held (a file, a paste, the
+    /// clipboard, the screen): the one import `Report` the CLI prints too.
+    pub fn checklist(source: String, report: Report, entries: &[Entry]) -> Self {
+        let source = match report.format {
+            Some(format) => format!("{source} ({format})"),
+            None => source,
+        };
+        let mut errors: Vec<String> = report
+            .errors
+            .iter()
+            .map(|r| match r.label.as_str() {
+                "" => sentence(r.error.to_string()),
+                label => format!("{label}: {}", sentence(r.error.to_string())),
+            })
+            .collect();
+        for missing in import::missing_batches(&report.batches) {
+            errors.push(sentence(missing.to_string()));
+        }
+        let skipped = report
+            .skipped
+            .iter()
+            .map(|s| match s.label.as_str() {
+                "" => sentence(s.message.clone()),
+                label => format!("{label}: {}", sentence(s.message.clone())),
+            })
+            .collect();
+        let items = report
             .accounts
             .into_iter()
             .map(|account| {
@@ -75,32 +101,9 @@ impl State {
         Self::Checklist {
             source,
             items,
-            errors: found
-                .errors
-                .iter()
-                .map(|e| sentence(e.to_string()))
-                .collect(),
+            skipped,
+            errors,
         }
-    }
-
-    /// The checklist of what a file gave.
-    pub fn from_report(source: String, report: ImportReport, entries: &[Entry]) -> Self {
-        let mut found = Extracted::default();
-        let mut problems = Vec::new();
-        for entry in report.entries {
-            match entry.result {
-                Ok(account) => found.accounts.push(account),
-                Err(e) => problems.push(format!("{}: {}", entry.label, sentence(e.to_string()))),
-            }
-        }
-        for missing in backup::missing_batches(&report.batches) {
-            problems.push(sentence(missing.to_string()));
-        }
-        let mut list = Self::checklist(format!("{source} ({})", report.format), found, entries);
-        if let Self::Checklist { errors, .. } = &mut list {
-            errors.extend(problems);
-        }
-        list
     }
 
     /// Asks for the password of the backup at `path`; if it was asked
@@ -164,8 +167,9 @@ impl State {
             Self::Checklist {
                 source,
                 items,
+                skipped,
                 errors,
-            } => checklist_view(source, items, errors, busy),
+            } => checklist_view(source, items, skipped, errors, busy),
             Self::Password {
                 format,
                 password,
@@ -179,6 +183,7 @@ impl State {
 fn checklist_view<'a>(
     source: &'a str,
     items: &'a [Item],
+    skipped: &'a [String],
     errors: &'a [String],
     busy: bool,
 ) -> Element<'a, Message> {
@@ -199,6 +204,10 @@ fn checklist_view<'a>(
             .on_press(Message::Toggle(i))
             .style(button::text),
         );
+    }
+    for s in skipped {
+        let line = tr!("checklist.skipped", reason = s);
+        col = col.push(text(line).size(13).style(text::secondary));
     }
     for e in errors {
         col = col.push(text(e.clone()).size(13).style(text::danger));

@@ -19,7 +19,7 @@ use iced::widget::column;
 use iced::{Element, Fill, Task};
 
 use crate::account::{Account, OtpKind};
-use crate::input::Extracted;
+use crate::import::Report;
 use crate::settings::Settings;
 use crate::vault::Entry;
 
@@ -77,7 +77,7 @@ pub enum Message {
     /// The open dialog's answer: `None` when it was cancelled.
     FileChosen(Option<PathBuf>),
     FileRead(String, Opened),
-    Scanned(String, Extracted),
+    Scanned(String, Report),
     Saved(Result<(Vec<Entry>, String), String>),
     HotpUsed(Result<(Vec<Entry>, String), String>),
     Exported(Result<String, String>),
@@ -265,11 +265,8 @@ impl Unlocked {
             Message::FileRead(source, opened) => {
                 match opened {
                     Opened::Report(report) => {
-                        self.screen = Screen::Import(import::State::from_report(
-                            source,
-                            report,
-                            &self.entries,
-                        ));
+                        self.screen =
+                            Screen::Import(import::State::checklist(source, report, &self.entries));
                     }
                     Opened::NeedsPassword(path, format) => {
                         let previous = match &self.screen {
@@ -460,7 +457,7 @@ impl Unlocked {
     }
 
     /// What the clipboard or the screen gave: the checklist, or why not.
-    fn scanned(&mut self, source: String, found: Extracted, now: u64) {
+    fn scanned(&mut self, source: String, found: Report, now: u64) {
         if !found.accounts.is_empty() {
             self.screen = Screen::Import(import::State::checklist(source, found, &self.entries));
             return;
@@ -470,7 +467,7 @@ impl Unlocked {
         let why = found
             .errors
             .first()
-            .map(|e| sentence(e.to_string()))
+            .map(|r| sentence(r.error.to_string()))
             .unwrap_or_else(|| tr!("scan.none"));
         let nothing = tr!("codes.nothing", source = source, why = why);
         match &mut self.screen {

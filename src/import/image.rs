@@ -1,16 +1,17 @@
-//! QR codes in images: every distinct payload an image holds.
+//! Images as hostile input: format sniffing and bounded decoding.
 //!
 //! Images are hostile input: the format is detected from the bytes, only
 //! the decoders Tessera needs are built, and `image::Limits` refuses a
 //! header that claims a huge size before anything is allocated.
 
+use std::cell::Cell;
 use std::io::Cursor;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
 
 use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
 
 use crate::error::ImportError;
-
-pub mod decode;
 
 /// Largest image file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -78,7 +79,7 @@ pub fn load_image(bytes: &[u8]) -> Result<DynamicImage, ImportError> {
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let decoded = decode::guarded(|| reader.decode()).ok_or_else(|| {
+    let decoded = guarded(|| reader.decode()).ok_or_else(|| {
         ImportError::CorruptImage(format!(
             "the {format:?} image is damaged (its decoder failed)"
         ))
@@ -116,19 +117,24 @@ pub fn into_luma(image: DynamicImage) -> GrayImage {
     }
 }
 
-/// Every distinct QR payload in a grey image, in reading order (see
-/// [`decode`] for the steps tried).
-pub fn decode_luma(luma: &GrayImage) -> Vec<String> {
-    decode::decode(luma)
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Every distinct QR payload in an image file's bytes; [`ImportError::NoQr`]
-/// when there is none.
-pub fn decode_bytes(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
-    let luma = into_luma(load_image(bytes)?);
-    let payloads = decode_luma(&luma);
-    if payloads.is_empty() {
-        return Err(ImportError::NoQr);
-    }
-    Ok(payloads)
+/// Runs a third-party decoder, turning a panic into `None` without the
+/// panic message (a malformed symbol must not crash or alarm the user).
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f)).ok();
+    QUIET.with(|q| q.set(false));
+    result
 }

@@ -3,10 +3,12 @@
 
 use zeroize::Zeroizing;
 
-use super::{BackupError, Format, ImportReport, MAX_ENTRIES};
+use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
+use crate::import::report::Report;
 
 /// Whether the first line is a Bitwarden CSV header.
-pub(super) fn is_bitwarden_csv(text: &str) -> bool {
+pub(crate) fn is_bitwarden_csv(text: &str) -> bool {
     text.lines()
         .next()
         .is_some_and(|header| header.split(',').any(|f| f.trim() == "login_totp"))
@@ -61,7 +63,7 @@ fn records(text: &str) -> Result<Vec<Vec<Zeroizing<String>>>, BackupError> {
     Ok(out)
 }
 
-pub(super) fn import_bitwarden_csv(text: &str) -> Result<ImportReport, BackupError> {
+pub(crate) fn import_bitwarden_csv(text: &str) -> Result<Report, BackupError> {
     let rows = records(text)?;
     let Some((header, rows)) = rows.split_first() else {
         return Err(BackupError::Malformed {
@@ -75,10 +77,10 @@ pub(super) fn import_bitwarden_csv(text: &str) -> Result<ImportReport, BackupErr
         reason: String::from("no login_totp column"),
     })?;
     let (name, user) = (column("name"), column("login_username"));
-    let mut report = ImportReport::new(Format::Bitwarden, false);
+    let mut report = Report::new(Format::Bitwarden, false);
     for row in rows {
         let get = |i: Option<usize>| i.and_then(|i| row.get(i)).map(|f| f.as_str()).unwrap_or("");
-        super::json::push_login_totp(&mut report, get(name), get(user), get(Some(totp)));
+        super::bitwarden::push_login_totp(&mut report, get(name), get(user), get(Some(totp)));
     }
     Ok(report)
 }

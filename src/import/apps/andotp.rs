@@ -11,10 +11,12 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::crypto::{self, PBKDF2_MAX_ITERATIONS, Prf, aes_gcm_open};
-use super::json::{SecretText, bad_json, malformed};
-use super::{BackupError, Format, ImportReport, Kind, MAX_ENTRIES, build_account, raw_label};
-use crate::secret::Secret;
+use super::{Fields, Kind};
+use crate::import::crypto::{self, PBKDF2_MAX_ITERATIONS, Prf, aes_gcm_open};
+use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
+use crate::import::json::{SecretText, bad_json, malformed};
+use crate::import::report::Report;
 
 const FORMAT: Format = Format::AndOtp;
 const NONCE: usize = 12;
@@ -40,13 +42,13 @@ struct AndOtpEntry {
     counter: Option<i64>,
 }
 
-pub(super) fn import_plain(bytes: &[u8], encrypted: bool) -> Result<ImportReport, BackupError> {
+pub(crate) fn import_plain(bytes: &[u8], encrypted: bool) -> Result<Report, BackupError> {
     let entries: Vec<AndOtpEntry> =
         serde_json::from_slice(bytes).map_err(|e| bad_json(FORMAT, &e))?;
     if entries.len() > MAX_ENTRIES {
         return Err(malformed(FORMAT, "too many entries"));
     }
-    let mut report = ImportReport::new(FORMAT, encrypted);
+    let mut report = Report::new(FORMAT, encrypted);
     for entry in &entries {
         let label = entry.label.as_deref().unwrap_or("");
         let (issuer, name) = match entry.issuer.as_deref().filter(|i| !i.trim().is_empty()) {
@@ -64,20 +66,20 @@ pub(super) fn import_plain(bytes: &[u8], encrypted: bool) -> Result<ImportReport
             .unwrap_or(name);
         let type_name = entry.kind.as_deref().unwrap_or("TOTP");
         let kind = Kind::from_type(type_name, entry.period, entry.counter);
-        let result = build_account(
+        let fields = Fields {
             issuer,
             name,
-            Secret::from_base32(&entry.secret.0),
-            entry.algorithm.as_deref().unwrap_or("SHA1"),
-            entry.digits.unwrap_or(6),
-            kind,
-        );
-        report.push(raw_label(issuer, name), result);
+            secret: &entry.secret.0,
+            algorithm: entry.algorithm.as_deref(),
+            digits: entry.digits,
+        };
+        let (label, result) = fields.build(kind);
+        report.push(label, result);
     }
     Ok(report)
 }
 
-pub(super) fn import_encrypted(bytes: &[u8], password: &str) -> Result<ImportReport, BackupError> {
+pub(crate) fn import_encrypted(bytes: &[u8], password: &str) -> Result<Report, BackupError> {
     if let Some(plain) = open_old(bytes, password) {
         return import_plain(&plain, true);
     }

@@ -4,11 +4,9 @@
 //! `scripts/bench-qr --steps` shows what each one buys. The whole image is
 //! always searched, so several codes side by side are found together.
 
-use std::cell::Cell;
 use std::collections::HashSet;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
 
+use crate::import::image::guarded;
 use image::{GrayImage, imageops};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
@@ -251,26 +249,4 @@ fn half(luma: &GrayImage) -> GrayImage {
 fn double(luma: &GrayImage) -> GrayImage {
     let (w, h) = luma.dimensions();
     imageops::resize(luma, w * 2, h * 2, imageops::FilterType::Triangle)
-}
-
-thread_local! {
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs a third-party decoder, turning a panic into `None` without the
-/// panic message (a malformed symbol must not crash or alarm the user).
-pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-    QUIET.with(|q| q.set(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(f)).ok();
-    QUIET.with(|q| q.set(false));
-    result
 }

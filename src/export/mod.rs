@@ -1,6 +1,55 @@
-//! Exporters: `&[Account]` to the bytes of one or more files.
+//! Exporters: accounts to the files other apps (and Tessera) read, and
+//! [`write_private`] to save them. The writing halves of the Tessera backup
+//! and Aegis formats live beside their readers in
+//! [`crate::import::apps`], so each format is written down once.
+//!
+//! [`export`] writes `&[Account]` as one of [`ExportFormat`]: the Tessera
+//! backup (encrypted, the default), Aegis plain or encrypted, an otpauth URI
+//! list, Google Authenticator transfer QR codes (PNG, at most 10 accounts
+//! each; accounts that format cannot carry are skipped and listed) or a
+//! printable HTML page of QR codes. The Aegis export is exactly Aegis's
+//! vault format (one password slot, scrypt N = 2^15, r = 8, p = 1), with
+//! database version 2, which both Aegis and GNOME Authenticator read.
+//!
+//! # The Tessera backup format, version 1
+//!
+//! ```text
+//! offset size
+//!  0      8   magic "TSRBACKP"
+//!  8      2   format version, u16 little-endian = 1
+//! 10      1   KDF id: 1 = Argon2id (version 0x13)
+//! 11      4   Argon2 memory in KiB, u32 LE   (read bound: 8 MiB ..= 1 GiB)
+//! 15      4   Argon2 passes, u32 LE          (read bound: 1 ..= 20)
+//! 19      4   Argon2 lanes, u32 LE           (read bound: 1 ..= 16)
+//! 23     16   salt
+//! 39     24   XChaCha20-Poly1305 nonce
+//! 63      …   ciphertext, then the 16-byte Poly1305 tag
+//! ```
+//!
+//! The key is Argon2id(password as UTF-8, salt) → 32 bytes, written with
+//! m = 64 MiB, t = 3, p = 4 (RFC 9106's second recommended option). The
+//! associated data of the AEAD is the whole 63-byte header, so any change to
+//! the version, the KDF parameters, the salt or the nonce fails
+//! authentication. Salt and nonce are fresh for every export. The plaintext
+//! is UTF-8 JSON:
+//!
+//! ```json
+//! {"version": 1, "accounts": [
+//!   {"issuer": "ACME", "name": "me@example.com", "secret": "JBSWY3DPEHPK3PXP",
+//!    "algorithm": "SHA1", "digits": 6, "type": "totp", "period": 30},
+//!   {"issuer": null, "name": "x", "secret": "…", "algorithm": "SHA256",
+//!    "digits": 8, "type": "hotp", "counter": 5}]}
+//! ```
+//!
+//! A reader refuses a version it does not know and any parameter outside
+//! the bounds without running the KDF.
+
+pub mod aegis;
+pub mod tessera;
 
 use std::fmt;
+use std::io::Write;
+use std::path::Path;
 use std::str::FromStr;
 
 use image::ImageEncoder as _;
@@ -8,8 +57,8 @@ use image::codecs::png::PngEncoder;
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::Zeroizing;
 
-use super::{BackupError, aegis, crypto, tessera};
 use crate::account::{Account, OtpKind};
+use crate::import::{BackupError, crypto};
 use crate::migration::{self, BatchInfo};
 use crate::uri;
 
@@ -314,10 +363,58 @@ generate your codes. Print it, keep the paper somewhere safe, and delete this fi
     Ok(Zeroizing::new(page.as_bytes().to_vec()))
 }
 
+/// Writes `bytes` to `path` readable by the owner only (0600 on Unix):
+/// through a temporary file in the same folder, renamed over `path`.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("export");
+    let suffix = u32::from_le_bytes(crypto::random::<4>().unwrap_or([0; 4]));
+    let temp = dir.join(format!(".{name}.{}.{suffix:08x}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = (|| {
+        let mut file = options.open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn private_files_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_private(&path, b"one").unwrap();
+        write_private(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 
     #[test]
     fn names_round_trip() {

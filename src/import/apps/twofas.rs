@@ -7,10 +7,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
-use super::crypto::{self, Prf, aes_gcm_open};
-use super::json::{SecretText, bad_json, malformed};
-use super::{BackupError, Format, ImportReport, Kind, MAX_ENTRIES, build_account, raw_label};
-use crate::secret::Secret;
+use super::{Fields, Kind};
+use crate::import::crypto::{self, Prf, aes_gcm_open};
+use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
+use crate::import::json::{SecretText, bad_json, malformed};
+use crate::import::report::Report;
 
 const FORMAT: Format = Format::TwoFas;
 const ITERATIONS: u32 = 10_000;
@@ -57,7 +59,7 @@ struct Otp {
     tokenType: Option<String>,
 }
 
-pub(super) fn import(text: &str, password: Option<&str>) -> Result<ImportReport, BackupError> {
+pub(crate) fn import(text: &str, password: Option<&str>) -> Result<Report, BackupError> {
     let file: File = serde_json::from_str(text).map_err(|e| bad_json(FORMAT, &e))?;
     if file.schemaVersion > MAX_SCHEMA {
         return Err(malformed(
@@ -103,11 +105,11 @@ pub(super) fn import(text: &str, password: Option<&str>) -> Result<ImportReport,
     convert(&services, true)
 }
 
-fn convert(services: &[Service], encrypted: bool) -> Result<ImportReport, BackupError> {
+fn convert(services: &[Service], encrypted: bool) -> Result<Report, BackupError> {
     if services.len() > MAX_ENTRIES {
         return Err(malformed(FORMAT, "too many services"));
     }
-    let mut report = ImportReport::new(FORMAT, encrypted);
+    let mut report = Report::new(FORMAT, encrypted);
     let none = Otp::default();
     for service in services {
         let otp = service.otp.as_ref().unwrap_or(&none);
@@ -124,15 +126,15 @@ fn convert(services: &[Service], encrypted: bool) -> Result<ImportReport, Backup
             .unwrap_or("");
         let type_name = otp.tokenType.as_deref().unwrap_or("TOTP");
         let kind = Kind::from_type(type_name, otp.period, otp.counter);
-        let result = build_account(
+        let fields = Fields {
             issuer,
             name,
-            Secret::from_base32(&service.secret.0),
-            otp.algorithm.as_deref().unwrap_or("SHA1"),
-            otp.digits.unwrap_or(6),
-            kind,
-        );
-        report.push(raw_label(issuer, name), result);
+            secret: &service.secret.0,
+            algorithm: otp.algorithm.as_deref(),
+            digits: otp.digits,
+        };
+        let (label, result) = fields.build(kind);
+        report.push(label, result);
     }
     Ok(report)
 }

@@ -1,55 +1,22 @@
 //! Text as people paste, type or scan it: otpauth links, Google export
 //! links, text files of links, and bare Base32 keys.
 
-use crate::account::Account;
+use super::format::Format;
+use super::report::{BatchMark, Report};
 use crate::error::{ImportError, quoted};
 use crate::migration;
 use crate::secret::Secret;
 use crate::uri;
 
-/// Batch fields of one Google Authenticator export QR code that was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BatchMark {
-    pub batch_id: i32,
-    pub batch_index: i32,
-    pub batch_size: i32,
-}
-
-/// What a piece of input held: accounts, refusals, and export batch marks.
-#[derive(Debug, Default, Clone)]
-pub struct Extracted {
-    pub accounts: Vec<Account>,
-    pub errors: Vec<ImportError>,
-    pub batches: Vec<BatchMark>,
-}
-
-impl Extracted {
-    /// Appends another result, dropping accounts already present verbatim
-    /// (the same QR code twice in one image, a link pasted twice).
-    pub fn merge(&mut self, other: Extracted) {
-        for account in other.accounts {
-            self.push_account(account);
-        }
-        self.errors.extend(other.errors);
-        self.batches.extend(other.batches);
-    }
-
-    fn push_account(&mut self, account: Account) {
-        if !self.accounts.contains(&account) {
-            self.accounts.push(account);
-        }
-    }
-}
-
 /// Parses one payload: a single `otpauth://` or `otpauth-migration://`
 /// link (for example the text of one QR code).
-pub fn parse_payload(text: &str) -> Extracted {
+pub fn parse_payload(text: &str) -> Report {
     let text = text.trim();
-    let mut out = Extracted::default();
+    let mut out = Report::new(Format::OtpauthUris, false);
     if uri::is_otpauth(text) {
         match uri::parse(text) {
             Ok(account) => out.push_account(account),
-            Err(e) => out.errors.push(e),
+            Err(e) => out.push(String::new(), Err(e)),
         }
     } else if migration::is_migration(text) {
         match migration::parse(text) {
@@ -62,15 +29,17 @@ pub fn parse_payload(text: &str) -> Extracted {
                 for entry in batch.entries {
                     match entry {
                         Ok(account) => out.push_account(account),
-                        Err(e) => out.errors.push(e),
+                        Err(e) => out.push(String::new(), Err(e)),
                     }
                 }
             }
-            Err(e) => out.errors.push(e),
+            Err(e) => out.push(String::new(), Err(e)),
         }
     } else {
-        out.errors
-            .push(ImportError::NotOtpauth(describe_foreign(text)));
+        out.push(
+            String::new(),
+            Err(ImportError::NotOtpauth(describe_foreign(text))),
+        );
     }
     out
 }
@@ -85,7 +54,11 @@ pub fn describe_foreign(text: &str) -> String {
             "this is a web link ({}), not an otpauth:// account; open it in a browser to get the setup code",
             quoted(text.trim())
         )
-    } else if let Some((scheme, _)) = lower.split_once("://") {
+    } else if let Some(scheme) = lower
+        .split_once("://")
+        .map(|(s, _)| s)
+        .filter(|s| is_scheme(s))
+    {
         format!("this is a {scheme}:// link, not an otpauth:// account")
     } else {
         format!(
@@ -95,27 +68,48 @@ pub fn describe_foreign(text: &str) -> String {
     }
 }
 
+/// Whether `text` is a URI scheme name (`https`, `steam`, `x-y+z.1`).
+fn is_scheme(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+}
+
 /// Finds every `otpauth://` and `otpauth-migration://` link in a text,
 /// one per line (text before the link on its line is ignored, so that
-/// `Link: otpauth://...` works). `None` when the text holds no link.
-pub fn parse_text(text: &str) -> Option<Extracted> {
-    let mut out = Extracted::default();
+/// `Link: otpauth://...` works; a scheme followed by a space, as in
+/// `not an otpauth:// link`, is text). Refusals are labelled `line N`.
+/// `None` when the text holds no link.
+pub fn parse_text(text: &str) -> Option<Report> {
+    let mut out = Report::new(Format::OtpauthUris, false);
     let mut found = false;
-    for line in text.lines() {
+    for (number, line) in text.lines().enumerate() {
         let Some(start) = find_link(line) else {
             continue;
         };
         found = true;
-        out.merge(parse_payload(&line[start..]));
+        out.merge(
+            parse_payload(&line[start..]),
+            &format!("line {}", number + 1),
+        );
     }
     found.then_some(out)
 }
 
 fn find_link(line: &str) -> Option<usize> {
     let lower = line.to_ascii_lowercase();
-    lower
-        .find("otpauth://")
-        .or_else(|| lower.find("otpauth-migration://"))
+    ["otpauth://", "otpauth-migration://"]
+        .into_iter()
+        .filter_map(|scheme| {
+            let start = lower.find(scheme)?;
+            let rest = &line[start + scheme.len()..];
+            // A link goes on after its scheme; at the start of the line
+            // even an empty one is a (broken) link.
+            let goes_on = rest.starts_with(|c: char| !c.is_whitespace());
+            (goes_on || line[..start].trim().is_empty()).then_some(start)
+        })
+        .min()
 }
 
 /// Parses a key as people type it: `jbsw y3dp-ehpk 3pxp`, with any case,
@@ -152,7 +146,8 @@ mod tests {
         let got = parse_text(text).unwrap();
         assert_eq!(got.accounts.len(), 1);
         assert_eq!(got.errors.len(), 1);
-        assert_eq!(got.errors[0].code(), ErrorCode::InvalidSecret);
+        assert_eq!(got.errors[0].error.code(), ErrorCode::InvalidSecret);
+        assert_eq!(got.errors[0].label, "line 4");
         assert!(parse_text("hello\nworld").is_none());
     }
 
@@ -160,12 +155,14 @@ mod tests {
     fn foreign_payloads_are_named() {
         let e = parse_payload("https://www.example.net/account")
             .errors
-            .remove(0);
+            .remove(0)
+            .error;
         assert_eq!(e.code(), ErrorCode::NotOtpauth);
         assert!(e.to_string().contains("web link"));
         let e = parse_payload("Your verification code is 706722")
             .errors
-            .remove(0);
+            .remove(0)
+            .error;
         assert!(e.to_string().contains("text"));
     }
 
@@ -192,9 +189,27 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_links_collapse() {
+    fn duplicate_links_are_skipped_as_duplicates() {
         let line = "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP";
         let got = parse_text(&format!("{line}\n{line}\n")).unwrap();
         assert_eq!(got.accounts.len(), 1);
+        assert_eq!(got.skipped.len(), 1);
+        assert_eq!(got.skipped[0].code, ErrorCode::Duplicate);
+        assert_eq!(got.duplicates(), 1);
+        assert!(got.errors.is_empty());
+    }
+
+    #[test]
+    fn text_that_names_a_scheme_is_text_from_every_source() {
+        let text = "NOT A otpauth-migration:// URL";
+        // As the text of a QR code.
+        let e = parse_payload(text).errors.remove(0).error;
+        assert_eq!(e.code(), ErrorCode::NotOtpauth);
+        assert!(e.to_string().starts_with("this is text"), "{e}");
+        // As a text file or standard input: no link in it.
+        assert!(parse_text(text).is_none());
+        assert!(parse_text("see otpauth:// here").is_none());
+        // A broken link at the start of a line is still a link.
+        assert!(parse_text("otpauth-migration://").is_some());
     }
 }

@@ -6,15 +6,14 @@
 //! Failures to reach the desktop are reported as [`ImportError::UnreadableFile`]
 //! (the source could not be read), so the `scan --json` contract is unchanged.
 
-use image::{DynamicImage, GrayImage, RgbaImage};
+use ::image::{DynamicImage, GrayImage, RgbaImage};
 
+use super::{Options, Report, image, read, read_lumas};
 use crate::error::ImportError;
-use crate::input::{self, Extracted};
-use crate::qr;
 
 /// The accounts in the clipboard: the QR codes of an image, or the otpauth
 /// links of a text.
-pub fn scan_clipboard() -> Extracted {
+pub fn read_clipboard() -> Report {
     let unreadable = |e: arboard::Error| {
         failed(ImportError::UnreadableFile(format!(
             "cannot read the clipboard: {e}"
@@ -33,7 +32,7 @@ pub fn scan_clipboard() -> Extracted {
         Ok(data) => {
             let (w, h) = (data.width as u32, data.height as u32);
             return match RgbaImage::from_raw(w, h, data.bytes.into_owned()) {
-                Some(rgba) => from_images(&[qr::into_luma(DynamicImage::ImageRgba8(rgba))]),
+                Some(rgba) => read_lumas(&[image::into_luma(DynamicImage::ImageRgba8(rgba))]),
                 None => failed(ImportError::CorruptImage(String::from(
                     "the clipboard image is damaged",
                 ))),
@@ -42,8 +41,8 @@ pub fn scan_clipboard() -> Extracted {
         Err(e) => e,
     };
     match clipboard.get_text() {
-        Ok(text) => input::parse_text(&text)
-            .unwrap_or_else(|| failed(ImportError::NotOtpauth(input::describe_foreign(&text)))),
+        // Text goes the way of every other input.
+        Ok(text) => read(text.as_bytes(), &Options::links_only(None)).unwrap_or_default(),
         Err(arboard::Error::ContentNotAvailable)
             if matches!(image_error, arboard::Error::ContentNotAvailable) =>
         {
@@ -56,9 +55,9 @@ pub fn scan_clipboard() -> Extracted {
 }
 
 /// The accounts in the QR codes shown on every monitor.
-pub fn scan_screen() -> Extracted {
+pub fn read_screen() -> Report {
     match capture_screen() {
-        Ok(images) => from_images(&images),
+        Ok(images) => read_lumas(&images),
         Err(e) => failed(e),
     }
 }
@@ -95,36 +94,14 @@ fn no_display(action: &str) -> Option<ImportError> {
     })
 }
 
-fn from_images(images: &[GrayImage]) -> Extracted {
-    let mut payloads: Vec<String> = Vec::new();
-    for luma in images {
-        for p in qr::decode_luma(luma) {
-            if !payloads.contains(&p) {
-                payloads.push(p);
-            }
-        }
-    }
-    if payloads.is_empty() {
-        return failed(ImportError::NoQr);
-    }
-    let mut out = Extracted::default();
-    for p in payloads {
-        out.merge(input::parse_payload(&p));
-    }
-    out
-}
-
-fn failed(error: ImportError) -> Extracted {
-    Extracted {
-        errors: vec![error],
-        ..Extracted::default()
-    }
+fn failed(error: ImportError) -> Report {
+    Report::failed(error)
 }
 
 /// X11: `GetImage` of each screen's root window, which spans all its
 /// monitors, read in strips to bound the reply size.
 mod x11 {
-    use image::GrayImage;
+    use ::image::GrayImage;
     use x11rb::connection::Connection;
     use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder, Screen};
 
@@ -226,11 +203,11 @@ mod x11 {
 /// Wayland: the XDG Screenshot portal saves a screenshot of every monitor
 /// to a file, which is read and then deleted (it may show secrets).
 mod portal {
+    use ::image::GrayImage;
     use ashpd::desktop::screenshot::Screenshot;
-    use image::GrayImage;
 
     use crate::error::ImportError;
-    use crate::{qr, scan};
+    use crate::import::{file, image};
 
     fn error(what: impl std::fmt::Display) -> ImportError {
         ImportError::UnreadableFile(format!(
@@ -251,8 +228,8 @@ mod portal {
         let path = uri
             .to_file_path()
             .map_err(|()| error("the portal returned a non-file location"))?;
-        let bytes = scan::read_bounded(&path);
+        let bytes = file::read_bounded(&path);
         let _ = std::fs::remove_file(&path);
-        Ok(vec![qr::into_luma(qr::load_image(&bytes?)?)])
+        Ok(vec![image::into_luma(image::load_image(&bytes?)?)])
     }
 }

@@ -5,7 +5,8 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use zeroize::Zeroizing;
 
-use super::{BackupError, Format};
+use super::error::BackupError;
+use super::format::Format;
 
 /// Largest scrypt memory accepted (`128 * N * r` bytes): 256 MiB, eight
 /// times what Aegis uses.

@@ -4,29 +4,30 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
 use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::crypto::{self, aes_gcm_open, aes_gcm_seal, from_hex, to_hex};
-use super::json::{SecretText, bad_json, malformed};
-use super::{BackupError, Format, ImportReport, Kind, MAX_ENTRIES, build_account, raw_label};
-use crate::account::{Account, OtpKind};
-use crate::secret::Secret;
+use super::{Fields, Kind};
+use crate::import::crypto::{self, aes_gcm_open, from_hex};
+use crate::import::error::BackupError;
+use crate::import::format::{Format, MAX_ENTRIES};
+use crate::import::json::{SecretText, bad_json, malformed};
+use crate::import::report::Report;
 
-const FORMAT: Format = Format::Aegis;
+pub(crate) const FORMAT: Format = Format::Aegis;
 /// Newest vault file version read and written.
-const FILE_VERSION: u32 = 1;
+pub(crate) const FILE_VERSION: u32 = 1;
 /// Newest database version read.
 const DB_VERSION: u32 = 3;
 /// Database version written: 2, the newest that GNOME Authenticator accepts
 /// in a plain file; every Aegis version since groups exist reads it (an
 /// empty group list is written, entries carry no group).
-const WRITE_DB_VERSION: u32 = 2;
+pub(crate) const WRITE_DB_VERSION: u32 = 2;
 /// scrypt parameters of Aegis (`CryptoUtils.CRYPTO_SCRYPT_*`), used for export.
-const SCRYPT_N: u64 = 1 << 15;
-const SCRYPT_R: u32 = 8;
-const SCRYPT_P: u32 = 1;
+pub(crate) const SCRYPT_N: u64 = 1 << 15;
+pub(crate) const SCRYPT_R: u32 = 8;
+pub(crate) const SCRYPT_P: u32 = 1;
 
 #[derive(Deserialize)]
 struct HeaderOnly {
@@ -102,11 +103,11 @@ struct Info {
 }
 
 /// Whether an Aegis file has key slots (is encrypted).
-pub(super) fn is_encrypted(text: &str) -> bool {
+pub(crate) fn is_encrypted(text: &str) -> bool {
     serde_json::from_str::<HeaderOnly>(text).is_ok_and(|f| f.header.slots.is_some())
 }
 
-pub(super) fn import(text: &str, password: Option<&str>) -> Result<ImportReport, BackupError> {
+pub(crate) fn import(text: &str, password: Option<&str>) -> Result<Report, BackupError> {
     let head: HeaderOnly = serde_json::from_str(text).map_err(|e| bad_json(FORMAT, &e))?;
     if head.version > FILE_VERSION {
         return Err(malformed(
@@ -206,7 +207,7 @@ fn java_old_bytes(password: &str) -> Zeroizing<Vec<u8>> {
     bytes
 }
 
-fn convert(db: Db, encrypted: bool) -> Result<ImportReport, BackupError> {
+fn convert(db: Db, encrypted: bool) -> Result<Report, BackupError> {
     if db.version > DB_VERSION {
         return Err(malformed(
             FORMAT,
@@ -219,7 +220,7 @@ fn convert(db: Db, encrypted: bool) -> Result<ImportReport, BackupError> {
     if db.entries.len() > MAX_ENTRIES {
         return Err(malformed(FORMAT, "too many entries"));
     }
-    let mut report = ImportReport::new(FORMAT, encrypted);
+    let mut report = Report::new(FORMAT, encrypted);
     for entry in &db.entries {
         let name = entry.name.as_deref().unwrap_or("");
         let issuer = entry.issuer.as_deref();
@@ -231,200 +232,17 @@ fn convert(db: Db, encrypted: bool) -> Result<ImportReport, BackupError> {
         } else {
             Kind::Other(&entry.kind)
         };
-        let result = build_account(
+        let fields = Fields {
             issuer,
             name,
-            Secret::from_base32(&info.secret.0),
-            info.algo.as_deref().unwrap_or("SHA1"),
-            info.digits.unwrap_or(6),
-            kind,
-        );
-        report.push(raw_label(issuer, name), result);
+            secret: &info.secret.0,
+            algorithm: info.algo.as_deref(),
+            digits: info.digits,
+        };
+        let (label, result) = fields.build(kind);
+        report.push(label, result);
     }
     Ok(report)
-}
-
-#[derive(Serialize)]
-struct OutDb<'a> {
-    version: u32,
-    entries: Vec<OutEntry<'a>>,
-    groups: Vec<String>,
-    icons_optimized: bool,
-}
-
-#[derive(Serialize)]
-struct OutEntry<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    uuid: String,
-    name: &'a str,
-    issuer: &'a str,
-    note: &'static str,
-    favorite: bool,
-    icon: Option<String>,
-    icon_mime: Option<String>,
-    info: OutInfo<'a>,
-}
-
-#[derive(Serialize)]
-struct OutInfo<'a> {
-    secret: &'a str,
-    algo: &'static str,
-    digits: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    counter: Option<u64>,
-}
-
-fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
-    let secrets: Vec<Zeroizing<String>> = accounts
-        .iter()
-        .map(|a| Zeroizing::new(a.secret.to_base32()))
-        .collect();
-    let mut entries = Vec::with_capacity(accounts.len());
-    for (account, secret) in accounts.iter().zip(&secrets) {
-        let (period, counter) = match account.kind {
-            OtpKind::Totp { period } => (Some(period.get()), None),
-            OtpKind::Hotp { counter } => (None, Some(counter)),
-        };
-        entries.push(OutEntry {
-            kind: account.kind.type_name(),
-            uuid: crypto::uuid_v4()?,
-            name: &account.name,
-            issuer: account.issuer.as_deref().unwrap_or(""),
-            note: "",
-            favorite: false,
-            icon: None,
-            icon_mime: None,
-            info: OutInfo {
-                secret: secret.as_str(),
-                algo: account.algorithm.as_str(),
-                digits: account.digits.get(),
-                period,
-                counter,
-            },
-        });
-    }
-    let db = OutDb {
-        version: WRITE_DB_VERSION,
-        entries,
-        groups: Vec::new(),
-        icons_optimized: true,
-    };
-    serde_json::to_vec(&db)
-        .map(Zeroizing::new)
-        .map_err(|_| BackupError::Encrypt)
-}
-
-/// A plain Aegis vault (every secret in clear text).
-pub(super) fn export_plain(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
-    let db = db_json(accounts)?;
-    let mut out = Zeroizing::new(Vec::with_capacity(db.len() + 96));
-    out.extend_from_slice(
-        format!(
-            "{{\"version\":{FILE_VERSION},\"header\":{{\"slots\":null,\"params\":null}},\"db\":"
-        )
-        .as_bytes(),
-    );
-    out.extend_from_slice(&db);
-    out.extend_from_slice(b"}\n");
-    Ok(out)
-}
-
-#[derive(Serialize)]
-struct OutFile {
-    version: u32,
-    header: OutHeader,
-    db: String,
-}
-
-#[derive(Serialize)]
-struct OutHeader {
-    slots: Vec<OutSlot>,
-    params: OutParams,
-}
-
-#[derive(Serialize)]
-struct OutSlot {
-    #[serde(rename = "type")]
-    kind: u8,
-    uuid: String,
-    key: String,
-    key_params: OutParams,
-    n: u64,
-    r: u32,
-    p: u32,
-    salt: String,
-    repaired: bool,
-    is_backup: bool,
-}
-
-#[derive(Serialize)]
-struct OutParams {
-    nonce: String,
-    tag: String,
-}
-
-/// Splits `ciphertext || tag` into hex-free parts.
-fn split_tag(sealed: &[u8]) -> Result<(&[u8], &[u8]), BackupError> {
-    if sealed.len() < 16 {
-        return Err(BackupError::Encrypt);
-    }
-    Ok(sealed.split_at(sealed.len() - 16))
-}
-
-/// An encrypted Aegis vault with one password slot (scrypt N=2^15, r=8,
-/// p=1), as Aegis itself writes it.
-pub(super) fn export_encrypted(
-    accounts: &[Account],
-    password: &str,
-) -> Result<Vec<u8>, BackupError> {
-    let db = db_json(accounts)?;
-    let master = crypto::random_key()?;
-    let salt: [u8; 32] = crypto::random()?;
-    let kek = crypto::scrypt_key(
-        FORMAT,
-        password.as_bytes(),
-        &salt,
-        SCRYPT_N,
-        SCRYPT_R,
-        SCRYPT_P,
-    )?;
-    let key_nonce: [u8; 12] = crypto::random()?;
-    let wrapped = aes_gcm_seal(kek.as_ref(), &key_nonce, master.as_ref())?;
-    let (wrapped_key, wrapped_tag) = split_tag(&wrapped)?;
-    let db_nonce: [u8; 12] = crypto::random()?;
-    let sealed = aes_gcm_seal(master.as_ref(), &db_nonce, &db)?;
-    let (db_ct, db_tag) = split_tag(&sealed)?;
-    let file = OutFile {
-        version: FILE_VERSION,
-        header: OutHeader {
-            slots: vec![OutSlot {
-                kind: 1,
-                uuid: crypto::uuid_v4()?,
-                key: to_hex(wrapped_key),
-                key_params: OutParams {
-                    nonce: to_hex(&key_nonce),
-                    tag: to_hex(wrapped_tag),
-                },
-                n: SCRYPT_N,
-                r: SCRYPT_R,
-                p: SCRYPT_P,
-                salt: to_hex(&salt),
-                repaired: true,
-                is_backup: false,
-            }],
-            params: OutParams {
-                nonce: to_hex(&db_nonce),
-                tag: to_hex(db_tag),
-            },
-        },
-        db: STANDARD.encode(db_ct),
-    };
-    let mut out = serde_json::to_vec_pretty(&file).map_err(|_| BackupError::Encrypt)?;
-    out.push(b'\n');
-    Ok(out)
 }
 
 #[cfg(test)]
