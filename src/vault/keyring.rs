@@ -13,7 +13,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::error::VaultError;
-use super::format::{KEY_LEN, Key};
+use super::crypto::{KEY_LEN, Key};
 
 /// Where keyring slot keys live. [`OsKeyring`] in the app; tests may use
 /// [`MemoryKeyStore`].

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 
 use super::error::VaultError;
-use super::format::{MAX_FILE, hex, random_vec};
+use super::crypto::{hex, random_vec};
+use super::format::MAX_FILE;
 
 /// How many previous versions are kept.
 pub const BACKUPS_KEPT: usize = 5;
