@@ -7,6 +7,7 @@ pub mod backup;
 #[cfg(feature = "desktop")]
 pub mod capture;
 pub mod error;
+pub mod fs;
 pub mod input;
 pub mod migration;
 pub mod otp;
@@ -14,6 +15,7 @@ pub mod paths;
 pub mod qr;
 pub mod scan;
 pub mod secret;
+pub mod session;
 pub mod settings;
 pub mod uri;
 pub mod vault;
@@ -29,5 +31,4 @@ pub mod gui;
 #[cfg(feature = "gui")]
 rust_i18n::i18n!("locales", fallback = "en");
 
-/// Reverse-DNS application id: window, desktop file, icon, keyring service.
-pub const APP_ID: &str = "io.github.tessera.Tessera";
+pub use paths::APP_ID;

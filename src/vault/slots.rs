@@ -2,13 +2,13 @@
 //! rotate the data key), upgrade weak Argon2id parameters, keyring slot on
 //! and off, renew the recovery key. Each goes through [`Vault::commit`].
 
+use super::Vault;
 use super::crypto::random_key;
 use super::error::VaultError;
 use super::format::{self, SlotKind};
 use super::kdf::{KdfParams, KdfPolicy};
 use super::keyring::KeyStore;
 use super::recovery::RecoveryKey;
-use super::Vault;
 
 /// Result of a password change.
 #[derive(Debug)]
