@@ -359,6 +359,27 @@ fn wrong_password_changes_nothing() {
     assert_eq!(env.snapshot(), before);
 }
 
+/// The core's new-password rule, reached by `init` and `passwd` with the
+/// same message; nothing is created or changed.
+#[test]
+fn init_and_passwd_refuse_a_one_character_password() {
+    const TOO_SHORT: &str = "the password is too short: use at least 8 characters";
+    let env = Env::new();
+    let out = env.run(&["--password-stdin", "init", "--no-keyring"], "x\n");
+    assert_fails(&out, 1, TOO_SHORT);
+    assert!(!env.vault().exists());
+    let out = env.run(&["--password-stdin", "init"], "x\n");
+    assert_fails(&out, 1, TOO_SHORT);
+    assert!(!env.vault().exists());
+    env.init();
+    let before = env.snapshot();
+    let out = env.run(&["--password-stdin", "passwd"], &format!("{PW}\nx\n"));
+    assert_fails(&out, 1, TOO_SHORT);
+    assert_eq!(env.snapshot(), before);
+    // A new password of 8 characters (not bytes) is enough.
+    assert_ok(&env.run(&["--password-stdin", "passwd"], &format!("{PW}\n密码密码密码密码\n")));
+}
+
 #[test]
 fn no_way_to_unlock_says_how() {
     let env = Env::new();
