@@ -18,7 +18,7 @@ use super::{blocking, sentence};
 pub type SharedVault = Arc<Mutex<Vault>>;
 
 /// Shortest password accepted for a new vault.
-pub const MIN_PASSWORD: usize = 8;
+pub const MIN_PASSWORD: usize = crate::session::MIN_PASSWORD_CHARS;
 
 const PASSWORD_ID: &str = "password";
 

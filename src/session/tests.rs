@@ -39,12 +39,27 @@ fn draft(issuer: &str, secret: &str) -> Draft {
 
 #[test]
 fn new_passwords_need_eight_characters_not_bytes() {
-    assert!(matches!(check_new_password(""), Err(SessionError::EmptyPassword)));
-    assert!(matches!(check_new_password("        "), Err(SessionError::EmptyPassword)));
-    assert!(matches!(check_new_password("x"), Err(SessionError::ShortPassword)));
-    assert!(matches!(check_new_password("1234567"), Err(SessionError::ShortPassword)));
+    assert!(matches!(
+        check_new_password(""),
+        Err(SessionError::EmptyPassword)
+    ));
+    assert!(matches!(
+        check_new_password("        "),
+        Err(SessionError::EmptyPassword)
+    ));
+    assert!(matches!(
+        check_new_password("x"),
+        Err(SessionError::ShortPassword)
+    ));
+    assert!(matches!(
+        check_new_password("1234567"),
+        Err(SessionError::ShortPassword)
+    ));
     // Seven characters of two bytes each: 14 bytes, still too short.
-    assert!(matches!(check_new_password("ééééééé"), Err(SessionError::ShortPassword)));
+    assert!(matches!(
+        check_new_password("ééééééé"),
+        Err(SessionError::ShortPassword)
+    ));
     assert!(check_new_password("12345678").is_ok());
     assert!(check_new_password("密码密码密码密码").is_ok());
     let message = check_new_password("x").unwrap_err().to_string();
@@ -194,8 +209,14 @@ fn the_draft_builder_checks_every_field_without_quoting_the_key() {
         }),
         Err(DraftError::PeriodWithHotp)
     ));
-    assert!(matches!(with(|d| d.digits = Some("12".into())), Err(DraftError::Field(_))));
-    assert!(matches!(with(|d| d.period = Some("0".into())), Err(DraftError::Field(_))));
+    assert!(matches!(
+        with(|d| d.digits = Some("12".into())),
+        Err(DraftError::Field(_))
+    ));
+    assert!(matches!(
+        with(|d| d.period = Some("0".into())),
+        Err(DraftError::Field(_))
+    ));
     assert!(matches!(
         with(|d| d.algorithm = Some("MD5".into())),
         Err(DraftError::Field(_))
@@ -233,7 +254,10 @@ fn add_import_dedup_and_entry_operations() {
     assert_eq!(session.entries().len(), 2);
     session.rename(&id, Some("  "), Some(" me "), 12).unwrap();
     let renamed = &session.entry(&id).unwrap().account;
-    assert_eq!((renamed.issuer.as_deref(), renamed.name.as_str()), (None, "me"));
+    assert_eq!(
+        (renamed.issuer.as_deref(), renamed.name.as_str()),
+        (None, "me")
+    );
     let hotp_id = session.entries()[1].id.clone();
     session.move_entry(&hotp_id, -5).unwrap();
     assert_eq!(session.entries()[0].id, hotp_id);
@@ -267,7 +291,9 @@ fn export_refuses_to_overwrite_and_writes_privately() {
         Err(SessionError::NothingToExport)
     ));
     session.add(&draft("ACME", KEY), 1).unwrap();
-    let done = session.export(&out, ExportFormat::Uris, None, false).unwrap();
+    let done = session
+        .export(&out, ExportFormat::Uris, None, false)
+        .unwrap();
     assert_eq!((done.files.clone(), done.accounts), (vec![out.clone()], 1));
     #[cfg(unix)]
     {
@@ -280,7 +306,9 @@ fn export_refuses_to_overwrite_and_writes_privately() {
         Err(SessionError::ExportExists(_))
     ));
     assert_eq!(std::fs::read(&out).unwrap(), b"keep");
-    session.export(&out, ExportFormat::Uris, None, true).unwrap();
+    session
+        .export(&out, ExportFormat::Uris, None, true)
+        .unwrap();
     assert_ne!(std::fs::read(&out).unwrap(), b"keep");
     assert!(matches!(
         session.export(dir.path(), ExportFormat::Uris, None, true),
