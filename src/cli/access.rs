@@ -17,8 +17,6 @@ use zeroize::Zeroizing;
 use tessera::session::{Keys, NewSession, Session, SessionError, check_new_password};
 use tessera::vault::{RecoveryKey, SlotKind, VaultError};
 
-use super::GlobalArgs;
-
 /// What a command needs to reach the vault.
 pub(super) struct Ctx {
     path: Option<PathBuf>,
@@ -28,10 +26,11 @@ pub(super) struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(global: &GlobalArgs) -> Self {
+    /// `path`: where the vault is (`None`: no home directory).
+    pub fn new(path: Option<PathBuf>, password_stdin: bool) -> Self {
         Self {
-            path: global.vault_path(),
-            password_stdin: global.password_stdin,
+            path,
+            password_stdin,
             stdin_lines: RefCell::new(None),
             keys: Keys::system(),
         }
@@ -292,4 +291,20 @@ pub(super) fn open_or_create(ctx: &Ctx) -> Result<Session> {
         // keeping standard output for the command's own result.
         create(ctx, false, &mut io::stderr().lock())
     }
+}
+
+/// The first line of a password file.
+pub(super) fn password_from_file(path: &Path) -> Result<Zeroizing<String>> {
+    let mut text = Zeroizing::new(String::new());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
+        .with_context(|| format!("cannot read the backup password file {}", path.display()))?;
+    let line = Zeroizing::new(text.lines().next().unwrap_or("").to_string());
+    if line.is_empty() {
+        bail!(
+            "the backup password file {} is empty: its first line should hold the password",
+            path.display()
+        );
+    }
+    Ok(line)
 }

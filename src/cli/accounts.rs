@@ -13,8 +13,8 @@ use tessera::session::Session;
 use tessera::vault::{Added, Entry};
 
 use super::access::{Ctx, on_terminal, open, open_or_create, shown};
+use super::clock::now;
 use super::key_input::{KeyOptions, account_from_key, account_from_link, arg_or_stdin};
-use super::now;
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["uri", "secret"]))]

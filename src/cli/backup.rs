@@ -1,11 +1,11 @@
 //! `tessera import` (backups and exports of other apps, QR images, link
 //! lists), over `tessera::backup`.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 use zeroize::Zeroizing;
 
@@ -16,6 +16,7 @@ use tessera::input::BatchMark;
 use tessera::session::Session;
 use tessera::vault::Added;
 
+use super::access::password_from_file;
 use super::now;
 
 #[derive(Debug, Args)]
@@ -31,22 +32,6 @@ pub struct ImportArgs {
     /// (without it, the password is asked on the terminal).
     #[arg(long, value_name = "PATH")]
     pub backup_password_file: Option<PathBuf>,
-}
-
-/// The first line of a password file.
-pub(super) fn password_from_file(path: &Path) -> Result<Zeroizing<String>> {
-    let mut text = Zeroizing::new(String::new());
-    std::fs::File::open(path)
-        .and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
-        .with_context(|| format!("cannot read the backup password file {}", path.display()))?;
-    let line = Zeroizing::new(text.lines().next().unwrap_or("").to_string());
-    if line.is_empty() {
-        bail!(
-            "the backup password file {} is empty: its first line should hold the password",
-            path.display()
-        );
-    }
-    Ok(line)
 }
 
 /// Where backup passwords come from during an import.

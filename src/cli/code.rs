@@ -8,8 +8,9 @@ use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
 use super::access::Ctx;
+use super::accounts;
+use super::clock::now;
 use super::key_input::{KeyOptions, account_from_key, account_from_link, arg_or_stdin};
-use super::{accounts, now};
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["query", "uri", "secret"]))]

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use tessera::backup::ExportFormat;
 use tessera::session::{Session, SessionError, check_new_password};
 
-use super::backup::password_from_file;
+use super::access::password_from_file;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {

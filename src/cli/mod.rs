@@ -7,10 +7,13 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use access::Ctx;
+/// The clock (scan and import read it through here).
+pub(crate) use clock::now;
 
 mod access;
 mod accounts;
 mod backup;
+mod clock;
 mod code;
 mod export;
 mod key_input;
@@ -146,7 +149,10 @@ Exit status: 0 when every source gave at least one account and no error, 1 other
 pub fn run(command: Command, global: &GlobalArgs) -> ExitCode {
     let result = match command {
         Command::Scan(args) => scan::run(args),
-        command => run_vault(command, &Ctx::new(global)),
+        command => run_vault(
+            command,
+            &Ctx::new(global.vault_path(), global.password_stdin),
+        ),
     };
     match result {
         Ok(code) => code,
@@ -191,12 +197,4 @@ fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.downcast_ref::<io::Error>()
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-}
-
-/// The clock, read only by the front end.
-pub(crate) fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
