@@ -6,21 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::account::Account;
-use crate::backup::{self, ExportFormat, Skipped};
+use crate::backup::{self, ExportFormat};
 use crate::fs::{create_private_dir_all, write_private_atomic};
 
-use super::{Session, SessionError, check_new_password};
-
-/// What an export wrote.
-#[derive(Debug)]
-pub struct Exported {
-    /// The files written (one, or one per QR code for a folder format).
-    pub files: Vec<PathBuf>,
-    /// Accounts written.
-    pub accounts: usize,
-    /// Accounts the format cannot carry, with the reason.
-    pub skipped: Vec<Skipped>,
-}
+use super::error::SessionError;
+use super::password::check_new_password;
+use super::{Exported, Session};
 
 impl Session {
     /// Checks what can be checked before a password is asked: the vault

@@ -14,6 +14,7 @@
 //! Time is a parameter (`now`); nothing here reads the clock or prints.
 
 mod draft;
+mod error;
 mod export;
 mod password;
 #[cfg(test)]
@@ -23,71 +24,25 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::account::{Account, OtpKind};
-use crate::backup::BackupError;
+use crate::backup::Skipped;
 use crate::vault::{
     Added, Entry, Info, KdfPolicy, KeyStore, NewVault, OsKeyring, RecoveryKey, Rekeyed, SlotKind,
     Unlock, Vault, VaultError, kdf, looks_like_recovery_key,
 };
 
 pub use draft::{Draft, DraftError, DraftKind};
-pub use export::Exported;
+pub use error::SessionError;
 pub use password::{MIN_PASSWORD_CHARS, check_new_password};
 
-/// Why an operation of the session failed.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error("no vault at {}", .0.display())]
-    NoVault(PathBuf),
-    /// The file (or what a credential decrypted) is damaged; the backups
-    /// kept next to it, newest first, and the newest one the same
-    /// credential opens.
-    #[error("{} cannot be opened: {error}", .path.display())]
-    Damaged {
-        path: PathBuf,
-        error: VaultError,
-        backups: Vec<PathBuf>,
-        good_backup: Option<PathBuf>,
-    },
-    #[error("the vault has no keyring slot")]
-    NoKeyringSlot,
-    /// A text that is not a recovery key, for a vault without password.
-    #[error(
-        "this vault has no password slot and {0}; unlock it with the keyring or its recovery key"
-    )]
-    NoPasswordSlot(VaultError),
-    #[error("the password is empty")]
-    EmptyPassword,
-    #[error("the password is too short: use at least {MIN_PASSWORD_CHARS} characters")]
-    ShortPassword,
-    #[error("no account has the id {0}")]
-    NoSuchEntry(String),
-    #[error("there is no next code: the time is at its maximum")]
-    NoNextCode,
-    #[error("the vault has no account to export")]
-    NothingToExport,
-    #[error("{} is a folder: give a file name", .0.display())]
-    ExportIsFolder(PathBuf),
-    #[error("{} is a file: this format writes its files into a folder", .0.display())]
-    ExportNotFolder(PathBuf),
-    /// The export would replace this file and `overwrite` was not given.
-    #[error("{} already exists", .0.display())]
-    ExportExists(PathBuf),
-    #[error("cannot create the folder {}: {source}", .path.display())]
-    CreateFolder {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot write {}: {source}", .path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(transparent)]
-    Draft(#[from] DraftError),
-    #[error(transparent)]
-    Backup(#[from] BackupError),
-    #[error(transparent)]
-    Vault(#[from] VaultError),
+/// What an export wrote.
+#[derive(Debug)]
+pub struct Exported {
+    /// The files written (one, or one per QR code for a folder format).
+    pub files: Vec<PathBuf>,
+    /// Accounts written.
+    pub accounts: usize,
+    /// Accounts the format cannot carry, with the reason.
+    pub skipped: Vec<Skipped>,
 }
 
 /// What unlocks and protects vaults: the keyring and the Argon2id policy

@@ -6,7 +6,7 @@
 //! shorter password still opens, and other apps' backup passwords (import)
 //! are whatever those apps accepted.
 
-use super::SessionError;
+use super::error::SessionError;
 
 /// Fewest characters of a new password (shown in the app's hint).
 pub const MIN_PASSWORD_CHARS: usize = 8;

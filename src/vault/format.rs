@@ -16,8 +16,7 @@
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-pub use super::crypto::{KEY_LEN, Key, NONCE_LEN, TAG_LEN, b64, hex, random_key, random_vec};
-use super::crypto::{seal, unseal};
+use super::crypto::{KEY_LEN, Key, NONCE_LEN, TAG_LEN, hex, random_vec, seal, unseal};
 use super::error::VaultError;
 use super::kdf::KdfParams;
 
@@ -68,10 +67,10 @@ pub struct Slot {
     /// Argon2id parameters (password slots only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kdf: Option<KdfParams>,
-    #[serde(with = "b64")]
+    #[serde(with = "super::crypto::b64")]
     pub nonce: Vec<u8>,
     /// The wrapped data key with its tag (48 bytes).
-    #[serde(with = "b64")]
+    #[serde(with = "super::crypto::b64")]
     pub wrapped: Vec<u8>,
 }
 
@@ -83,7 +82,7 @@ pub struct Header {
     /// Always `xchacha20poly1305`.
     pub cipher: String,
     /// Payload nonce, fresh for every save.
-    #[serde(with = "b64")]
+    #[serde(with = "super::crypto::b64")]
     pub nonce: Vec<u8>,
     pub slots: Vec<Slot>,
 }

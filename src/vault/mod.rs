@@ -35,7 +35,6 @@ pub use kdf::{KdfParams, KdfPolicy};
 pub use keyring::{KeyStore, MemoryKeyStore, OsKeyring};
 pub use payload::Entry;
 pub use recovery::{RecoveryKey, looks_like_recovery_key};
-pub use slots::Rekeyed;
 
 use crypto::{Key, hex, random_key, random_vec};
 use format::Header;
@@ -77,6 +76,16 @@ pub enum Added {
     New(String),
     /// The same token (secret, type, parameters) is already there.
     Duplicate { existing: String },
+}
+
+/// Result of a password change.
+#[derive(Debug)]
+pub struct Rekeyed {
+    /// The new recovery key, when the vault has a recovery slot (the old
+    /// one no longer opens it).
+    pub recovery: Option<RecoveryKey>,
+    /// Why the keyring slot was dropped, if it was.
+    pub keyring_dropped: Option<VaultError>,
 }
 
 /// An unlocked vault.
@@ -158,7 +167,7 @@ fn unlock_bytes(
 /// Encrypts a state into file bytes with a fresh nonce, and checks that
 /// the bytes decrypt back to the same accounts before they are written.
 fn seal_state(state: &mut State) -> Result<Vec<u8>, VaultError> {
-    state.header.nonce = random_vec(format::NONCE_LEN)?;
+    state.header.nonce = random_vec(crypto::NONCE_LEN)?;
     let plain = payload::encode(&state.entries)?;
     let bytes = format::build(&state.header, &state.dek, &plain)?;
     let parsed = format::parse(&bytes, Path::new(""))?;

@@ -2,23 +2,13 @@
 //! rotate the data key), upgrade weak Argon2id parameters, keyring slot on
 //! and off, renew the recovery key. Each goes through [`Vault::commit`].
 
-use super::Vault;
 use super::crypto::random_key;
 use super::error::VaultError;
 use super::format::{self, SlotKind};
 use super::kdf::{KdfParams, KdfPolicy};
 use super::keyring::KeyStore;
 use super::recovery::RecoveryKey;
-
-/// Result of a password change.
-#[derive(Debug)]
-pub struct Rekeyed {
-    /// The new recovery key, when the vault has a recovery slot (the old
-    /// one no longer opens it).
-    pub recovery: Option<RecoveryKey>,
-    /// Why the keyring slot was dropped, if it was.
-    pub keyring_dropped: Option<VaultError>,
-}
+use super::{Rekeyed, Vault};
 
 impl Vault {
     /// Sets a new password and rotates the data key: the payload is
