@@ -38,6 +38,13 @@ fn draft(issuer: &str, secret: &str) -> Draft {
 }
 
 #[test]
+fn a_session_can_move_to_a_worker_thread() {
+    fn send<T: Send + 'static>() {}
+    send::<Session>();
+    send::<Keys>();
+}
+
+#[test]
 fn new_passwords_need_eight_characters_not_bytes() {
     assert!(matches!(
         check_new_password(""),

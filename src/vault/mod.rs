@@ -4,7 +4,9 @@
 //! fresh nonce per save, the whole header authenticated as stored; see
 //! [`format`]). The data key is wrapped in key slots: the OS keyring
 //! ([`keyring`]), a password (Argon2id, [`kdf`]) and a recovery key shown
-//! once. Changing the password rotates the data key.
+//! once (`recovery`); the slot operations are in `slots`, the primitives
+//! (keys, sealing, randomness) in [`crypto`]. Changing the password rotates
+//! the data key.
 //!
 //! Every change goes through [`Vault::commit`]: take the lock file, reload
 //! the file if another process changed it, apply the change to what is on
