@@ -66,6 +66,26 @@ pub enum DraftError {
     PeriodWithHotp,
 }
 
+impl From<&Account> for Draft {
+    /// The fields of an account (e.g. of a pasted link), to edit them.
+    fn from(a: &Account) -> Self {
+        let (kind, period, counter) = match a.kind {
+            OtpKind::Totp { period } => (DraftKind::Totp, Some(period.get().to_string()), None),
+            OtpKind::Hotp { counter } => (DraftKind::Hotp, None, Some(counter.to_string())),
+        };
+        Self {
+            issuer: a.issuer.clone().unwrap_or_default(),
+            name: a.name.clone(),
+            secret: Zeroizing::new(a.secret.to_base32()),
+            kind,
+            algorithm: Some(a.algorithm.as_str().to_string()),
+            digits: Some(a.digits.get().to_string()),
+            period,
+            counter,
+        }
+    }
+}
+
 impl Draft {
     /// A draft of a bare key with default parameters.
     pub fn key(secret: &str) -> Self {

@@ -238,6 +238,8 @@ fn the_draft_builder_checks_every_field_without_quoting_the_key() {
     assert_eq!(hotp.kind, OtpKind::Hotp { counter: 7 });
     assert_eq!(hotp.digits.get(), 8);
     assert!(!format!("{:?}", Draft::key(canary)).contains(canary));
+    // An account's fields build the same account again.
+    assert_eq!(Draft::from(&hotp).build().unwrap(), hotp);
 }
 
 #[test]
