@@ -5,11 +5,13 @@
 pub mod account;
 pub mod error;
 pub mod export;
+pub mod fs;
 pub mod import;
 pub mod migration;
 pub mod otp;
 pub mod paths;
 pub mod secret;
+pub mod session;
 pub mod settings;
 pub mod uri;
 pub mod vault;
@@ -25,5 +27,4 @@ pub mod gui;
 #[cfg(feature = "gui")]
 rust_i18n::i18n!("locales", fallback = "en");
 
-/// Reverse-DNS application id: window, desktop file, icon, keyring service.
-pub const APP_ID: &str = "io.github.tessera.Tessera";
+pub use paths::APP_ID;

@@ -2,7 +2,8 @@
 //!
 //! Forgiving on read: a missing, damaged or older file, or one unknown
 //! field, gives the defaults for what cannot be read, never an error that
-//! keeps the app from starting. Saved atomically (temp file + rename).
+//! keeps the app from starting. Saved atomically and durably
+//! ([`crate::fs::write_private_atomic`]).
 
 use std::path::{Path, PathBuf};
 
@@ -112,14 +113,9 @@ fn or_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
     Ok(T::deserialize(serde_json::Value::deserialize(d)?).unwrap_or_default())
 }
 
-/// Where the settings live: `TESSERA_CONFIG` (a file), else the platform
-/// config directory (`~/.config/tessera/settings.json` on Linux).
+/// Where the settings live (see [`crate::paths::settings_path`]).
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("TESSERA_CONFIG").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    directories::ProjectDirs::from("io.github", "tessera", "Tessera")
-        .map(|d| d.config_dir().join("settings.json"))
+    crate::paths::settings_path()
 }
 
 impl Settings {
@@ -131,15 +127,13 @@ impl Settings {
             .unwrap_or_default()
     }
 
-    /// Writes the settings atomically.
+    /// Writes the settings atomically and durably (see [`crate::fs`]).
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::fs::create_private_dir_all(dir)?;
         }
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(&tmp, path)
+        crate::fs::write_private_atomic(path, &json)
     }
 }
 
@@ -149,7 +143,8 @@ mod tests {
 
     #[test]
     fn forgiving_reads_and_round_trip() {
-        let dir = std::env::temp_dir().join(format!("tessera-settings-{}", std::process::id()));
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("config");
         let path = dir.join("settings.json");
         assert_eq!(Settings::load(&path), Settings::default());
         std::fs::create_dir_all(&dir).unwrap();
@@ -174,7 +169,6 @@ mod tests {
         };
         custom.save(&path).unwrap();
         assert_eq!(Settings::load(&path), custom);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

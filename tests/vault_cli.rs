@@ -359,6 +359,75 @@ fn wrong_password_changes_nothing() {
     assert_eq!(env.snapshot(), before);
 }
 
+/// The core's new-password rule, reached by `init` and `passwd` with the
+/// same message; nothing is created or changed.
+#[test]
+fn init_and_passwd_refuse_a_one_character_password() {
+    const TOO_SHORT: &str = "the password is too short: use at least 8 characters";
+    let env = Env::new();
+    let out = env.run(&["--password-stdin", "init", "--no-keyring"], "x\n");
+    assert_fails(&out, 1, TOO_SHORT);
+    assert!(!env.vault().exists());
+    let out = env.run(&["--password-stdin", "init"], "x\n");
+    assert_fails(&out, 1, TOO_SHORT);
+    assert!(!env.vault().exists());
+    env.init();
+    let before = env.snapshot();
+    let out = env.run(&["--password-stdin", "passwd"], &format!("{PW}\nx\n"));
+    assert_fails(&out, 1, TOO_SHORT);
+    assert_eq!(env.snapshot(), before);
+    // A new password of 8 characters (not bytes) is enough.
+    assert_ok(&env.run(
+        &["--password-stdin", "passwd"],
+        &format!("{PW}\n密码密码密码密码\n"),
+    ));
+}
+
+/// `export` reaches the core's rules: the new-password rule for encrypted
+/// formats, no overwrite without --force, files 0600 in a new 0700 folder.
+#[test]
+fn export_applies_the_password_and_overwrite_rules() {
+    const TOO_SHORT: &str = "the password is too short: use at least 8 characters";
+    let env = Env::new();
+    env.init();
+    assert_ok(&env.pw(&["add", "--issuer", "A", "--secret", "JBSWY3DPEHPK3PXP"]));
+    let pw_file = env.dir.path().join("pw.txt");
+    std::fs::write(&pw_file, "x\n").unwrap();
+    let out_file = env.dir.path().join("new").join("backup.tessera-backup");
+    let export = |format: &str, force: bool| {
+        let mut args = vec![
+            "export",
+            "--format",
+            format,
+            "--output",
+            out_file.to_str().unwrap(),
+            "--backup-password-file",
+            pw_file.to_str().unwrap(),
+        ];
+        if force {
+            args.push("--force");
+        }
+        env.pw(&args)
+    };
+    for format in ["tessera-backup", "aegis-encrypted"] {
+        assert_fails(&export(format, false), 1, TOO_SHORT);
+        assert!(!out_file.exists());
+    }
+    std::fs::write(&pw_file, "long enough\n").unwrap();
+    assert_ok(&export("tessera-backup", false));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out_file), 0o600);
+        assert_eq!(mode(out_file.parent().unwrap()), 0o700);
+    }
+    let written = std::fs::read(&out_file).unwrap();
+    assert_fails(&export("tessera-backup", false), 1, "add --force");
+    assert_eq!(std::fs::read(&out_file).unwrap(), written);
+    assert_ok(&export("tessera-backup", true));
+}
+
 #[test]
 fn no_way_to_unlock_says_how() {
     let env = Env::new();

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use tessera::vault::{Unlock, Vault};
 
-const PW: &str = "durable";
+const PW: &str = "durable password";
 
 fn tessera(vault: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use tessera::vault::{KeyStore, OsKeyring, Vault, format::KEY_LEN};
+use tessera::vault::{KeyStore, OsKeyring, Vault, crypto::KEY_LEN};
 
 fn secret_service() -> bool {
     std::env::var_os("TESSERA_TEST_SECRET_SERVICE").is_some_and(|v| v == "1")

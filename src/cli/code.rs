@@ -1,21 +1,16 @@
-//! `tessera code`: the code of a key or link given on the command line.
+//! `tessera code`: the code of a vault account, a key or a link given on
+//! the command line.
 
-use std::io::{self, Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, anyhow, bail};
-use clap::{Args, ValueEnum};
+use anyhow::{Result, anyhow, bail};
+use clap::Args;
 
-use tessera::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
-use tessera::import::text as input;
-
-use super::{GlobalArgs, now};
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(super) enum TypeArg {
-    Totp,
-    Hotp,
-}
+use super::access::Ctx;
+use super::accounts;
+use super::clock::now;
+use super::key_input::{KeyOptions, account_from_key, account_from_link, arg_or_stdin};
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["query", "uri", "secret"]))]
@@ -39,55 +34,15 @@ pub struct CodeArgs {
     key: KeyOptions,
 }
 
-/// Parameters of a bare key given with --secret.
-#[derive(Debug, Args)]
-pub(super) struct KeyOptions {
-    /// Token type for --secret.
-    #[arg(long = "type", value_enum, requires = "secret", value_name = "TYPE")]
-    pub kind: Option<TypeArg>,
-    /// SHA1 (default), SHA256 or SHA512, for --secret.
-    #[arg(long, requires = "secret", value_name = "A")]
-    pub algorithm: Option<String>,
-    /// Code length, 6 (default), 7 or 8, for --secret.
-    #[arg(long, requires = "secret", value_name = "N")]
-    pub digits: Option<u64>,
-    /// TOTP period in seconds, 1 to 300 (default 30), for --secret.
-    #[arg(long, requires = "secret", value_name = "S")]
-    pub period: Option<u64>,
-    /// HOTP counter (default 0), for --secret.
-    #[arg(long, requires = "secret", value_name = "C")]
-    pub counter: Option<String>,
-}
-
-pub(super) fn read_stdin_line(what: &str) -> Result<zeroize::Zeroizing<String>> {
-    let mut text = zeroize::Zeroizing::new(String::new());
-    io::stdin()
-        .lock()
-        .take(64 * 1024)
-        .read_to_string(&mut text)
-        .with_context(|| format!("cannot read the {what} from standard input"))?;
-    Ok(text)
-}
-
-pub fn run(args: CodeArgs, global: &GlobalArgs) -> Result<ExitCode> {
+pub(super) fn run(args: CodeArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<ExitCode> {
     if let Some(query) = &args.query {
-        return super::vault::code(global, query, args.at, args.next);
+        return accounts::code(ctx, query, args.at, args.next, out);
     }
     let at = args.at.unwrap_or_else(now);
     let account = if let Some(link) = &args.uri {
-        let text = if link == "-" {
-            read_stdin_line("link")?
-        } else {
-            zeroize::Zeroizing::new(link.clone())
-        };
-        account_from_link(&text)?
+        account_from_link(&arg_or_stdin(link, "link")?)?
     } else if let Some(key) = &args.secret {
-        let text = if key == "-" {
-            read_stdin_line("key")?
-        } else {
-            zeroize::Zeroizing::new(key.clone())
-        };
-        account_from_key(&text, &args.key)?
+        account_from_key(&arg_or_stdin(key, "key")?, &args.key, None, None)?
     } else {
         bail!("give --uri or --secret");
     };
@@ -98,70 +53,6 @@ pub fn run(args: CodeArgs, global: &GlobalArgs) -> Result<ExitCode> {
     } else {
         account.code_at(at)
     };
-    let mut out = io::stdout().lock();
     writeln!(out, "{code}")?;
-    out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-pub(super) fn account_from_link(text: &str) -> Result<Account> {
-    let found = input::parse_payload(text);
-    if let Some(e) = found.errors.first() {
-        bail!("{}", e.error);
-    }
-    match found.accounts.len() {
-        1 => Ok(found
-            .accounts
-            .into_iter()
-            .next()
-            .ok_or_else(|| anyhow!("no account"))?),
-        0 => bail!("the link holds no account"),
-        n => bail!("the link holds {n} accounts; use `tessera scan` to see them all"),
-    }
-}
-
-pub(super) fn account_from_key(text: &str, args: &KeyOptions) -> Result<Account> {
-    let secret = input::parse_bare_key(text)?;
-    let algorithm = match &args.algorithm {
-        Some(a) => a.parse::<Algorithm>()?,
-        None => Algorithm::Sha1,
-    };
-    let digits = match args.digits {
-        Some(d) => Digits::new(u32::try_from(d).unwrap_or(u32::MAX)).map_err(|_| {
-            anyhow!("unsupported number of digits {d}: codes must have 6, 7 or 8 digits")
-        })?,
-        None => Digits::SIX,
-    };
-    let kind = match args.kind.unwrap_or(TypeArg::Totp) {
-        TypeArg::Totp => {
-            if args.counter.is_some() {
-                bail!("--counter applies to HOTP keys; add --type hotp");
-            }
-            OtpKind::Totp {
-                period: match args.period {
-                    Some(p) => Period::new(p)?,
-                    None => Period::THIRTY,
-                },
-            }
-        }
-        TypeArg::Hotp => {
-            if args.period.is_some() {
-                bail!("--period applies to TOTP keys; HOTP codes move with --counter");
-            }
-            OtpKind::Hotp {
-                counter: match &args.counter {
-                    Some(c) => parse_counter(c)?,
-                    None => 0,
-                },
-            }
-        }
-    };
-    Ok(Account {
-        issuer: None,
-        name: String::new(),
-        secret,
-        algorithm,
-        digits,
-        kind,
-    })
 }

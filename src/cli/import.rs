@@ -2,18 +2,20 @@
 //! lists, links and stdin, each read by `tessera::import::read` into one
 //! `Report`, then added to the vault in one save.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 use zeroize::Zeroizing;
 
 use tessera::import::{self, BackupError, BatchMark, Options, Report};
-use tessera::vault::{Added, Vault};
+use tessera::session::Session;
+use tessera::vault::Added;
 
-use super::now;
+use super::access::password_from_file;
+use super::clock::now;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -28,22 +30,6 @@ pub struct ImportArgs {
     /// (without it, the password is asked on the terminal).
     #[arg(long, value_name = "PATH")]
     pub backup_password_file: Option<PathBuf>,
-}
-
-/// The first line of a password file.
-pub(super) fn password_from_file(path: &Path) -> Result<Zeroizing<String>> {
-    let mut text = Zeroizing::new(String::new());
-    std::fs::File::open(path)
-        .and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
-        .with_context(|| format!("cannot read the backup password file {}", path.display()))?;
-    let line = Zeroizing::new(text.lines().next().unwrap_or("").to_string());
-    if line.is_empty() {
-        bail!(
-            "the backup password file {} is empty: its first line should hold the password",
-            path.display()
-        );
-    }
-    Ok(line)
 }
 
 /// Where backup passwords come from during an import.
@@ -125,7 +111,7 @@ fn is_link(source: &str) -> bool {
 pub fn import(
     args: &ImportArgs,
     password_stdin: bool,
-    open_vault: &mut dyn FnMut() -> Result<Vault>,
+    open_vault: &mut dyn FnMut() -> Result<Session>,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     if password_stdin && args.sources.iter().any(|s| s == "-") {
@@ -135,7 +121,7 @@ pub fn import(
     let mut stdin_used = false;
     let mut all_ok = true;
     let mut marks: Vec<BatchMark> = Vec::new();
-    let mut vault: Option<Vault> = None;
+    let mut vault: Option<Session> = None;
     for source in &args.sources {
         let shown_source = if is_link(source) {
             String::from("(link)")
@@ -192,11 +178,8 @@ pub fn import(
             }
             if let Some(vault) = vault.as_mut() {
                 let labels: Vec<String> = report.labelled().map(|(label, _)| label).collect();
-                for (result, label) in vault
-                    .add(report.accounts.clone(), now())?
-                    .iter()
-                    .zip(labels)
-                {
+                let imported = vault.import(report.accounts.clone(), now())?;
+                for (result, label) in imported.results.iter().zip(labels) {
                     match result {
                         Added::New(id) => {
                             added += 1;

@@ -1,19 +1,25 @@
 //! The command-line front end: clap subcommands over the core.
 
 use std::io;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
-mod backup;
+use access::Ctx;
+
+mod access;
+mod accounts;
+mod clock;
 mod code;
+mod export;
 mod import;
+mod key_input;
 mod scan;
-mod vault;
+mod slots;
 
 pub use code::CodeArgs;
 pub use scan::ScanArgs;
-pub use vault::GlobalArgs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -33,6 +39,27 @@ Examples:
   tessera list --json
   tessera code github                             code of a vault account (part of its name)
   printf '%s\\n' \"$PW\" | tessera --password-stdin list   unlock with a password from stdin";
+
+/// Options of every command.
+#[derive(Debug, Args, Default)]
+pub struct GlobalArgs {
+    /// The vault file [env: TESSERA_VAULT] [default: the platform data
+    /// directory, e.g. ~/.local/share/tessera/vault.tessera].
+    #[arg(long, global = true, value_name = "PATH")]
+    vault: Option<PathBuf>,
+    /// Read the vault password (or recovery key) from the first line of
+    /// standard input instead of the keyring or a terminal prompt.
+    #[arg(long, global = true)]
+    password_stdin: bool,
+}
+
+impl GlobalArgs {
+    /// The vault path: --vault, else TESSERA_VAULT, else the platform
+    /// default; `None` without a home directory. (Used by the app too.)
+    pub fn vault_path(&self) -> Option<PathBuf> {
+        tessera::paths::vault_path(self.vault.as_deref())
+    }
+}
 
 /// Tessera: a desktop authenticator (TOTP/HOTP). With no command it opens
 /// the app; the commands below work without a display.
@@ -60,16 +87,70 @@ Exit status: 0 when every source gave at least one account and no error, 1 other
     /// Print the current (or next) code of a vault account, a key or an
     /// otpauth:// link.
     Code(CodeArgs),
-    #[command(flatten)]
-    Vault(vault::VaultCommand),
+    /// Create the vault: a keyring slot and a recovery key where a keyring
+    /// answers; a password otherwise (or with --no-keyring).
+    Init {
+        /// Do not use the OS keyring: the vault opens with a password.
+        #[arg(long)]
+        no_keyring: bool,
+    },
+    /// Add one account to the vault (creating the vault on first use).
+    Add(accounts::AddArgs),
+    /// Add the accounts of other apps' backups and exports (Aegis, 2FAS,
+    /// andOTP, Bitwarden, FreeOTP+, Ente Auth, ...), Google Authenticator
+    /// export QR images, text files of links, links or stdin. Reports each
+    /// entry: added, already in the vault, or refused with the reason.
+    Import(import::ImportArgs),
+    /// Write every account to a backup or export file for another app.
+    Export(export::ExportArgs),
+    /// List the vault's accounts (no secrets, no codes).
+    List {
+        /// A JSON array of account objects with their ids.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an account.
+    Remove {
+        /// Part of the issuer or account name, or the id.
+        #[arg(value_name = "QUERY")]
+        query: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Change the issuer and/or the account name of an account.
+    Rename {
+        /// Part of the issuer or account name, or the id.
+        #[arg(value_name = "QUERY")]
+        query: String,
+        /// New issuer ("" removes it).
+        #[arg(long, value_name = "I")]
+        issuer: Option<String>,
+        /// New account name.
+        #[arg(long, value_name = "A")]
+        account: Option<String>,
+    },
+    /// Set or change the vault password. This rotates the data key and
+    /// renews the recovery key. With --password-stdin: the current password
+    /// (or recovery key) on the first line, the new one on the second.
+    Passwd,
+    /// Add or remove the OS keyring slot.
+    Keyring {
+        #[arg(value_enum)]
+        action: slots::KeyringAction,
+    },
+    /// Replace the recovery key with a new one, shown once.
+    Recovery,
 }
 
 /// Runs a parsed command and returns the process exit code.
 pub fn run(command: Command, global: &GlobalArgs) -> ExitCode {
     let result = match command {
         Command::Scan(args) => scan::run(args),
-        Command::Code(args) => code::run(args, global),
-        Command::Vault(command) => vault::run(command, global),
+        command => run_vault(
+            command,
+            &Ctx::new(global.vault_path(), global.password_stdin),
+        ),
     };
     match result {
         Ok(code) => code,
@@ -81,15 +162,37 @@ pub fn run(command: Command, global: &GlobalArgs) -> ExitCode {
     }
 }
 
+/// The commands that reach the vault (or compute a code).
+fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let code = match command {
+        Command::Scan(args) => scan::run(args)?,
+        Command::Code(args) => code::run(args, ctx, &mut out)?,
+        Command::Init { no_keyring } => slots::init(ctx, no_keyring, &mut out)?,
+        Command::Add(args) => accounts::add(ctx, &args, &mut out)?,
+        Command::Import(args) => import::import(
+            &args,
+            ctx.password_stdin,
+            &mut || access::open_or_create(ctx),
+            &mut out,
+        )?,
+        Command::Export(args) => export::export(&args, &access::open(ctx)?, &mut out)?,
+        Command::List { json } => accounts::list(ctx, json, &mut out)?,
+        Command::Remove { query, yes } => accounts::remove(ctx, &query, yes, &mut out)?,
+        Command::Rename {
+            query,
+            issuer,
+            account,
+        } => accounts::rename(ctx, &query, issuer, account, &mut out)?,
+        Command::Passwd => slots::passwd(ctx, &mut out)?,
+        Command::Keyring { action } => slots::keyring(ctx, action, &mut out)?,
+        Command::Recovery => slots::recovery(ctx, &mut out)?,
+    };
+    io::Write::flush(&mut out)?;
+    Ok(code)
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.downcast_ref::<io::Error>()
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-}
-
-/// The clock, read only by the front end.
-pub(crate) fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }

@@ -13,7 +13,7 @@ use tessera::import::{self, Options, Report, Skipped};
 use tessera::otp::group_code;
 use tessera::{migration, uri};
 
-use super::now;
+use super::clock::now;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {

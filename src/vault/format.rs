@@ -13,11 +13,10 @@
 //! with associated data binding it to this vault and slot (id, type, KDF
 //! parameters), so slots cannot be swapped between vaults.
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use super::crypto::{KEY_LEN, Key, NONCE_LEN, TAG_LEN, hex, random_vec, seal, unseal};
 use super::error::VaultError;
 use super::kdf::KdfParams;
 
@@ -30,12 +29,6 @@ pub const PREFIX_LEN: usize = 16;
 pub const MAX_HEADER: usize = 64 * 1024;
 /// Largest vault file read.
 pub const MAX_FILE: u64 = 64 * 1024 * 1024;
-pub const TAG_LEN: usize = 16;
-pub const NONCE_LEN: usize = 24;
-pub const KEY_LEN: usize = 32;
-
-/// A 256-bit key (data key or key-encryption key), zeroized on drop.
-pub type Key = Zeroizing<[u8; KEY_LEN]>;
 
 /// The kind of a key slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -74,10 +67,10 @@ pub struct Slot {
     /// Argon2id parameters (password slots only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kdf: Option<KdfParams>,
-    #[serde(with = "b64")]
+    #[serde(with = "super::crypto::b64")]
     pub nonce: Vec<u8>,
     /// The wrapped data key with its tag (48 bytes).
-    #[serde(with = "b64")]
+    #[serde(with = "super::crypto::b64")]
     pub wrapped: Vec<u8>,
 }
 
@@ -89,7 +82,7 @@ pub struct Header {
     /// Always `xchacha20poly1305`.
     pub cipher: String,
     /// Payload nonce, fresh for every save.
-    #[serde(with = "b64")]
+    #[serde(with = "super::crypto::b64")]
     pub nonce: Vec<u8>,
     pub slots: Vec<Slot>,
 }
@@ -198,27 +191,6 @@ pub fn open_payload(parsed: &Parsed<'_>, dek: &Key) -> Result<Zeroizing<Vec<u8>>
     unseal(dek, &parsed.header.nonce, parsed.aad, parsed.ciphertext).ok_or(VaultError::Integrity)
 }
 
-fn seal(key: &Key, nonce: &[u8], aad: &[u8], msg: &[u8]) -> Result<Vec<u8>, VaultError> {
-    if nonce.len() != NONCE_LEN {
-        return Err(VaultError::Encrypt);
-    }
-    let cipher = XChaCha20Poly1305::new(key.as_ref().into());
-    cipher
-        .encrypt(XNonce::from_slice(nonce), Payload { msg, aad })
-        .map_err(|_| VaultError::Encrypt)
-}
-
-fn unseal(key: &Key, nonce: &[u8], aad: &[u8], msg: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if nonce.len() != NONCE_LEN {
-        return None;
-    }
-    let cipher = XChaCha20Poly1305::new(key.as_ref().into());
-    cipher
-        .decrypt(XNonce::from_slice(nonce), Payload { msg, aad })
-        .ok()
-        .map(Zeroizing::new)
-}
-
 /// Associated data of a slot: this vault, this slot, its type and KDF.
 fn slot_aad(vault_id: &str, id: &str, kind: SlotKind, kdf: Option<&KdfParams>) -> Vec<u8> {
     let mut aad = Vec::with_capacity(128);
@@ -271,43 +243,7 @@ pub fn unwrap(vault_id: &str, slot: &Slot, kek: &Key) -> Option<Key> {
     Some(dek)
 }
 
-/// Bytes from the operating system's random generator.
-pub fn random_vec(len: usize) -> Result<Vec<u8>, VaultError> {
-    let mut v = vec![0u8; len];
-    getrandom::fill(&mut v).map_err(|e| VaultError::Random(e.to_string()))?;
-    Ok(v)
-}
-
-/// A random 256-bit key.
-pub fn random_key() -> Result<Key, VaultError> {
-    let mut k = Zeroizing::new([0u8; KEY_LEN]);
-    getrandom::fill(k.as_mut()).map_err(|e| VaultError::Random(e.to_string()))?;
-    Ok(k)
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn is_hex(s: &str) -> bool {
     s.bytes()
         .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// Serde helper: bytes as standard Base64.
-pub mod b64 {
-    use base64::Engine;
-    use base64::engine::general_purpose::STANDARD;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        STANDARD
-            .decode(text.as_bytes())
-            .map_err(|_| serde::de::Error::custom("bad base64"))
-    }
 }

@@ -44,7 +44,7 @@ pub struct KdfParams {
     /// Lanes.
     pub p: u32,
     /// Random salt.
-    #[serde(with = "super::format::b64")]
+    #[serde(with = "super::crypto::b64")]
     pub salt: Vec<u8>,
 }
 
@@ -110,7 +110,7 @@ impl KdfParams {
             m_kib,
             t,
             p,
-            salt: super::format::random_vec(32)?,
+            salt: super::crypto::random_vec(32)?,
         })
     }
 }

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use super::crypto::{KEY_LEN, Key};
 use super::error::VaultError;
-use super::format::{KEY_LEN, Key};
 
 /// Where keyring slot keys live. [`OsKeyring`] in the app; tests may use
 /// [`MemoryKeyStore`].
@@ -24,6 +24,11 @@ pub trait KeyStore: Send + Sync {
     fn set(&self, vault_id: &str, key: &Key) -> Result<(), VaultError>;
     /// Deletes the key of a vault (absent is not an error).
     fn delete(&self, vault_id: &str) -> Result<(), VaultError>;
+    /// Whether the store answers at all (checked before a vault is
+    /// created with a keyring slot); always for in-memory stores.
+    fn available(&self) -> Result<(), VaultError> {
+        Ok(())
+    }
 }
 
 /// The keyring entry user name of a vault.
@@ -111,6 +116,10 @@ fn entry(vault_id: &str) -> Result<keyring::Entry, VaultError> {
 }
 
 impl KeyStore for OsKeyring {
+    fn available(&self) -> Result<(), VaultError> {
+        OsKeyring::available(self)
+    }
+
     fn get(&self, vault_id: &str) -> Result<Key, VaultError> {
         if let Ok(cache) = self.cache.lock()
             && let Some(k) = cache.get(vault_id)

@@ -4,7 +4,9 @@
 //! fresh nonce per save, the whole header authenticated as stored; see
 //! [`format`]). The data key is wrapped in key slots: the OS keyring
 //! ([`keyring`]), a password (Argon2id, [`kdf`]) and a recovery key shown
-//! once. Changing the password rotates the data key.
+//! once (`recovery`); the slot operations are in `slots`, the primitives
+//! (keys, sealing, randomness) in [`crypto`]. Changing the password rotates
+//! the data key.
 //!
 //! Every change goes through [`Vault::commit`]: take the lock file, reload
 //! the file if another process changed it, apply the change to what is on
@@ -13,92 +15,33 @@
 //! never lose each other's changes, and a crash leaves the old or the new
 //! vault, never a broken one.
 
+pub mod crypto;
 pub mod error;
 pub mod format;
 pub mod kdf;
 pub mod keyring;
 mod payload;
+mod recovery;
+mod slots;
 pub mod store;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
-
 use crate::account::{Account, OtpKind};
-use crate::secret::{decode_base32, encode_base32};
 
 pub use error::VaultError;
 pub use format::SlotKind;
 pub use kdf::{KdfParams, KdfPolicy};
 pub use keyring::{KeyStore, MemoryKeyStore, OsKeyring};
 pub use payload::Entry;
+pub use recovery::{RecoveryKey, looks_like_recovery_key};
 
-use format::{Header, Key, hex, random_key, random_vec};
+use crypto::{Key, hex, random_key, random_vec};
+use format::Header;
+use recovery::parse_recovery;
 use store::{Files, LOCK_WAIT, digest};
-
-/// Bytes of a recovery key (160 bits).
-const RECOVERY_BYTES: usize = 20;
-
-/// A recovery key, shown once at creation: 32 Base32 characters in groups
-/// of four. Zeroized on drop; `Debug` is redacted.
-pub struct RecoveryKey(Zeroizing<String>);
-
-impl RecoveryKey {
-    fn generate() -> Result<(Self, Key), VaultError> {
-        let bytes = Zeroizing::new(random_vec(RECOVERY_BYTES)?);
-        let text = Zeroizing::new(encode_base32(&bytes));
-        let grouped: String = text
-            .as_bytes()
-            .chunks(4)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join("-");
-        Ok((Self(Zeroizing::new(grouped)), recovery_kek(&bytes)))
-    }
-
-    /// The key as text, to show the user once.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for RecoveryKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RecoveryKey([redacted])")
-    }
-}
-
-/// Whether a text has the shape of a recovery key (to tell it from a
-/// password at a prompt).
-pub fn looks_like_recovery_key(text: &str) -> bool {
-    let compact: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    compact.len() == 32
-        && compact.chars().all(|c| c.is_ascii_alphanumeric())
-        && decode_base32(&compact).is_ok_and(|b| b.len() == RECOVERY_BYTES)
-}
-
-fn recovery_kek(bytes: &[u8]) -> Key {
-    let mut hasher = Sha256::new();
-    hasher.update(b"tessera-recovery-v1\0");
-    hasher.update(bytes);
-    let mut key = Zeroizing::new([0u8; format::KEY_LEN]);
-    key.copy_from_slice(&hasher.finalize());
-    key
-}
-
-fn parse_recovery(text: &str) -> Result<Key, VaultError> {
-    let bytes = decode_base32(text).map_err(|_| VaultError::MalformedRecoveryKey)?;
-    if bytes.len() != RECOVERY_BYTES {
-        return Err(VaultError::MalformedRecoveryKey);
-    }
-    Ok(recovery_kek(&bytes))
-}
 
 /// A way to unlock a vault.
 #[derive(Clone, Copy)]
@@ -226,7 +169,7 @@ fn unlock_bytes(
 /// Encrypts a state into file bytes with a fresh nonce, and checks that
 /// the bytes decrypt back to the same accounts before they are written.
 fn seal_state(state: &mut State) -> Result<Vec<u8>, VaultError> {
-    state.header.nonce = random_vec(format::NONCE_LEN)?;
+    state.header.nonce = random_vec(crypto::NONCE_LEN)?;
     let plain = payload::encode(&state.entries)?;
     let bytes = format::build(&state.header, &state.dek, &plain)?;
     let parsed = format::parse(&bytes, Path::new(""))?;
@@ -582,159 +525,6 @@ impl Vault {
             e.account.kind = OtpKind::Hotp { counter: after };
             e.modified = now;
             Ok(shown)
-        })
-    }
-
-    /// Sets a new password and rotates the data key: the payload is
-    /// re-encrypted, the keyring slot rewrapped (dropped if the keyring
-    /// cannot give its key) and the recovery key renewed, so an old
-    /// backup with the old password or key does not open the new vault.
-    pub fn change_password(
-        &mut self,
-        new_password: &str,
-        keyring: Option<&dyn KeyStore>,
-        policy: KdfPolicy,
-    ) -> Result<Rekeyed, VaultError> {
-        let (params, pkek) = policy.derive_new(new_password.as_bytes())?;
-        let keyring_kek = if self.header.has(SlotKind::Keyring) {
-            Some(match keyring {
-                Some(store) => store.get(&self.header.vault_id),
-                None => Err(VaultError::Keyring(String::from("not used"))),
-            })
-        } else {
-            None
-        };
-        self.commit(move |state| {
-            let id = state.header.vault_id.clone();
-            let dek = random_key()?;
-            let mut slots = Vec::new();
-            let mut keyring_dropped = None;
-            match keyring_kek {
-                Some(Ok(kek)) => {
-                    slots.push(format::wrap(&id, SlotKind::Keyring, None, &kek, &dek)?)
-                }
-                Some(Err(e)) => keyring_dropped = Some(e),
-                None => {}
-            }
-            slots.push(format::wrap(
-                &id,
-                SlotKind::Password,
-                Some(params),
-                &pkek,
-                &dek,
-            )?);
-            let mut recovery = None;
-            if state.header.has(SlotKind::Recovery) {
-                let (key, kek) = RecoveryKey::generate()?;
-                slots.push(format::wrap(&id, SlotKind::Recovery, None, &kek, &dek)?);
-                recovery = Some(key);
-            }
-            state.header.slots = slots;
-            state.dek = dek;
-            Ok(Rekeyed {
-                recovery,
-                keyring_dropped,
-            })
-        })
-    }
-
-    /// Whether the password slot's Argon2id parameters are below the
-    /// creation floor (see [`Vault::upgrade_password_slot`]).
-    pub fn password_slot_below_floor(&self) -> bool {
-        self.header
-            .slot(SlotKind::Password)
-            .and_then(|s| s.kdf.as_ref())
-            .is_some_and(KdfParams::below_floor)
-    }
-
-    /// Rewraps the data key under `password` with parameters chosen by
-    /// `policy` and a new salt (the payload is untouched). Call after the
-    /// password has just unlocked the vault: the OWASP "upgrade the work
-    /// factor" step for vaults made with weaker parameters.
-    pub fn upgrade_password_slot(
-        &mut self,
-        password: &str,
-        policy: KdfPolicy,
-    ) -> Result<(), VaultError> {
-        let (params, kek) = policy.derive_new(password.as_bytes())?;
-        self.commit(|state| {
-            let at = state
-                .header
-                .slots
-                .iter()
-                .position(|s| s.kind == SlotKind::Password)
-                .ok_or(VaultError::NoSuchSlot("password"))?;
-            // The password must still open the slot being replaced.
-            let old = &state.header.slots[at];
-            let old_kek = old
-                .kdf
-                .as_ref()
-                .ok_or(VaultError::Corrupt("bad key slot"))?
-                .derive(password.as_bytes())?;
-            format::unwrap(&state.header.vault_id, old, &old_kek)
-                .ok_or(VaultError::WrongPassword)?;
-            state.header.slots[at] = format::wrap(
-                &state.header.vault_id,
-                SlotKind::Password,
-                Some(params),
-                &kek,
-                &state.dek,
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Adds (or replaces) the keyring slot with a new key stored in `store`.
-    pub fn enable_keyring(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
-        let kek = random_key()?;
-        store.set(&self.header.vault_id, &kek)?;
-        self.commit(|state| {
-            state.header.slots.retain(|s| s.kind != SlotKind::Keyring);
-            let slot = format::wrap(
-                &state.header.vault_id,
-                SlotKind::Keyring,
-                None,
-                &kek,
-                &state.dek,
-            )?;
-            state.header.slots.insert(0, slot);
-            Ok(())
-        })
-    }
-
-    /// Removes the keyring slot, then its key from `store`. Refused when
-    /// no password slot would remain (a recovery key alone is not a daily
-    /// way to unlock). Returns why the key could not be deleted from the
-    /// keyring, if so (the slot is gone either way).
-    pub fn disable_keyring(
-        &mut self,
-        store: &dyn KeyStore,
-    ) -> Result<Option<VaultError>, VaultError> {
-        self.commit(|state| {
-            if !state.header.has(SlotKind::Password) {
-                return Err(VaultError::LastSlot);
-            }
-            state.header.slots.retain(|s| s.kind != SlotKind::Keyring);
-            Ok(())
-        })?;
-        Ok(store.delete(&self.header.vault_id).err())
-    }
-
-    /// Replaces the recovery slot with a new recovery key (the old key no
-    /// longer opens this file; older backups keep their own slots).
-    pub fn renew_recovery(&mut self) -> Result<RecoveryKey, VaultError> {
-        self.commit(|state| {
-            let (key, kek) = RecoveryKey::generate()?;
-            state.header.slots.retain(|s| s.kind != SlotKind::Recovery);
-            let slot = format::wrap(
-                &state.header.vault_id,
-                SlotKind::Recovery,
-                None,
-                &kek,
-                &state.dek,
-            )?;
-            state.header.slots.push(slot);
-            Ok(key)
         })
     }
 }

@@ -7,14 +7,15 @@
 //! `.vault.tessera.tmp.<random>`.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
+use super::crypto::{hex, random_vec};
 use super::error::VaultError;
-use super::format::{MAX_FILE, hex, random_vec};
+use super::format::MAX_FILE;
 
 /// How many previous versions are kept.
 pub const BACKUPS_KEPT: usize = 5;
@@ -69,15 +70,7 @@ impl Files {
 
     /// Creates the folder (0700 on Unix) if needed.
     pub fn ensure_dir(&self) -> Result<(), VaultError> {
-        if self.dir.is_dir() {
-            return Ok(());
-        }
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(&self.dir)
+        crate::fs::create_private_dir_all(&self.dir)
             .map_err(|e| VaultError::io("create the folder", &self.dir, e))
     }
 
@@ -162,23 +155,12 @@ impl Files {
     }
 
     fn write_then_rename(&self, tmp: &Path, bytes: &[u8]) -> Result<(), VaultError> {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(tmp)
-            .map_err(|e| VaultError::io("create", tmp, e))?;
-        file.write_all(bytes)
-            .and_then(|()| file.flush())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| VaultError::io("write", tmp, e))?;
-        drop(file);
+        crate::fs::write_new_private(tmp, bytes).map_err(|e| VaultError::io("write", tmp, e))?;
         if self.vault.exists() {
             self.keep_backup()?;
         }
-        fs::rename(tmp, &self.vault).map_err(|e| VaultError::io("replace", &self.vault, e))?;
-        sync_dir(&self.dir)?;
+        crate::fs::replace(tmp, &self.vault)
+            .map_err(|e| VaultError::io("replace", &self.vault, e))?;
         self.prune_backups();
         Ok(())
     }
@@ -238,18 +220,4 @@ pub fn read_file(path: &Path) -> Result<Option<Vec<u8>>, VaultError> {
 /// SHA-256 of a file's bytes, to notice changes made by others.
 pub fn digest(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
-}
-
-fn sync_dir(dir: &Path) -> Result<(), VaultError> {
-    #[cfg(unix)]
-    {
-        File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| VaultError::io("sync the folder", dir, e))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
 }

@@ -1,18 +1,18 @@
-//! `tessera export`, over `tessera::export`.
+//! `tessera export`: every account to a backup or export file for another
+//! app, through the session (overwrite rule, private files, password rule).
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use zeroize::Zeroizing;
 
-use tessera::account::Account;
-use tessera::export::{self, ExportFormat};
-use tessera::vault::Vault;
+use tessera::export::ExportFormat;
+use tessera::session::{Session, SessionError, check_new_password};
 
-use super::import::password_from_file;
+use super::access::password_from_file;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -49,9 +49,7 @@ fn export_password(args: &ExportArgs) -> Result<Zeroizing<String>> {
         rpassword::prompt_password(format!("Password for the {} export: ", args.format))
             .context("cannot read the password from the terminal")?,
     );
-    if first.is_empty() {
-        bail!("the export password is empty");
-    }
+    check_new_password(&first)?;
     let second = Zeroizing::new(
         rpassword::prompt_password("Repeat the password: ")
             .context("cannot read the password from the terminal")?,
@@ -62,33 +60,36 @@ fn export_password(args: &ExportArgs) -> Result<Zeroizing<String>> {
     Ok(first)
 }
 
-fn refuse_existing(path: &Path, force: bool) -> Result<()> {
-    if path.is_dir() {
-        bail!("{} is a folder: give a file name", path.display());
-    }
-    if path.exists() && !force {
-        bail!(
-            "{} already exists; add --force to replace it",
+/// The session's refusals in the words of the flags.
+fn explain(e: SessionError, args: &ExportArgs) -> anyhow::Error {
+    match e {
+        SessionError::ExportExists(path) if path == args.output => {
+            anyhow::anyhow!(
+                "{} already exists; add --force to replace it",
+                path.display()
+            )
+        }
+        SessionError::ExportExists(path) => anyhow::anyhow!(
+            "{} already exists; add --force to replace it (nothing was written)",
             path.display()
-        );
+        ),
+        SessionError::ExportNotFolder(path) => anyhow::anyhow!(
+            "{} is a file: migration-qr writes PNG files into a folder",
+            path.display()
+        ),
+        e => e.into(),
     }
-    Ok(())
 }
 
 /// `tessera export`.
-pub fn export(args: &ExportArgs, vault: &Vault, out: &mut dyn Write) -> Result<ExitCode> {
-    let accounts: Vec<Account> = vault.entries().iter().map(|e| e.account.clone()).collect();
-    if accounts.is_empty() {
-        bail!("the vault has no account to export");
-    }
-    if !args.format.is_folder() {
-        refuse_existing(&args.output, args.force)?;
-    } else if args.output.exists() && !args.output.is_dir() {
-        bail!(
-            "{} is a file: migration-qr writes PNG files into a folder",
-            args.output.display()
-        );
-    }
+pub(super) fn export(
+    args: &ExportArgs,
+    session: &Session,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    session
+        .check_export(&args.output, args.format, args.force)
+        .map_err(|e| explain(e, args))?;
     let password = if args.format.needs_password() {
         Some(export_password(args)?)
     } else {
@@ -101,40 +102,21 @@ pub fn export(args: &ExportArgs, vault: &Vault, out: &mut dyn Write) -> Result<E
             args.output.display()
         );
     }
-    let exported = export::export(
-        &accounts,
-        args.format,
-        password.as_deref().map(|p| p.as_str()),
-    )?;
+    let exported = session
+        .export(
+            &args.output,
+            args.format,
+            password.as_deref().map(|p| p.as_str()),
+            args.force,
+        )
+        .map_err(|e| explain(e, args))?;
     for skipped in &exported.skipped {
         eprintln!("skipped: {}", skipped.reason);
     }
-    let written = accounts.len() - exported.skipped.len();
+    let written = exported.accounts;
     if args.format.is_folder() {
-        let dir = &args.output;
         for file in &exported.files {
-            if dir.join(&file.name).exists() && !args.force {
-                bail!(
-                    "{} already exists; add --force to replace it (nothing was written)",
-                    dir.join(&file.name).display()
-                );
-            }
-        }
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder
-            .create(dir)
-            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
-        for file in &exported.files {
-            let path = dir.join(&file.name);
-            export::write_private(&path, &file.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            writeln!(out, "{}", path.display())?;
+            writeln!(out, "{}", file.display())?;
         }
         writeln!(
             out,
@@ -142,15 +124,9 @@ pub fn export(args: &ExportArgs, vault: &Vault, out: &mut dyn Write) -> Result<E
             exported.files.len(),
             if exported.files.len() == 1 { "" } else { "s" },
             if written == 1 { "" } else { "s" },
-            dir.display()
+            args.output.display()
         )?;
     } else {
-        let file = exported
-            .files
-            .first()
-            .ok_or_else(|| anyhow!("the export produced no file"))?;
-        export::write_private(&args.output, &file.bytes)
-            .with_context(|| format!("cannot write {}", args.output.display()))?;
         writeln!(
             out,
             "Exported {written} account{} to {} ({}).",
