@@ -1,11 +1,11 @@
 //! One-time codes: HOTP (RFC 4226) and TOTP (RFC 6238).
 //!
 //! Time is always a parameter (`unix_time`, seconds since 1970): only the
-//! front ends read the clock. TOTP goes through `totp-rs` (its unchecked
-//! constructor, since our own types already validated every parameter and
+//! front ends read the clock. TOTP goes through `totp-rs` (its non-compliant
+//! builder, since our own types already validated every parameter and
 //! it refuses the common 80-bit keys); HOTP is computed here.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 
 use crate::account::{Account, Algorithm, Digits, OtpKind, Period};
 use crate::secret::Secret;
@@ -21,9 +21,9 @@ pub fn hotp(secret: &Secret, algorithm: Algorithm, digits: Digits, counter: u64)
     truncate(&digest, digits)
 }
 
-fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
+fn mac<M: Mac + KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
     // HMAC accepts keys of any length, so this never fails.
-    match <M as Mac>::new_from_slice(key) {
+    match <M as KeyInit>::new_from_slice(key) {
         Ok(mut m) => {
             m.update(message);
             m.finalize().into_bytes().to_vec()
@@ -66,14 +66,16 @@ pub fn totp(
     };
     // The TOTP value zeroizes its copy of the key on drop (feature
     // `zeroize`); never format it with Debug, which would print the key.
-    let generator = totp_rs::TOTP::new_unchecked(
-        algorithm,
-        digits.get() as usize,
-        0,
-        period.get(),
-        secret.expose().to_vec(),
-    );
-    generator.generate(unix_time)
+    // `build_noncompliant`: our own types already validated every parameter
+    // (digits 6..=8, period ≥ 1), and the RFC check refuses 80-bit keys.
+    let generator = totp_rs::Builder::new()
+        .with_algorithm(algorithm)
+        .with_digits(digits.get() as u8)
+        .with_skew(0)
+        .with_step_duration(period.get())
+        .with_secret(secret.expose())
+        .build_noncompliant();
+    generator.generate(unix_time).to_string()
 }
 
 impl Account {

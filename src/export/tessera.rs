@@ -91,7 +91,7 @@ pub fn export_with(
         XChaCha20Poly1305::new_from_slice(key.as_ref()).map_err(|_| BackupError::Encrypt)?;
     let sealed = cipher
         .encrypt(
-            XNonce::from_slice(&nonce),
+            &XNonce::from(nonce),
             Payload {
                 msg: &plain,
                 aad: &out,

@@ -50,7 +50,7 @@ pub fn scrypt_key(
         )));
     }
     let log_n = n.trailing_zeros() as u8;
-    let params = scrypt::Params::new(log_n, r, p, 32)
+    let params = scrypt::Params::new(log_n, r, p)
         .map_err(|_| limits(format!("scrypt N = {n}, r = {r}, p = {p} are not valid")))?;
     let mut key: Key = Zeroizing::new([0u8; 32]);
     scrypt::scrypt(password, salt, &params, key.as_mut()).map_err(|_| BackupError::Malformed {
@@ -109,10 +109,11 @@ pub fn aes_gcm_open(
     if nonce.len() != 12 || key.len() != 32 {
         return None;
     }
+    let nonce = Nonce::try_from(nonce).ok()?;
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     cipher
         .decrypt(
-            Nonce::from_slice(nonce),
+            &nonce,
             Payload {
                 msg: ciphertext_and_tag,
                 aad: &[],
@@ -131,7 +132,7 @@ pub fn aes_gcm_seal(
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| BackupError::Encrypt)?;
     cipher
         .encrypt(
-            Nonce::from_slice(nonce),
+            &Nonce::from(*nonce),
             Payload {
                 msg: plaintext,
                 aad: &[],

@@ -17,23 +17,21 @@ pub type Key = Zeroizing<[u8; KEY_LEN]>;
 
 /// Encrypts `msg` under `key` with `nonce`, `aad` authenticated.
 pub fn seal(key: &Key, nonce: &[u8], aad: &[u8], msg: &[u8]) -> Result<Vec<u8>, VaultError> {
-    if nonce.len() != NONCE_LEN {
-        return Err(VaultError::Encrypt);
-    }
-    let cipher = XChaCha20Poly1305::new(key.as_ref().into());
+    let nonce = XNonce::try_from(nonce).map_err(|_| VaultError::Encrypt)?;
+    let key: &[u8; KEY_LEN] = key;
+    let cipher = XChaCha20Poly1305::new(key.into());
     cipher
-        .encrypt(XNonce::from_slice(nonce), Payload { msg, aad })
+        .encrypt(&nonce, Payload { msg, aad })
         .map_err(|_| VaultError::Encrypt)
 }
 
 /// Decrypts what [`seal`] made; `None` when the key, nonce or data do not match.
 pub fn unseal(key: &Key, nonce: &[u8], aad: &[u8], msg: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if nonce.len() != NONCE_LEN {
-        return None;
-    }
-    let cipher = XChaCha20Poly1305::new(key.as_ref().into());
+    let nonce = XNonce::try_from(nonce).ok()?;
+    let key: &[u8; KEY_LEN] = key;
+    let cipher = XChaCha20Poly1305::new(key.into());
     cipher
-        .decrypt(XNonce::from_slice(nonce), Payload { msg, aad })
+        .decrypt(&nonce, Payload { msg, aad })
         .ok()
         .map(Zeroizing::new)
 }

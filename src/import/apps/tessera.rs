@@ -148,11 +148,12 @@ pub(crate) fn import(bytes: &[u8], password: &str) -> Result<Report, BackupError
     let salt = &bytes[23..23 + SALT_LEN];
     let nonce = &bytes[23 + SALT_LEN..HEADER_LEN];
     let key = derive(password, salt, params)?;
+    let nonce = XNonce::try_from(nonce).map_err(|_| BackupError::Encrypt)?;
     let cipher =
         XChaCha20Poly1305::new_from_slice(key.as_ref()).map_err(|_| BackupError::Encrypt)?;
     let plain = cipher
         .decrypt(
-            XNonce::from_slice(nonce),
+            &nonce,
             Payload {
                 msg: &bytes[HEADER_LEN..],
                 aad: &bytes[..HEADER_LEN],
