@@ -7,6 +7,7 @@ use clap::Parser;
 mod cli;
 
 fn main() -> ExitCode {
+    cli::logging::init();
     let parsed = match cli::Cli::try_parse() {
         Ok(parsed) => parsed,
         // Usage errors exit with 2; --help and --version with 0.

@@ -37,7 +37,8 @@ impl std::fmt::Display for ThemeChoice {
 /// Language of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Language {
-    /// From the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
+    /// From the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else the
+    /// operating system's language (`sys-locale`: Windows, macOS).
     #[default]
     #[serde(rename = "system")]
     System,
@@ -54,8 +55,19 @@ impl Language {
         Language::SimplifiedChinese,
     ];
 
-    /// The catalog locale to use: `en` or `zh-CN`. `env` reads a variable.
+    /// The catalog locale to use: `en` or `zh-CN`. `env` reads a variable;
+    /// when none is set, the OS language decides (`sys_locale::get_locale`).
     pub fn locale(self, env: impl Fn(&str) -> Option<String>) -> &'static str {
+        self.locale_with(env, sys_locale::get_locale)
+    }
+
+    /// [`Language::locale`] with the OS language as a parameter (BCP 47 such
+    /// as `zh-CN`, or a POSIX name such as `zh_CN.UTF-8`).
+    pub fn locale_with(
+        self,
+        env: impl Fn(&str) -> Option<String>,
+        os: impl FnOnce() -> Option<String>,
+    ) -> &'static str {
         match self {
             Self::English => "en",
             Self::SimplifiedChinese => "zh-CN",
@@ -64,6 +76,7 @@ impl Language {
                     .iter()
                     .filter_map(|v| env(v))
                     .find(|v| !v.is_empty())
+                    .or_else(os)
                     .unwrap_or_default();
                 if wanted.to_ascii_lowercase().starts_with("zh") {
                     "zh-CN"
@@ -189,7 +202,23 @@ mod tests {
             Language::System.locale(env(&[("LANGUAGE", ""), ("LANG", "de_DE.UTF-8")])),
             "en"
         );
-        assert_eq!(Language::System.locale(env(&[])), "en");
         assert_eq!(Language::English.locale(env(&[("LANG", "zh_TW")])), "en");
+        let none = || None;
+        assert_eq!(Language::System.locale_with(env(&[]), none), "en");
+    }
+
+    #[test]
+    fn system_language_from_the_os_when_the_environment_says_nothing() {
+        let env = |_: &str| None;
+        let os = |tag: &'static str| move || Some(tag.to_string());
+        // Windows and macOS give BCP 47 tags.
+        assert_eq!(Language::System.locale_with(env, os("zh-CN")), "zh-CN");
+        assert_eq!(Language::System.locale_with(env, os("zh-Hans-CN")), "zh-CN");
+        assert_eq!(Language::System.locale_with(env, os("de-DE")), "en");
+        // The environment wins over the OS.
+        let lang = |k: &str| (k == "LANG").then(|| String::from("en_US.UTF-8"));
+        assert_eq!(Language::System.locale_with(lang, os("zh-CN")), "en");
+        // An explicit choice ignores both.
+        assert_eq!(Language::English.locale_with(env, os("zh-CN")), "en");
     }
 }

@@ -10,6 +10,8 @@ appstreamcli validate --no-net "packaging/linux/$id.metainfo.xml"
 # One app id everywhere: desktop file, metainfo, icons, the code.
 grep -q "^Icon=$id$" "packaging/linux/$id.desktop"
 grep -q "^StartupWMClass=$id$" "packaging/linux/$id.desktop"
+# Debian 12's desktop-file-validate refuses the unprefixed SingleMainWindow key.
+grep -q "^X-SingleMainWindow=true$" "packaging/linux/$id.desktop"
 grep -q "<id>$id</id>" "packaging/linux/$id.metainfo.xml"
 grep -q "APP_ID: &str = \"$id\"" src/lib.rs
 for s in 16 24 32 48 64 128 256 512; do
@@ -24,9 +26,23 @@ trap 'rm -rf "$tmp"' EXIT
 dpkg-deb -x target/debian/tessera.deb "$tmp"
 dpkg-deb -I target/debian/tessera.deb | sed -n '/Package:/,/Description:/p'
 for f in usr/bin/tessera "usr/share/applications/$id.desktop" "usr/share/metainfo/$id.metainfo.xml" \
-         "usr/share/icons/hicolor/256x256/apps/$id.png" "usr/share/icons/hicolor/scalable/apps/$id.svg"; do
+         "usr/share/icons/hicolor/256x256/apps/$id.png" "usr/share/icons/hicolor/scalable/apps/$id.svg" \
+         usr/share/doc/tessera/THIRD-PARTY.md usr/share/doc/tessera/FiraSans-OFL.txt \
+         usr/share/bash-completion/completions/tessera usr/share/zsh/vendor-completions/_tessera \
+         usr/share/fish/vendor_completions.d/tessera.fish; do
   [[ -e "$tmp/$f" ]] || { echo "missing in the package: $f"; exit 1; }
 done
+# cargo-deb may gzip the man page.
+[[ -e "$tmp/usr/share/man/man1/tessera.1" || -e "$tmp/usr/share/man/man1/tessera.1.gz" ]] ||
+  { echo "missing in the package: usr/share/man/man1/tessera.1"; exit 1; }
+# Libraries opened with dlopen() (winit: X11, Wayland; rfd: libdbus) and the
+# glibc that DT_RELR (scripts/build-dist) needs.
+depends=$(dpkg-deb -f target/debian/tessera.deb Depends)
+for d in libwayland-client0 libdbus-1-3 libxkbcommon-x11-0 "libc6 (>= 2.36)"; do
+  [[ "$depends" == *"$d"* ]] || { echo "Depends lacks $d: $depends"; exit 1; }
+done
+# The packaged completions and man page are what this binary generates.
+cmp <("$tmp/usr/bin/tessera" completions bash) "$tmp/usr/share/bash-completion/completions/tessera"
 version=$("$tmp/usr/bin/tessera" --version)
 echo "packaged binary: $version"
 [[ "$version" == "tessera $(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" ]]

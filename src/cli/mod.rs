@@ -12,9 +12,11 @@ mod access;
 mod accounts;
 mod clock;
 mod code;
+mod completions;
 mod export;
 mod import;
 mod key_input;
+pub mod logging;
 mod scan;
 mod slots;
 
@@ -141,12 +143,29 @@ Exit status: 0 when every source gave at least one account and no error, 1 other
     },
     /// Replace the recovery key with a new one, shown once.
     Recovery,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// The Debian package installs those of bash, zsh and fish. Otherwise
+    /// save it, e.g. bash: ~/.local/share/bash-completion/completions/tessera,
+    /// zsh: _tessera in a directory of $fpath, fish:
+    /// ~/.config/fish/completions/tessera.fish.
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), as installed by the package: tessera man | man -l -
+    #[command(hide = true)]
+    Man,
 }
 
 /// Runs a parsed command and returns the process exit code.
 pub fn run(command: Command, global: &GlobalArgs) -> ExitCode {
     let result = match command {
         Command::Scan(args) => scan::run(args),
+        Command::Completions { shell } => {
+            completions::completions(shell, &mut io::stdout().lock()).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Man => completions::man(&mut io::stdout().lock()).map(|()| ExitCode::SUCCESS),
         command => run_vault(
             command,
             &Ctx::new(global.vault_path(), global.password_stdin),
@@ -187,6 +206,14 @@ fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Passwd => slots::passwd(ctx, &mut out)?,
         Command::Keyring { action } => slots::keyring(ctx, action, &mut out)?,
         Command::Recovery => slots::recovery(ctx, &mut out)?,
+        Command::Completions { shell } => {
+            completions::completions(shell, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            completions::man(&mut out)?;
+            ExitCode::SUCCESS
+        }
     };
     io::Write::flush(&mut out)?;
     Ok(code)
