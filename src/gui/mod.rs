@@ -109,7 +109,7 @@ pub struct App {
 
 #[derive(Debug)]
 enum Screen {
-    Locked(unlock::Locked),
+    Locked(Box<unlock::Locked>),
     Unlocked(Box<unlocked::Unlocked>),
 }
 
@@ -138,7 +138,7 @@ impl App {
         apply_language(&settings);
         let app = Self {
             vault_path,
-            screen: Screen::Locked(locked),
+            screen: Screen::Locked(Box::new(locked)),
             now: unix_now(),
             settings,
             settings_path,
@@ -215,7 +215,7 @@ impl App {
             None => Task::none(),
         };
         let (locked, task) = unlock::Locked::new(self.vault_path.clone());
-        self.screen = Screen::Locked(locked);
+        self.screen = Screen::Locked(Box::new(locked));
         Task::batch([clear, task.map(Message::Locked)])
     }
 

@@ -4,10 +4,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::vault::{Entry, Vault};
+use crate::session::Session;
+use crate::vault::Entry;
 
-/// A shared, unlocked vault (moved into tasks for file work).
-pub type SharedVault = Arc<Mutex<Vault>>;
+/// The shared, unlocked vault: the core's session, moved into tasks for
+/// file work (every change goes through it).
+pub type SharedSession = Arc<Mutex<Session>>;
 
 /// Runs blocking work (key derivation, keyring, file I/O) on a thread and
 /// resolves when it is done, so `update` never blocks the window.
@@ -50,11 +52,69 @@ pub(crate) fn poisoned() -> String {
 }
 
 /// The vault's entries as they are now (the list shows this snapshot).
-pub(crate) fn snapshot(vault: &SharedVault) -> Vec<Entry> {
+pub(crate) fn snapshot(vault: &SharedSession) -> Vec<Entry> {
     vault
         .lock()
         .map(|v| v.entries().to_vec())
         .unwrap_or_default()
+}
+
+/// The new-password rule's refusal in the screens' words (the rule itself
+/// is the core's [`crate::session::check_new_password`]).
+pub(crate) fn password_words(e: &crate::session::SessionError) -> String {
+    use crate::session::SessionError;
+    match e {
+        SessionError::ShortPassword | SessionError::EmptyPassword => {
+            tr!(
+                "unlock.min_password",
+                n = crate::session::MIN_PASSWORD_CHARS
+            )
+        }
+        other => sentence(other.to_string()),
+    }
+}
+
+/// Sessions for the GUI's tests: a fresh vault with a password, fast key
+/// derivation and an in-memory keyring, in a temporary folder.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::{Arc, Mutex};
+
+    use crate::session::{Keys, NewSession, Session};
+    use crate::vault::{KdfPolicy, MemoryKeyStore};
+
+    use super::SharedSession;
+
+    pub const PASSWORD: &str = "a long password";
+
+    pub fn keys() -> Keys {
+        Keys {
+            keyring: Arc::new(MemoryKeyStore::default()),
+            policy: KdfPolicy::Fixed {
+                m_kib: 1024,
+                t: 1,
+                p: 1,
+            },
+        }
+    }
+
+    /// A new vault `v.tessera` in a new temporary folder (removed when the
+    /// returned guard drops).
+    pub fn session() -> (SharedSession, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let new = NewSession {
+            keyring: false,
+            password: Some(PASSWORD),
+        };
+        let (session, _) =
+            Session::create(&dir.path().join("v.tessera"), new, keys()).expect("vault");
+        (Arc::new(Mutex::new(session)), dir)
+    }
+
+    /// The vault file of `dir`, opened again from disk.
+    pub fn reopen(dir: &tempfile::TempDir) -> Session {
+        Session::open(&dir.path().join("v.tessera"), Some(PASSWORD), keys()).expect("open")
+    }
 }
 
 #[cfg(test)]

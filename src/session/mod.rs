@@ -53,6 +53,14 @@ pub struct Keys {
     pub policy: KdfPolicy,
 }
 
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Keys {
     /// The OS keyring and this process's policy ([`KdfPolicy::from_env`]).
     pub fn system() -> Self {

@@ -5,6 +5,8 @@
 
 mod core_calls;
 mod recovery;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 
@@ -13,8 +15,9 @@ use iced::{Element, Fill, Task};
 
 use crate::vault::SlotKind;
 
-use super::task::{SharedVault, blocking};
-pub use core_calls::MIN_PASSWORD;
+use crate::session::Keys;
+
+use super::task::{SharedSession, blocking};
 use core_calls::{Inspected, new_password_problem};
 
 const PASSWORD_ID: &str = "password";
@@ -28,6 +31,8 @@ pub struct Locked {
     confirm: String,
     error: Option<String>,
     busy: bool,
+    /// The keyring and key-derivation policy the session calls use.
+    keys: Keys,
 }
 
 #[derive(Debug)]
@@ -48,23 +53,30 @@ pub enum Message {
     PasswordChanged(String),
     ConfirmChanged(String),
     Submit,
-    Created(Result<(SharedVault, Option<String>), String>),
-    Opened(Result<SharedVault, String>),
+    Created(Result<(SharedSession, Option<String>), String>),
+    Opened(Result<SharedSession, String>),
     Recovery(recovery::Message),
 }
 
 /// What the parent must act on.
+#[derive(Debug)]
 pub enum Event {
-    Unlocked(SharedVault),
+    Unlocked(SharedSession),
 }
 
 impl Locked {
     /// The locked screen for `path`, checking it (and the keyring) at once.
     pub fn new(path: PathBuf) -> (Self, Task<Message>) {
+        Self::with_keys(path, Keys::system())
+    }
+
+    /// The locked screen with another keyring or policy (tests).
+    pub fn with_keys(path: PathBuf, keys: Keys) -> (Self, Task<Message>) {
         let task = {
             let path = path.clone();
+            let keys = keys.clone();
             Task::perform(
-                blocking(move || core_calls::inspect(&path)),
+                blocking(move || core_calls::inspect(&path, keys)),
                 Message::Inspected,
             )
         };
@@ -75,6 +87,7 @@ impl Locked {
             confirm: String::new(),
             error: None,
             busy: true,
+            keys,
         };
         (screen, task)
     }
@@ -148,6 +161,7 @@ impl Locked {
         }
         let path = self.path.clone();
         let password = zeroize::Zeroizing::new(self.password.clone());
+        let keys = self.keys.clone();
         match &self.stage {
             Stage::Create { keyring } => {
                 let keyring = *keyring;
@@ -160,7 +174,7 @@ impl Locked {
                 }
                 self.busy = true;
                 Task::perform(
-                    blocking(move || core_calls::create(&path, keyring, &password)),
+                    blocking(move || core_calls::create(&path, keyring, &password, keys)),
                     Message::Created,
                 )
             }
@@ -171,7 +185,7 @@ impl Locked {
                 }
                 self.busy = true;
                 Task::perform(
-                    blocking(move || core_calls::open(&path, &password)),
+                    blocking(move || core_calls::open(&path, &password, keys)),
                     Message::Opened,
                 )
             }

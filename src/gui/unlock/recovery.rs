@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use iced::widget::{button, column, container, row, text};
 use iced::{Center, Element, Font, Task};
 
-use super::super::task::{SharedVault, blocking, sentence};
+use super::super::task::{SharedSession, blocking, sentence};
 
 /// The key on screen, and the vault it opens (handed on by `Continue`).
 #[derive(Debug)]
 pub struct State {
     key: String,
-    vault: SharedVault,
+    vault: SharedSession,
     note: Option<String>,
     error: Option<String>,
 }
@@ -37,11 +37,11 @@ pub enum Message {
 
 /// What the parent must act on.
 pub enum Event {
-    Continue(SharedVault),
+    Continue(SharedSession),
 }
 
 impl State {
-    pub fn new(key: String, vault: SharedVault) -> Self {
+    pub fn new(key: String, vault: SharedSession) -> Self {
         Self {
             key,
             vault,
@@ -144,7 +144,7 @@ fn save_recovery(path: &Path, key: &str) -> Outcome {
         tr!("unlock.recovery_dialog"),
         tr!("unlock.recovery_file_note")
     ));
-    match crate::export::write_private(path, text.as_bytes()) {
+    match crate::fs::write_private_atomic(path, text.as_bytes()) {
         Ok(()) => Outcome::Saved(path.to_path_buf()),
         Err(e) => Outcome::Failed(sentence(tr!(
             "common.cannot_write",
@@ -156,30 +156,13 @@ fn save_recovery(path: &Path, key: &str) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::*;
-    use crate::vault::{KdfPolicy, NewVault, Vault};
+    use crate::gui::task::testing;
 
     #[test]
     fn a_cancelled_save_says_nothing_and_a_failed_one_says_why() {
-        let dir = std::env::temp_dir().join(format!("tessera-gui-recovery-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let (vault, _) = Vault::create(
-            &dir.join("v.tessera"),
-            NewVault {
-                keyring: None,
-                password: Some("a long password"),
-                recovery: false,
-                policy: KdfPolicy::Fixed {
-                    m_kib: 1024,
-                    t: 1,
-                    p: 1,
-                },
-            },
-        )
-        .unwrap();
-        let mut screen = State::new(String::from("key"), Arc::new(Mutex::new(vault)));
+        let (session, dir) = testing::session();
+        let mut screen = State::new(String::from("key"), session);
         let _ = screen.update(Message::Done(Outcome::Cancelled));
         assert_eq!(
             (screen.note.as_deref(), screen.error.as_deref()),
@@ -187,7 +170,7 @@ mod tests {
         );
         let _ = screen.update(Message::Done(Outcome::Failed(String::from("Disk full."))));
         assert_eq!(screen.error.as_deref(), Some("Disk full."));
-        let saved = dir.join("key.txt");
+        let saved = dir.path().join("key.txt");
         let _ = screen.update(Message::Done(save_recovery(&saved, "ABCD-EFGH")));
         assert!(screen.error.is_none());
         assert!(
@@ -201,6 +184,5 @@ mod tests {
             text.starts_with("Tessera recovery key\n\n    ABCD-EFGH\n"),
             "{text}"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
