@@ -1,6 +1,6 @@
 //! Exporters: accounts to the files other apps (and Tessera) read, as
-//! bytes; [`crate::session::Session::export`] saves them (overwrite rule,
-//! [`crate::fs::write_private_atomic`]). The writing halves of the Tessera backup
+//! bytes; the session's export saves them (overwrite rule, owner-only
+//! files through `fs::write_private_atomic`). The writing halves of the Tessera backup
 //! and Aegis formats live beside their readers in
 //! [`crate::import::apps`], so each format is written down once.
 //!

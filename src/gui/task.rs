@@ -64,7 +64,7 @@ pub(crate) fn snapshot(vault: &SharedSession) -> Vec<Entry> {
 pub(crate) fn password_words(e: &crate::session::SessionError) -> String {
     use crate::session::SessionError;
     match e {
-        SessionError::ShortPassword | SessionError::EmptyPassword => {
+        SessionError::ShortPassword { .. } | SessionError::EmptyPassword => {
             tr!(
                 "unlock.min_password",
                 n = crate::session::MIN_PASSWORD_CHARS

@@ -46,7 +46,9 @@ fn first_run_refuses_a_one_character_password_with_the_core_rule() {
     );
     assert!(events.is_empty());
     assert!(matches!(screen.stage, Stage::Create { .. }));
-    let expected = crate::gui::task::password_words(&crate::session::SessionError::ShortPassword);
+    let expected = crate::gui::task::password_words(&crate::session::SessionError::ShortPassword {
+        min: crate::session::MIN_PASSWORD_CHARS,
+    });
     assert_eq!(screen.error.as_deref(), Some(expected.as_str()));
     assert!(expected.contains('8'), "{expected}");
     assert!(!path.exists(), "no vault created");

@@ -116,7 +116,7 @@ pub fn write_export(
                     path = path.display(),
                     error = source
                 )),
-                SessionError::ShortPassword | SessionError::EmptyPassword => {
+                SessionError::ShortPassword { .. } | SessionError::EmptyPassword => {
                     tr!(
                         "export.min_password",
                         n = crate::session::MIN_PASSWORD_CHARS
