@@ -14,6 +14,7 @@ mod clock;
 mod code;
 mod export;
 mod import;
+mod json;
 mod key_input;
 mod scan;
 mod slots;

@@ -14,6 +14,7 @@ use tessera::otp::group_code;
 use tessera::{migration, uri};
 
 use super::clock::now;
+use super::json::AccountJson;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -100,26 +101,10 @@ pub(super) fn scan_source(source: &str, stdin_used: &mut bool) -> Report {
 #[derive(Serialize)]
 struct SourceJson<'a> {
     source: &'a str,
-    accounts: Vec<AccountJson>,
+    accounts: Vec<AccountJson<'a>>,
     errors: Vec<ErrorJson>,
     /// Entries left out on purpose (always present, `[]` when none).
     skipped: Vec<ErrorJson>,
-}
-
-#[derive(Serialize)]
-struct AccountJson {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    issuer: Option<String>,
-    account: String,
-    secret: String,
-    algorithm: &'static str,
-    digits: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    counter: Option<u64>,
-    code: String,
 }
 
 #[derive(Serialize)]
@@ -128,21 +113,11 @@ struct ErrorJson {
     message: String,
 }
 
-fn account_json(a: &Account, at: u64) -> AccountJson {
-    let (period, counter) = match a.kind {
-        OtpKind::Totp { period } => (Some(period.get()), None),
-        OtpKind::Hotp { counter } => (None, Some(counter)),
-    };
+fn account_json(a: &Account, at: u64) -> AccountJson<'_> {
     AccountJson {
-        kind: a.kind.type_name(),
-        issuer: a.issuer.clone(),
-        account: a.name.clone(),
-        secret: a.secret.to_base32(),
-        algorithm: a.algorithm.as_str(),
-        digits: a.digits.get(),
-        period,
-        counter,
-        code: a.code_at(at),
+        secret: Some(a.secret.to_base32()),
+        code: Some(a.code_at(at)),
+        ..AccountJson::new(a)
     }
 }
 
