@@ -29,11 +29,13 @@ Examples:
   tessera scan --json export-1.png export-2.png
   tessera scan 'otpauth://totp/ACME:me@example.com?secret=JBSWY3DPEHPK3PXP'
   xclip -o -selection clipboard | tessera scan -
-  tessera code --secret 'jbsw y3dp ehpk 3pxp'      current code of a key
-  tessera code --next --uri 'otpauth://totp/ACME:me?secret=JBSWY3DPEHPK3PXP'
-  tessera code --secret - < key.txt               read the key from stdin (not the process list)
+  tessera code --secret -                         the key at a hidden prompt (not in `ps`)
+  tessera code --secret - < key.txt               the key from a file
+  tessera add --secret - --issuer ACME --account me   add a key typed at the prompt
+  xclip -o -selection clipboard | tessera add --uri -   add the link on the clipboard
   tessera code --at 1111111109 --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ --digits 8
-  tessera add --uri 'otpauth://totp/ACME:me@example.com?secret=JBSWY3DPEHPK3PXP'
+                                                  (a test vector: a real key given as an
+                                                  argument is visible in the process list)
   tessera import screenshot.png export.txt     add the accounts of QR images and link files
   tessera import aegis-export.json --backup-password-file pw.txt   import another app's backup
   tessera export --format aegis-encrypted --output aegis.json       back up for Aegis / GNOME Authenticator

@@ -167,10 +167,15 @@ impl App {
         };
         let (task, event) = screen.update(message);
         match event {
-            Some(unlock::Event::Unlocked(vault)) => {
+            Some(unlock::Event::Unlocked(vault, copied)) => {
                 self.now = unix_now();
-                let (screen, task) =
+                let (mut screen, task) =
                     unlocked::Unlocked::new(vault, self.now, self.settings.clone());
+                if let Some(key) = copied {
+                    // The recovery key copied on the first-run screen is
+                    // cleared like a code: after the set time, and on lock.
+                    screen.copied_before(key, self.now);
+                }
                 self.screen = Screen::Unlocked(Box::new(screen));
                 task.map(Message::Unlocked)
             }

@@ -12,16 +12,49 @@ use crate::vault::Entry;
 pub type SharedSession = Arc<Mutex<Session>>;
 
 /// Runs blocking work (key derivation, keyring, file I/O) on a thread and
-/// resolves when it is done, so `update` never blocks the window.
-pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+/// resolves when it is done, so `update` never blocks the window. A worker
+/// that panics (a bug) becomes the result's own failure, with a message,
+/// instead of taking the app down.
+pub(crate) async fn blocking<T: Fallible + Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = iced::futures::channel::oneshot::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(work());
-    });
+    let spawned = std::thread::Builder::new()
+        .name(String::from("tessera-worker"))
+        .spawn(move || {
+            let _ = tx.send(work());
+        });
+    if spawned.is_err() {
+        return T::failed(tr!("error.worker"));
+    }
     match rx.await {
         Ok(value) => value,
-        // The worker panicked: nothing sensible to return but to stop.
-        Err(_) => std::process::abort(),
+        // The worker panicked before sending (its sender was dropped).
+        Err(_) => T::failed(tr!("error.worker")),
+    }
+}
+
+/// A result that can say "the work failed" (see [`blocking`]).
+pub(crate) trait Fallible {
+    fn failed(reason: String) -> Self;
+}
+
+impl<T> Fallible for Result<T, String> {
+    fn failed(reason: String) -> Self {
+        Err(reason)
+    }
+}
+
+impl Fallible for bool {
+    /// `clear_if_unchanged`: nothing was cleared.
+    fn failed(_: String) -> Self {
+        false
+    }
+}
+
+impl Fallible for crate::import::Report {
+    fn failed(reason: String) -> Self {
+        Self::failed(crate::ImportError::UnreadableFile(reason))
     }
 }
 

@@ -33,6 +33,12 @@ pub enum Inspected {
     Failed(String),
 }
 
+impl super::super::task::Fallible for Inspected {
+    fn failed(reason: String) -> Self {
+        Self::Failed(reason)
+    }
+}
+
 fn shared(session: Session) -> SharedSession {
     Arc::new(Mutex::new(session))
 }

@@ -61,7 +61,9 @@ pub enum Message {
 /// What the parent must act on.
 #[derive(Debug)]
 pub enum Event {
-    Unlocked(SharedSession),
+    /// Unlocked; with the recovery key if it was copied on the way (to be
+    /// cleared from the clipboard like a code).
+    Unlocked(SharedSession, Option<String>),
 }
 
 impl Locked {
@@ -103,7 +105,7 @@ impl Locked {
                         self.error = note;
                     }
                     Inspected::Opened(vault) => {
-                        return (Task::none(), Some(Event::Unlocked(vault)));
+                        return (Task::none(), Some(Event::Unlocked(vault, None)));
                     }
                     Inspected::Failed(e) => {
                         self.stage = Stage::Unlock { slots: Vec::new() };
@@ -127,13 +129,13 @@ impl Locked {
                 self.confirm.clear();
                 match key {
                     Some(key) => self.stage = Stage::Recovery(recovery::State::new(key, vault)),
-                    None => return (Task::none(), Some(Event::Unlocked(vault))),
+                    None => return (Task::none(), Some(Event::Unlocked(vault, None))),
                 }
             }
             Message::Opened(Ok(vault)) => {
                 self.busy = false;
                 self.password.clear();
-                return (Task::none(), Some(Event::Unlocked(vault)));
+                return (Task::none(), Some(Event::Unlocked(vault, None)));
             }
             Message::Created(Err(e)) | Message::Opened(Err(e)) => {
                 self.busy = false;
@@ -144,8 +146,8 @@ impl Locked {
                 if let Stage::Recovery(screen) = &mut self.stage {
                     let (task, event) = screen.update(m);
                     return match event {
-                        Some(recovery::Event::Continue(vault)) => {
-                            (Task::none(), Some(Event::Unlocked(vault)))
+                        Some(recovery::Event::Continue(vault, copied)) => {
+                            (Task::none(), Some(Event::Unlocked(vault, copied)))
                         }
                         None => (task.map(Message::Recovery), None),
                     };

@@ -15,6 +15,9 @@ pub struct State {
     vault: SharedSession,
     note: Option<String>,
     error: Option<String>,
+    /// The key was put on the clipboard: the codes screen clears it later
+    /// (same timer as codes) and on lock.
+    copied: bool,
 }
 
 /// How copying or saving the key ended. A cancelled save dialog is its
@@ -37,7 +40,8 @@ pub enum Message {
 
 /// What the parent must act on.
 pub enum Event {
-    Continue(SharedSession),
+    /// On to the codes, with the key if it was copied (to clear it later).
+    Continue(SharedSession, Option<String>),
 }
 
 impl State {
@@ -47,6 +51,7 @@ impl State {
             vault,
             note: None,
             error: None,
+            copied: false,
         }
     }
 
@@ -85,6 +90,7 @@ impl State {
                 return (task, None);
             }
             Message::Done(Outcome::Copied) => {
+                self.copied = true;
                 self.error = None;
                 self.note = Some(tr!("unlock.recovery_copied"));
             }
@@ -94,7 +100,13 @@ impl State {
             }
             Message::Done(Outcome::Cancelled) => {}
             Message::Done(Outcome::Failed(e)) => self.error = Some(e),
-            Message::Continue => return (Task::none(), Some(Event::Continue(self.vault.clone()))),
+            Message::Continue => {
+                let copied = self.copied.then(|| self.key.clone());
+                return (
+                    Task::none(),
+                    Some(Event::Continue(self.vault.clone(), copied)),
+                );
+            }
         }
         (Task::none(), None)
     }
@@ -184,5 +196,30 @@ mod tests {
             text.starts_with("Tessera recovery key\n\n    ABCD-EFGH\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_copied_key_is_handed_on_to_be_cleared_like_a_code() {
+        let (session, _dir) = testing::session();
+        let mut screen = State::new(String::from("ABCD-EFGH"), session.clone());
+        let (_, event) = screen.update(Message::Continue);
+        assert!(matches!(event, Some(Event::Continue(_, None))));
+        let _ = screen.update(Message::Done(Outcome::Copied));
+        let (_, event) = screen.update(Message::Continue);
+        let Some(Event::Continue(_, Some(key))) = event else {
+            panic!("the copied key is not handed on");
+        };
+        assert_eq!(key, "ABCD-EFGH");
+        // The codes screen clears it after the set time (and on lock).
+        let settings = crate::settings::Settings::default();
+        let clear = settings.clipboard_clear_secs;
+        assert!(clear > 0);
+        let (mut codes, _) = crate::gui::unlocked::Unlocked::new(session, 100, settings);
+        codes.copied_before(key, 100);
+        let _ = codes.tick(100 + clear - 1);
+        assert!(codes.take_copied().is_some(), "kept until the time is up");
+        codes.copied_before(String::from("ABCD-EFGH"), 100);
+        let _ = codes.tick(100 + clear);
+        assert!(codes.take_copied().is_none(), "cleared when the time is up");
     }
 }

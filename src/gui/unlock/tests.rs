@@ -103,7 +103,7 @@ fn an_app_unlock_raises_weak_key_derivation_parameters() {
             Message::Submit,
         ],
     );
-    let [Event::Unlocked(session)] = events.as_slice() else {
+    let [Event::Unlocked(session, None)] = events.as_slice() else {
         panic!("not unlocked: {:?}", screen.error);
     };
     assert!(!session.lock().unwrap().vault().password_slot_below_floor());

@@ -83,6 +83,12 @@ pub enum Opened {
     Failed(String),
 }
 
+impl super::super::task::Fallible for Opened {
+    fn failed(reason: String) -> Self {
+        Self::Failed(reason)
+    }
+}
+
 /// Reads an image, a link list or another app's backup, told apart by
 /// content.
 pub fn open_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Opened {

@@ -144,6 +144,12 @@ impl Unlocked {
         (Task::none(), None)
     }
 
+    /// A secret copied before this screen opened (the recovery key), to be
+    /// cleared like a copied code.
+    pub fn copied_before(&mut self, value: String, now: u64) {
+        self.copied = Some((value, now));
+    }
+
     /// The value copied last, if still to be cleared (taken on lock).
     pub fn take_copied(&mut self) -> Option<String> {
         self.copied.take().map(|(value, _)| value)
