@@ -11,7 +11,7 @@ appstreamcli validate --no-net "packaging/linux/$id.metainfo.xml"
 grep -q "^Icon=$id$" "packaging/linux/$id.desktop"
 grep -q "^StartupWMClass=$id$" "packaging/linux/$id.desktop"
 grep -q "<id>$id</id>" "packaging/linux/$id.metainfo.xml"
-grep -q "APP_ID: &str = \"$id\"" src/lib.rs
+grep -q "APP_ID: &str = \"$id\"" src/paths.rs
 for s in 16 24 32 48 64 128 256 512; do
   f="assets/icons/hicolor/${s}x${s}/apps/$id.png"
   [[ "$(identify -format '%wx%h' "$f")" == "${s}x${s}" ]] || { echo "bad icon $f"; exit 1; }
