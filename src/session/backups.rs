@@ -4,38 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-
 use crate::vault::store::{Files, read_file};
 use crate::vault::{SlotKind, Unlock, Vault, VaultError, looks_like_recovery_key};
 
-use super::{Keys, Session, SessionError};
-
-/// One backup kept next to the vault.
-#[derive(Debug)]
-pub struct Backup {
-    pub path: PathBuf,
-    /// When it was made (UTC, from its name).
-    pub made: Option<DateTime<Utc>>,
-    /// What the credential given found in it.
-    pub check: Result<Opened, VaultError>,
-}
-
-/// A backup (or restored file) the credential opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Opened {
-    pub accounts: usize,
-    /// The slot that opened it.
-    pub with: SlotKind,
-}
-
-/// What a restore did.
-#[derive(Debug)]
-pub struct Restored {
-    pub accounts: usize,
-    /// Where the file it replaced was kept (none when there was no file).
-    pub kept: Option<PathBuf>,
-}
+use super::{Backup, Keys, Opened, Restored, Session, SessionError};
 
 /// Opens a file with a credential: the keyring (`typed == None`), else the
 /// text as the password, then as the recovery key.

@@ -24,6 +24,8 @@ mod tests;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::account::{Account, OtpKind};
 use crate::export::Skipped;
 use crate::vault::{
@@ -31,7 +33,6 @@ use crate::vault::{
     Unlock, Vault, VaultError, kdf, looks_like_recovery_key,
 };
 
-pub use backups::{Backup, Opened, Restored};
 pub use draft::{Draft, DraftError, DraftKind};
 pub use error::SessionError;
 pub use password::{MIN_PASSWORD_CHARS, check_new_password};
@@ -71,6 +72,32 @@ impl Keys {
             policy: KdfPolicy::from_env(),
         }
     }
+}
+
+/// One backup kept next to the vault.
+#[derive(Debug)]
+pub struct Backup {
+    pub path: PathBuf,
+    /// When it was made (UTC, from its name).
+    pub made: Option<DateTime<Utc>>,
+    /// What the credential given found in it.
+    pub check: Result<Opened, VaultError>,
+}
+
+/// A backup (or restored file) the credential opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opened {
+    pub accounts: usize,
+    /// The slot that opened it.
+    pub with: SlotKind,
+}
+
+/// What a restore did.
+#[derive(Debug)]
+pub struct Restored {
+    pub accounts: usize,
+    /// Where the file it replaced was kept (none when there was no file).
+    pub kept: Option<PathBuf>,
 }
 
 /// How to create a vault.

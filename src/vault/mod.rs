@@ -42,15 +42,9 @@ pub use recovery::{RecoveryKey, looks_like_recovery_key};
 use crypto::{Key, hex, random_key, random_vec};
 use format::Header;
 use store::{Files, digest};
+pub use unlock::Unlock;
 use unlock::{Unlocked, unlock_bytes};
 
-/// A way to unlock a vault.
-#[derive(Clone, Copy)]
-pub enum Unlock<'a> {
-    Keyring(&'a dyn KeyStore),
-    Password(&'a str),
-    Recovery(&'a str),
-}
 
 /// How to create a vault.
 pub struct NewVault<'a> {

@@ -4,13 +4,20 @@
 
 use std::path::Path;
 
-use super::Unlock;
 use super::crypto::Key;
 use super::error::VaultError;
 use super::format::{self, Header, Slot, SlotKind};
 use super::keyring::{KeyStore, entry_user, slot_entry_user};
 use super::payload::{self, Entry};
 use super::recovery::parse_recovery;
+
+/// A way to unlock a vault.
+#[derive(Clone, Copy)]
+pub enum Unlock<'a> {
+    Keyring(&'a dyn KeyStore),
+    Password(&'a str),
+    Recovery(&'a str),
+}
 
 /// What a credential opened.
 pub(super) struct Unlocked {
