@@ -16,6 +16,7 @@
 //! vault, never a broken one.
 
 pub mod crypto;
+mod disk;
 pub mod error;
 pub mod format;
 pub mod kdf;
@@ -44,7 +45,6 @@ use format::Header;
 use store::{Files, digest};
 pub use unlock::Unlock;
 use unlock::{Unlocked, unlock_bytes};
-
 
 /// How to create a vault.
 pub struct NewVault<'a> {
@@ -526,5 +526,7 @@ impl Vault {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_powercut;
 #[cfg(test)]
 mod tests_security;

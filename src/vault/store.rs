@@ -27,6 +27,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::crypto::{hex, random_vec};
+use super::disk::{Disk, RealDisk};
 use super::error::VaultError;
 use super::format::MAX_FILE;
 
@@ -38,6 +39,8 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(20);
 /// The paths of one vault.
 #[derive(Debug, Clone)]
 pub struct Files {
+    /// Where saves write ([`RealDisk`]; a recorder in the power-cut test).
+    pub(crate) disk: std::sync::Arc<dyn Disk>,
     pub vault: PathBuf,
     dir: PathBuf,
     name: String,
@@ -62,6 +65,7 @@ impl Files {
             _ => PathBuf::from("."),
         };
         Self {
+            disk: std::sync::Arc::new(RealDisk),
             vault: vault.to_path_buf(),
             dir,
             name,
@@ -216,7 +220,7 @@ impl Files {
             .join(format!("{}{}", self.tmp_prefix(), hex(&random_vec(8)?)));
         let result = self.write_then_rename(&tmp, bytes, now);
         if result.is_err() {
-            let _ = fs::remove_file(&tmp);
+            let _ = self.disk.remove(&tmp);
         }
         result
     }
@@ -227,13 +231,17 @@ impl Files {
         bytes: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Option<PathBuf>, VaultError> {
-        crate::fs::write_new_private(tmp, bytes).map_err(|e| VaultError::io("write", tmp, e))?;
+        self.disk
+            .write_new_synced(tmp, bytes)
+            .map_err(|e| VaultError::io("write", tmp, e))?;
         let backup = if self.vault.exists() {
             Some(self.keep_backup(now)?)
         } else {
             None
         };
-        crate::fs::replace(tmp, &self.vault)
+        self.disk
+            .rename(tmp, &self.vault)
+            .and_then(|()| self.disk.sync_dir(&self.dir))
             .map_err(|e| VaultError::io("replace", &self.vault, e))?;
         self.prune_backups(backup.as_deref());
         Ok(backup)
@@ -249,7 +257,7 @@ impl Files {
                 self.name,
                 seq.saturating_add(bump)
             ));
-            match fs::hard_link(&self.vault, &backup) {
+            match self.disk.hard_link(&self.vault, &backup) {
                 Ok(()) => return Ok(backup),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(_) => {
@@ -257,8 +265,8 @@ impl Files {
                     if backup.exists() {
                         continue;
                     }
-                    fs::copy(&self.vault, &backup)
-                        .and_then(|_| File::open(&backup)?.sync_all())
+                    self.disk
+                        .copy_synced(&self.vault, &backup)
                         .map_err(|e| VaultError::io("back up", &self.vault, e))?;
                     return Ok(backup);
                 }
@@ -275,7 +283,7 @@ impl Files {
     fn prune_backups(&self, just_made: Option<&Path>) {
         for old in self.backups().into_iter().skip(BACKUPS_KEPT) {
             if Some(old.as_path()) != just_made {
-                let _ = fs::remove_file(old);
+                let _ = self.disk.remove(&old);
             }
         }
     }
