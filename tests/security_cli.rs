@@ -111,7 +111,7 @@ fn newer_vaults_are_read_only_and_never_called_damaged() {
             "--issuer",
             "X",
             "--secret",
-            "JBSWY3DPEHPK3PXP",
+            "GEZDGNBVGY3TQOJQ",
         ];
         let err = fails(&tessera(&vault, &args, &stdin), "newer version of Tessera");
         assert!(!err.contains("backup"), "{err}");
