@@ -161,7 +161,8 @@ impl Files {
 
     /// Backups, newest first, with the time in their names.
     pub fn backups_dated(&self) -> Vec<(PathBuf, Option<DateTime<Utc>>)> {
-        let mut found: Vec<((u8, u128), PathBuf, Option<DateTime<Utc>>)> = fs::read_dir(&self.dir)
+        type Found = ((u8, u128), PathBuf, Option<DateTime<Utc>>);
+        let mut found: Vec<Found> = fs::read_dir(&self.dir)
             .map(|list| {
                 list.flatten()
                     .filter_map(|item| {
@@ -172,7 +173,7 @@ impl Files {
                     .collect()
             })
             .unwrap_or_default();
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|f| std::cmp::Reverse(f.0));
         found.into_iter().map(|(_, p, t)| (p, t)).collect()
     }
 
