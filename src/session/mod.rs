@@ -9,7 +9,13 @@
 //! - add a typed [`Draft`], import accounts (dedup), export to a path
 //!   (overwrite rule, 0600 files, 0700 new folders);
 //! - rename, remove, move, use an HOTP code, renew the recovery key,
-//!   keyring on/off, change the password.
+//!   keyring on/off, change the password (the last three rotate the data
+//!   key; see [`Session::knows_password`]);
+//! - the backups next to the vault: list them with what a credential finds
+//!   in each ([`Session::backups`]), restore one ([`Session::restore`]),
+//!   delete them after a credential was revoked;
+//! - a vault written by a newer Tessera opens read-only
+//!   ([`Session::newer_version`]) or fails as newer, never as damaged.
 //!
 //! Time is a parameter (`now`); nothing here reads the clock or prints.
 
