@@ -5,8 +5,9 @@
 //! [`format`]). The data key is wrapped in key slots: the OS keyring
 //! ([`keyring`]), a password (Argon2id, [`kdf`]) and a recovery key shown
 //! once (`recovery`); the slot operations are in `slots`, the primitives
-//! (keys, sealing, randomness) in [`crypto`]. Changing the password rotates
-//! the data key.
+//! (keys, sealing, randomness) in [`crypto`]. Changing the password,
+//! renewing the recovery key and removing the keyring slot rotate the data
+//! key. A file written by a newer Tessera is read-only here.
 //!
 //! Every change goes through [`Vault::commit`]: take the lock file, reload
 //! the file if another process changed it, apply the change to what is on
