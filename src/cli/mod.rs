@@ -10,6 +10,7 @@ use access::Ctx;
 
 mod access;
 mod accounts;
+mod backups;
 mod clock;
 mod code;
 mod export;
@@ -142,8 +143,20 @@ Exit status: 0 when every source gave at least one account and no error, 1 other
         #[arg(value_enum)]
         action: slots::KeyringAction,
     },
-    /// Replace the recovery key with a new one, shown once.
+    /// Replace the recovery key with a new one, shown once. This rotates
+    /// the data key: the old key opens no later version of the vault.
     Recovery,
+    /// List the backups kept next to the vault: date, accounts and whether
+    /// the credential given (--password-stdin, a prompt, or the keyring)
+    /// opens each.
+    Backups,
+    /// Put a backup in place of the vault (the current file is kept as a
+    /// backup first). The backup must open with the credential given.
+    Restore {
+        /// The backup file (see `tessera backups`).
+        #[arg(value_name = "BACKUP")]
+        backup: PathBuf,
+    },
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -190,6 +203,8 @@ fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Passwd => slots::passwd(ctx, &mut out)?,
         Command::Keyring { action } => slots::keyring(ctx, action, &mut out)?,
         Command::Recovery => slots::recovery(ctx, &mut out)?,
+        Command::Backups => backups::list(ctx, &mut out)?,
+        Command::Restore { backup } => backups::restore(ctx, &backup, &mut out)?,
     };
     io::Write::flush(&mut out)?;
     Ok(code)
