@@ -30,7 +30,32 @@ pub enum Inspected {
         note: Option<String>,
     },
     Opened(SharedSession),
+    /// The file (or what the keyring opened) is damaged: offer the backups.
+    Damaged(String),
     Failed(String),
+}
+
+/// Why opening with a typed credential failed.
+#[derive(Debug, Clone)]
+pub enum OpenFailure {
+    /// Wrong password, a keyring error...: said on the unlock screen.
+    Refused(String),
+    /// The file is damaged: the backups are offered.
+    Damaged(String),
+}
+
+impl OpenFailure {
+    pub fn message(self) -> String {
+        match self {
+            Self::Refused(m) | Self::Damaged(m) => m,
+        }
+    }
+}
+
+impl<T> super::super::task::Fallible for Result<T, OpenFailure> {
+    fn failed(reason: String) -> Self {
+        Err(OpenFailure::Refused(reason))
+    }
 }
 
 impl super::super::task::Fallible for Inspected {
@@ -50,11 +75,15 @@ pub fn inspect(path: &Path, keys: Keys) -> Inspected {
         Err(SessionError::NoVault(_)) => Inspected::Missing {
             keyring: keys.keyring.available().is_ok(),
         },
+        Err(e @ SessionError::Damaged { .. }) => Inspected::Damaged(sentence(e.to_string())),
         Err(e) => Inspected::Failed(sentence(e.to_string())),
         Ok(info) => {
             let note = if info.slots.contains(&SlotKind::Keyring) {
                 match Session::open(path, None, keys) {
                     Ok(session) => return Inspected::Opened(shared(session)),
+                    Err(e @ SessionError::Damaged { .. }) => {
+                        return Inspected::Damaged(sentence(e.to_string()));
+                    }
                     Err(e) => Some(tr!("unlock.keyring_failed", error = e)),
                 }
             } else {
@@ -92,10 +121,13 @@ pub fn create(
 /// Opens the vault with what was typed (the password or the recovery key:
 /// the core tries what the text can be, and raises weak key-derivation
 /// parameters after a password unlock).
-pub fn open(path: &Path, typed: &str, keys: Keys) -> Result<SharedSession, String> {
+pub fn open(path: &Path, typed: &str, keys: Keys) -> Result<SharedSession, OpenFailure> {
     match Session::open(path, Some(typed), keys) {
         Ok(session) => Ok(shared(session)),
-        Err(SessionError::Vault(VaultError::WrongPassword)) => Err(tr!("unlock.wrong_password")),
-        Err(e) => Err(sentence(e.to_string())),
+        Err(SessionError::Vault(VaultError::WrongPassword)) => {
+            Err(OpenFailure::Refused(tr!("unlock.wrong_password")))
+        }
+        Err(e @ SessionError::Damaged { .. }) => Err(OpenFailure::Damaged(sentence(e.to_string()))),
+        Err(e) => Err(OpenFailure::Refused(sentence(e.to_string()))),
     }
 }

@@ -5,6 +5,7 @@
 
 mod core_calls;
 mod recovery;
+mod restore;
 #[cfg(test)]
 mod tests;
 
@@ -18,7 +19,7 @@ use crate::vault::SlotKind;
 use crate::session::Keys;
 
 use super::task::{SharedSession, blocking};
-use core_calls::{Inspected, new_password_problem};
+use core_calls::{Inspected, OpenFailure, new_password_problem};
 
 const PASSWORD_ID: &str = "password";
 
@@ -45,6 +46,8 @@ enum Stage {
     Unlock { slots: Vec<SlotKind> },
     /// Just created: show the recovery key once.
     Recovery(recovery::State),
+    /// The file is damaged: its backups, to restore one.
+    Restore(restore::State),
 }
 
 #[derive(Debug, Clone)]
@@ -54,7 +57,8 @@ pub enum Message {
     ConfirmChanged(String),
     Submit,
     Created(Result<(SharedSession, Option<String>), String>),
-    Opened(Result<SharedSession, String>),
+    Opened(Result<SharedSession, OpenFailure>),
+    Restore(restore::Message),
     Recovery(recovery::Message),
 }
 
@@ -107,6 +111,7 @@ impl Locked {
                     Inspected::Opened(vault) => {
                         return (Task::none(), Some(Event::Unlocked(vault, None)));
                     }
+                    Inspected::Damaged(e) => return self.restore(None, e),
                     Inspected::Failed(e) => {
                         self.stage = Stage::Unlock { slots: Vec::new() };
                         self.error = Some(e);
@@ -137,7 +142,34 @@ impl Locked {
                 self.password.clear();
                 return (Task::none(), Some(Event::Unlocked(vault, None)));
             }
-            Message::Created(Err(e)) | Message::Opened(Err(e)) => {
+            Message::Opened(Err(OpenFailure::Damaged(e))) => {
+                self.busy = false;
+                let typed = zeroize::Zeroizing::new(std::mem::take(&mut self.password));
+                return self.restore(Some(typed), e);
+            }
+            Message::Restore(m) => {
+                if let Stage::Restore(screen) = &mut self.stage {
+                    let (task, event) = screen.update(m);
+                    return match event {
+                        Some(restore::Event::Unlocked(vault)) => {
+                            (Task::none(), Some(Event::Unlocked(vault, None)))
+                        }
+                        Some(restore::Event::Back) => {
+                            let (screen, task) =
+                                Self::with_keys(self.path.clone(), self.keys.clone());
+                            *self = screen;
+                            (task, None)
+                        }
+                        None => (task.map(Message::Restore), None),
+                    };
+                }
+            }
+            Message::Opened(Err(OpenFailure::Refused(e))) => {
+                self.busy = false;
+                self.error = Some(e);
+                return (iced::widget::operation::focus(PASSWORD_ID), None);
+            }
+            Message::Created(Err(e)) => {
                 self.busy = false;
                 self.error = Some(e);
                 return (iced::widget::operation::focus(PASSWORD_ID), None);
@@ -155,6 +187,19 @@ impl Locked {
             }
         }
         (Task::none(), None)
+    }
+
+    /// The damaged-file screen: the backups, checked with `typed`.
+    fn restore(
+        &mut self,
+        typed: Option<zeroize::Zeroizing<String>>,
+        error: String,
+    ) -> (Task<Message>, Option<Event>) {
+        self.error = None;
+        let (screen, task) =
+            restore::State::new(self.path.clone(), typed, self.keys.clone(), error);
+        self.stage = Stage::Restore(screen);
+        (task.map(Message::Restore), None)
     }
 
     fn submit(&mut self) -> Task<Message> {
@@ -191,7 +236,7 @@ impl Locked {
                     Message::Opened,
                 )
             }
-            Stage::Checking | Stage::Recovery(_) => Task::none(),
+            Stage::Checking | Stage::Recovery(_) | Stage::Restore(_) => Task::none(),
         }
     }
 
@@ -202,6 +247,7 @@ impl Locked {
             Stage::Create { keyring } => self.create_view(*keyring),
             Stage::Unlock { slots } => self.unlock_view(slots),
             Stage::Recovery(screen) => screen.view().map(Message::Recovery),
+            Stage::Restore(screen) => screen.view().map(Message::Restore),
         };
         let error = self
             .error

@@ -110,3 +110,55 @@ fn an_app_unlock_raises_weak_key_derivation_parameters() {
     let again = Vault::open(&path, crate::vault::Unlock::Password(testing::PASSWORD)).unwrap();
     assert!(!again.password_slot_below_floor(), "saved to the file");
 }
+
+#[test]
+fn a_damaged_vault_offers_its_backups_and_restores_one() {
+    let (session, dir) = testing::session();
+    let path = dir.path().join("v.tessera");
+    let key = |s: &str| crate::secret::Secret::from_base32(s).unwrap();
+    for (name, secret) in [("one", "JBSWY3DPEHPK3PXP"), ("two", "GEZDGNBVGY3TQOJQ")] {
+        let account = crate::account::Account::totp(Some("ACME".into()), name, key(secret));
+        session.lock().unwrap().import(vec![account], 0).unwrap();
+    }
+    drop(session);
+    // The payload's last byte flipped: the file opens no more.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(&path, &bytes).unwrap();
+
+    let (mut screen, task) = Locked::with_keys(path.clone(), testing::keys());
+    let events = settle(
+        &mut screen,
+        task,
+        vec![
+            Message::PasswordChanged(testing::PASSWORD.into()),
+            Message::Submit,
+        ],
+    );
+    assert!(events.is_empty());
+    {
+        let Stage::Restore(restore) = &screen.stage else {
+            panic!("no restore screen: {:?}", screen.error);
+        };
+        // The newest backup (the file before the second save) opens with
+        // the password and holds one account: it can be restored.
+        let mut ui = iced_test::simulator(restore.view().map(Message::Restore));
+        assert!(ui.find("Restore").is_ok(), "a Restore button");
+    }
+    let events = settle(
+        &mut screen,
+        Task::none(),
+        vec![Message::Restore(restore::Message::Restore(0))],
+    );
+    let [Event::Unlocked(session, None)] = events.as_slice() else {
+        panic!("not restored: {:?}", screen.error);
+    };
+    assert_eq!(session.lock().unwrap().entries().len(), 1);
+    // The damaged file was kept as a backup, not lost.
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| std::fs::read(e.path()).is_ok_and(|b| b == bytes));
+    assert!(kept, "the damaged file is kept");
+}
