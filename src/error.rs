@@ -124,23 +124,28 @@ impl ImportError {
     }
 }
 
-/// Shows a user-supplied value in an error message, shortened and with
-/// control characters escaped, so that a message stays one readable line.
-/// Never call this on a secret.
+/// Shows a user-supplied value in an error message: quoted when it is
+/// short (at most [`MAX_QUOTED`] characters, no control characters),
+/// otherwise only its length, so an error never echoes a key that was
+/// typed or pasted into the wrong place.
 pub(crate) fn quoted(value: &str) -> String {
-    const MAX: usize = 40;
-    let mut out = String::from("'");
-    for (i, ch) in value.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if ch.is_control() {
-            out.extend(ch.escape_default());
-        } else {
-            out.push(ch);
-        }
+    let n = value.chars().count();
+    if n <= MAX_QUOTED && !value.chars().any(char::is_control) {
+        format!("'{value}'")
+    } else {
+        format!("({})", described(value))
     }
-    out.push('\'');
-    out
+}
+
+/// Longest input value an error quotes: a digits count, a period, an
+/// algorithm or type name. Anything longer could be a key (or hold one)
+/// and is described by its length only.
+pub(crate) const MAX_QUOTED: usize = 6;
+
+/// An input described without quoting it: its length.
+pub(crate) fn described(value: &str) -> String {
+    match value.chars().count() {
+        1 => String::from("1 character, not shown"),
+        n => format!("{n} characters, not shown"),
+    }
 }

@@ -6,6 +6,7 @@ pub mod account;
 pub mod error;
 pub mod export;
 pub mod fs;
+pub mod hardening;
 pub mod import;
 pub mod migration;
 pub mod otp;

@@ -7,6 +7,8 @@ use clap::Parser;
 mod cli;
 
 fn main() -> ExitCode {
+    // No core file of a process that may hold an unlocked vault.
+    tessera::hardening::disable_core_dumps();
     cli::logging::init();
     let parsed = match cli::Cli::try_parse() {
         Ok(parsed) => parsed,

@@ -158,7 +158,8 @@ fn scan_json_is_one_array_in_source_order() {
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let arr = doc.as_array().unwrap();
     assert_eq!(arr.len(), 2);
-    assert_eq!(arr[0]["source"], good.as_str());
+    // A link holds its key: the source is named, never quoted.
+    assert_eq!(arr[0]["source"], "(link)");
     assert_eq!(
         arr[0]["accounts"][0],
         serde_json::json!({"type": "totp", "issuer": "ACME", "account": "me@x.org", "secret": RFC_SHA1,
@@ -369,4 +370,114 @@ fn a_duplicated_parameter_has_its_own_code() {
     assert_eq!(o.status.code(), Some(1));
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(doc[0]["errors"][0]["code"], "duplicate_parameter");
+}
+
+/// A key typed into the wrong place (stdin, a mistyped link, a parameter)
+/// is described in errors, never echoed: not in the CLI's messages, not
+/// in `scan --json`.
+#[test]
+fn errors_describe_the_input_and_never_quote_a_key() {
+    let canary = "JBSWY3DPEHPK3PXPCANARY";
+    let cases: Vec<(Vec<String>, Option<Vec<u8>>)> = vec![
+        (
+            vec!["scan".into(), "-".into()],
+            Some(canary.as_bytes().to_vec()),
+        ),
+        (
+            vec!["scan".into(), "--json".into(), "-".into()],
+            Some(canary.as_bytes().to_vec()),
+        ),
+        (
+            vec!["scan".into(), "--json".into(), "-".into()],
+            Some(format!("https://example.com/setup?secret={canary}").into_bytes()),
+        ),
+        (
+            vec![
+                "scan".into(),
+                "--json".into(),
+                format!("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm={canary}"),
+            ],
+            None,
+        ),
+        (
+            vec![
+                "code".into(),
+                "--uri".into(),
+                format!("otpath://totp/x?secret={canary}"),
+            ],
+            None,
+        ),
+        (
+            vec![
+                "code".into(),
+                "--uri".into(),
+                format!("otpauth://{canary}/x?secret=JBSWY3DPEHPK3PXP"),
+            ],
+            None,
+        ),
+    ];
+    for (args, stdin) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = tessera_stdin(&args, stdin.as_deref());
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(!all.contains("CANARY"), "{args:?} echoed the input: {all}");
+    }
+}
+
+/// The process lowers its core-file limit to 0 at start (an unlocked
+/// vault's keys must not end up in a core file).
+#[cfg(target_os = "linux")]
+#[test]
+fn core_files_are_off_in_the_running_process() {
+    use std::io::Write;
+    use std::process::Stdio;
+    // `code --secret -` waits for the key on stdin: the process is alive.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["code", "--secret", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let limits_path = format!("/proc/{}/limits", child.id());
+    let mut core_line = String::new();
+    for _ in 0..200 {
+        let limits = std::fs::read_to_string(&limits_path).unwrap_or_default();
+        core_line = limits
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .unwrap_or_default()
+            .to_string();
+        // The limit is set first thing in main; wait until main has run.
+        if core_line.split_whitespace().nth(4) == Some("0") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(RFC_SHA1.as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        core_line.split_whitespace().nth(4),
+        Some("0"),
+        "soft limit: {core_line}"
+    );
+}
+
+/// A key given where a file name goes is not echoed either.
+#[test]
+fn a_bare_word_that_is_no_file_is_described() {
+    let o = tessera(&["scan", "--json", "JBSWY3DPEHPK3PXPCANARY"]);
+    assert_eq!(o.status.code(), Some(1));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!all.contains("CANARY"), "{all}");
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc[0]["source"], "(argument of 22 characters)");
+    assert_eq!(doc[0]["errors"][0]["code"], "unreadable_file");
+    // A missing file with a path or an extension is named as given.
+    let o = tessera(&["scan", "--json", "missing-shot.png"]);
+    assert!(stdout(&o).contains("missing-shot.png"));
 }

@@ -13,7 +13,7 @@ grep -q "^StartupWMClass=$id$" "packaging/linux/$id.desktop"
 # Debian 12's desktop-file-validate refuses the unprefixed SingleMainWindow key.
 grep -q "^X-SingleMainWindow=true$" "packaging/linux/$id.desktop"
 grep -q "<id>$id</id>" "packaging/linux/$id.metainfo.xml"
-grep -q "APP_ID: &str = \"$id\"" src/lib.rs
+grep -q "APP_ID: &str = \"$id\"" src/paths.rs
 for s in 16 24 32 48 64 128 256 512; do
   f="assets/icons/hicolor/${s}x${s}/apps/$id.png"
   [[ "$(identify -format '%wx%h' "$f")" == "${s}x${s}" ]] || { echo "bad icon $f"; exit 1; }

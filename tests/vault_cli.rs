@@ -501,7 +501,7 @@ fn damaged_vault_points_at_a_backup() {
     assert_fails(&out, 1, "newest backup that opens is");
     let backup = stderr(&out)
         .split_whitespace()
-        .find(|w| w.contains(".bak."))
+        .find(|w| w.contains(".bak"))
         .unwrap()
         .trim_end_matches(':')
         .to_string();

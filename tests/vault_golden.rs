@@ -103,3 +103,41 @@ fn weak_parameters_are_upgraded_after_a_password_unlock() {
     assert!(Vault::open(&path, Unlock::Recovery(RECOVERY)).is_ok());
     assert_eq!(Vault::backups(&path).len(), 1);
 }
+
+/// Files of a newer Tessera (obviously future numbers, written by
+/// `write_golden_future` in src/vault/tests_security.rs): read-only, or
+/// "made by a newer version", never damaged.
+#[test]
+fn future_files_are_newer_never_damaged() {
+    use std::sync::Arc;
+    use tessera::session::{Keys, Session, SessionError};
+    let keys = Keys {
+        keyring: Arc::new(tessera::vault::MemoryKeyStore::default()),
+        policy: tessera::vault::KdfPolicy::from_env(),
+    };
+    for name in ["future-1.99.tessera", "future-slot-type.tessera"] {
+        let (_dir, path) = copy(name);
+        let original = std::fs::read(&path).unwrap();
+        let info = Vault::inspect(&path).unwrap();
+        assert_eq!(info.version, (1, 99));
+        assert!(info.newer.is_some());
+        let mut session = Session::open(&path, Some("golden password"), keys.clone()).unwrap();
+        assert!(session.newer_version().is_some());
+        assert_eq!(session.entries().len(), 1);
+        let id = session.entries()[0].id.clone();
+        let e = session.remove(&id).unwrap_err();
+        assert!(
+            matches!(&e, SessionError::Vault(v) if v.is_newer() && !v.is_damage()),
+            "{e:?}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), original);
+    }
+    let (_dir, path) = copy("future-payload-99.tessera");
+    match Session::open(&path, Some("golden password"), keys) {
+        Err(SessionError::Vault(e)) => {
+            assert!(e.is_newer() && !e.is_damage(), "{e:?}");
+            assert!(e.to_string().contains("newer version of Tessera"));
+        }
+        other => panic!("{other:?}"),
+    }
+}

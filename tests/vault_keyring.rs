@@ -119,7 +119,10 @@ fn keyring_vault_through_the_cli() {
     assert_eq!(code.trim().len(), 6);
     // The keyring holds a 32-byte key under the app id.
     let info = Vault::inspect(&vault).unwrap();
-    let entry = keyring::Entry::new(tessera::APP_ID, &format!("vault-{}", info.vault_id)).unwrap();
+    // One entry per slot: `vault-<vault id>-<slot id>`.
+    assert_eq!(info.keyring_entries.len(), 1);
+    assert!(info.keyring_entries[0].starts_with(&format!("vault-{}-", info.vault_id)));
+    let entry = keyring::Entry::new(tessera::APP_ID, &info.keyring_entries[0]).unwrap();
     assert_eq!(entry.get_secret().unwrap().len(), KEY_LEN);
     // Keyring only: disabling it is refused until a password exists.
     assert!(

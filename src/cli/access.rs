@@ -77,7 +77,7 @@ pub(super) fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn prompt(text: &str) -> Result<Zeroizing<String>> {
+pub(super) fn prompt(text: &str) -> Result<Zeroizing<String>> {
     let answer = Zeroizing::new(
         rpassword::prompt_password(text).context("cannot read the password from the terminal")?,
     );
@@ -104,15 +104,14 @@ pub(super) fn explain(path: &Path, e: SessionError) -> anyhow::Error {
         } => {
             let advice = match (good_backup, backups.first()) {
                 (Some(b), _) => format!(
-                    "the newest backup that opens is {}: check it with `tessera --vault {} list`, then copy it over {}",
+                    "the newest backup that opens is {}: check it with `tessera --vault {} list`, then put it in place with `tessera restore {}` (the damaged file is kept)",
                     shown(&b),
                     shown(&b),
-                    shown(path)
+                    shown(&b)
                 ),
                 (None, Some(b)) => format!(
-                    "backups are kept next to it (newest: {}); check one with `tessera --vault BACKUP list`, then copy it over {}",
-                    shown(b),
-                    shown(path)
+                    "backups are kept next to it (newest: {}); `tessera backups` shows which one opens, `tessera restore BACKUP` puts it in place",
+                    shown(b)
                 ),
                 (None, None) => String::from("no backup was found next to it"),
             };
@@ -120,6 +119,10 @@ pub(super) fn explain(path: &Path, e: SessionError) -> anyhow::Error {
         }
         SessionError::Vault(e @ (VaultError::WrongPassword | VaultError::WrongRecoveryKey)) => {
             anyhow!("{e}: the vault at {} was not changed", shown(path))
+        }
+        // A newer Tessera's file is fine: no backup advice.
+        SessionError::Vault(e) if e.is_newer() => {
+            anyhow!("{}: {e}. The file was not changed.", shown(path))
         }
         other => other.into(),
     }
@@ -172,6 +175,36 @@ pub(super) fn open(ctx: &Ctx) -> Result<Session> {
         shown(path),
         reasons.join("; "),
     )
+}
+
+/// Makes sure the session can rewrap the password slot when the data key
+/// rotates: after a keyring or recovery-key unlock, asks for the password
+/// (line `stdin_line` of standard input with --password-stdin, else the
+/// terminal) and checks it.
+pub(super) fn ensure_password(ctx: &Ctx, session: &mut Session, stdin_line: usize) -> Result<()> {
+    if session.knows_password() {
+        return Ok(());
+    }
+    let path = session.path().to_path_buf();
+    let password = if ctx.password_stdin {
+        ctx.stdin_password(
+            stdin_line,
+            "the vault password (the data key is rotated and the password slot rewrapped)",
+        )?
+    } else if on_terminal() {
+        prompt(&format!(
+            "Password of {} (to rewrap its password slot): ",
+            shown(&path)
+        ))?
+    } else {
+        bail!(
+            "this rotates the data key, which needs the vault password, and there is no terminal to ask for it: \
+             pass it on standard input with --password-stdin"
+        );
+    };
+    session
+        .provide_password(&password)
+        .map_err(|e| explain(&path, e))
 }
 
 /// A new password: line `stdin_line` of standard input with

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use serde::Serialize;
 
 use tessera::account::OtpKind;
 use tessera::session::Session;
@@ -14,6 +13,7 @@ use tessera::vault::{Added, Entry};
 
 use super::access::{Ctx, on_terminal, open, open_or_create, shown};
 use super::clock::now;
+use super::json::AccountJson;
 use super::key_input::{KeyOptions, account_from_key, account_from_link, arg_or_stdin};
 
 #[derive(Debug, Args)]
@@ -159,44 +159,16 @@ fn find_one<'v>(session: &'v Session, query: &str) -> Result<&'v Entry> {
     }
 }
 
-#[derive(Serialize)]
-struct ListJson<'a> {
-    id: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    issuer: Option<&'a str>,
-    account: &'a str,
-    algorithm: &'static str,
-    digits: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    counter: Option<u64>,
-}
-
 pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCode> {
     let session = open(ctx)?;
     let vault = session.vault();
     if json {
-        let doc: Vec<ListJson<'_>> = vault
+        let doc: Vec<AccountJson<'_>> = vault
             .entries()
             .iter()
-            .map(|e| {
-                let a = &e.account;
-                let (period, counter) = match a.kind {
-                    OtpKind::Totp { period } => (Some(period.get()), None),
-                    OtpKind::Hotp { counter } => (None, Some(counter)),
-                };
-                ListJson {
-                    id: &e.id,
-                    kind: a.kind.type_name(),
-                    issuer: a.issuer.as_deref(),
-                    account: &a.name,
-                    algorithm: a.algorithm.as_str(),
-                    digits: a.digits.get(),
-                    period,
-                    counter,
-                }
+            .map(|e| AccountJson {
+                id: Some(&e.id),
+                ..AccountJson::new(&e.account)
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &doc)?;

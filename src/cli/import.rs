@@ -123,11 +123,7 @@ pub fn import(
     let mut marks: Vec<BatchMark> = Vec::new();
     let mut vault: Option<Session> = None;
     for source in &args.sources {
-        let shown_source = if is_link(source) {
-            String::from("(link)")
-        } else {
-            source.clone()
-        };
+        let shown_source = super::scan::source_label(source);
         let report = if is_link(source) {
             // A literal link (otpauth://, otpauth-migration://, or a web
             // link, refused as such).
@@ -149,6 +145,9 @@ pub fn import(
                     .into()),
                 }
             }
+        } else if super::scan::is_bare_word(source) {
+            // A bare word that names no file (perhaps a key): never shown.
+            Err(BackupError::Unreadable(super::scan::not_a_file(source)).into())
         } else {
             match import::file::read_bounded(Path::new(source)) {
                 Ok(bytes) => passwords.read(source, &bytes),

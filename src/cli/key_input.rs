@@ -2,7 +2,7 @@
 //! `--secret` options, reading `-`, and turning them into an account
 //! through the core ([`Draft`], `input::parse_payload`).
 
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, ValueEnum};
@@ -39,6 +39,13 @@ pub(super) struct KeyOptions {
 }
 
 fn read_stdin_line(what: &str) -> Result<Zeroizing<String>> {
+    if io::stdin().is_terminal() {
+        // Typed or pasted at a prompt, not echoed (and never in the
+        // process list or the shell history).
+        let typed = rpassword::prompt_password(format!("{} (not shown): ", capitalised(what)))
+            .with_context(|| format!("cannot read the {what} from the terminal"))?;
+        return Ok(Zeroizing::new(typed));
+    }
     let mut text = Zeroizing::new(String::new());
     io::stdin()
         .lock()
@@ -46,6 +53,14 @@ fn read_stdin_line(what: &str) -> Result<Zeroizing<String>> {
         .read_to_string(&mut text)
         .with_context(|| format!("cannot read the {what} from standard input"))?;
     Ok(text)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The argument's text, or standard input for `-`.

@@ -10,11 +10,13 @@ use access::Ctx;
 
 mod access;
 mod accounts;
+mod backups;
 mod clock;
 mod code;
 mod completions;
 mod export;
 mod import;
+mod json;
 mod key_input;
 pub mod logging;
 mod scan;
@@ -30,11 +32,13 @@ Examples:
   tessera scan --json export-1.png export-2.png
   tessera scan 'otpauth://totp/ACME:me@example.com?secret=JBSWY3DPEHPK3PXP'
   xclip -o -selection clipboard | tessera scan -
-  tessera code --secret 'jbsw y3dp ehpk 3pxp'      current code of a key
-  tessera code --next --uri 'otpauth://totp/ACME:me?secret=JBSWY3DPEHPK3PXP'
-  tessera code --secret - < key.txt               read the key from stdin (not the process list)
+  tessera code --secret -                         the key at a hidden prompt (not in `ps`)
+  tessera code --secret - < key.txt               the key from a file
+  tessera add --secret - --issuer ACME --account me   add a key typed at the prompt
+  xclip -o -selection clipboard | tessera add --uri -   add the link on the clipboard
   tessera code --at 1111111109 --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ --digits 8
-  tessera add --uri 'otpauth://totp/ACME:me@example.com?secret=JBSWY3DPEHPK3PXP'
+                                                  (a test vector: a real key given as an
+                                                  argument is visible in the process list)
   tessera import screenshot.png export.txt     add the accounts of QR images and link files
   tessera import aegis-export.json --backup-password-file pw.txt   import another app's backup
   tessera export --format aegis-encrypted --output aegis.json       back up for Aegis / GNOME Authenticator
@@ -141,8 +145,20 @@ Exit status: 0 when every source gave at least one account and no error, 1 other
         #[arg(value_enum)]
         action: slots::KeyringAction,
     },
-    /// Replace the recovery key with a new one, shown once.
+    /// Replace the recovery key with a new one, shown once. This rotates
+    /// the data key: the old key opens no later version of the vault.
     Recovery,
+    /// List the backups kept next to the vault: date, accounts and whether
+    /// the credential given (--password-stdin, a prompt, or the keyring)
+    /// opens each.
+    Backups,
+    /// Put a backup in place of the vault (the current file is kept as a
+    /// backup first). The backup must open with the credential given.
+    Restore {
+        /// The backup file (see `tessera backups`).
+        #[arg(value_name = "BACKUP")]
+        backup: PathBuf,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// The Debian package installs those of bash, zsh and fish. Otherwise
@@ -206,6 +222,8 @@ fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Passwd => slots::passwd(ctx, &mut out)?,
         Command::Keyring { action } => slots::keyring(ctx, action, &mut out)?,
         Command::Recovery => slots::recovery(ctx, &mut out)?,
+        Command::Backups => backups::list(ctx, &mut out)?,
+        Command::Restore { backup } => backups::restore(ctx, &backup, &mut out)?,
         Command::Completions { shell } => {
             completions::completions(shell, &mut out)?;
             ExitCode::SUCCESS

@@ -14,6 +14,7 @@ use tessera::otp::group_code;
 use tessera::{migration, uri};
 
 use super::clock::now;
+use super::json::AccountJson;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -74,11 +75,47 @@ fn is_link_text(source: &str) -> bool {
         && !Path::new(source).exists()
 }
 
+/// Whether a SOURCE is neither a file nor anything that looks like a path
+/// (no folder separator, no extension): it may be a key given by mistake,
+/// so it is never shown (see [`source_label`]).
+pub(super) fn is_bare_word(source: &str) -> bool {
+    source != "-"
+        && !source.contains(['/', '\\', '.'])
+        && !source.contains("://")
+        && !Path::new(source).exists()
+}
+
+/// How a SOURCE argument is named in reports: as given, except a link
+/// (`(link)`) and a bare word that is no file (it may be a key typed in
+/// the wrong place: described by its length).
+pub(super) fn source_label(source: &str) -> String {
+    let trimmed = source.trim();
+    if uri::is_otpauth(trimmed) || migration::is_migration(trimmed) || is_link_text(trimmed) {
+        String::from("(link)")
+    } else if is_bare_word(source) {
+        format!("(argument of {} characters)", source.chars().count())
+    } else {
+        source.to_string()
+    }
+}
+
+/// The refusal of a bare word that names no file, without quoting it.
+pub(super) fn not_a_file(source: &str) -> String {
+    format!(
+        "no file of that name (the argument has {} characters, not shown); \
+         to use a key, give it to `tessera code --secret -` or `tessera add --secret -`",
+        source.chars().count()
+    )
+}
+
 /// One SOURCE argument, scanned.
 pub(super) fn scan_source(source: &str, stdin_used: &mut bool) -> Report {
     let trimmed = source.trim();
     if uri::is_otpauth(trimmed) || migration::is_migration(trimmed) || is_link_text(trimmed) {
         return scan_bytes(trimmed.as_bytes());
+    }
+    if is_bare_word(source) {
+        return Report::failed(tessera::ImportError::UnreadableFile(not_a_file(source)));
     }
     if source == "-" {
         if *stdin_used {
@@ -100,26 +137,10 @@ pub(super) fn scan_source(source: &str, stdin_used: &mut bool) -> Report {
 #[derive(Serialize)]
 struct SourceJson<'a> {
     source: &'a str,
-    accounts: Vec<AccountJson>,
+    accounts: Vec<AccountJson<'a>>,
     errors: Vec<ErrorJson>,
     /// Entries left out on purpose (always present, `[]` when none).
     skipped: Vec<ErrorJson>,
-}
-
-#[derive(Serialize)]
-struct AccountJson {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    issuer: Option<String>,
-    account: String,
-    secret: String,
-    algorithm: &'static str,
-    digits: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    counter: Option<u64>,
-    code: String,
 }
 
 #[derive(Serialize)]
@@ -128,21 +149,11 @@ struct ErrorJson {
     message: String,
 }
 
-fn account_json(a: &Account, at: u64) -> AccountJson {
-    let (period, counter) = match a.kind {
-        OtpKind::Totp { period } => (Some(period.get()), None),
-        OtpKind::Hotp { counter } => (None, Some(counter)),
-    };
+fn account_json(a: &Account, at: u64) -> AccountJson<'_> {
     AccountJson {
-        kind: a.kind.type_name(),
-        issuer: a.issuer.clone(),
-        account: a.name.clone(),
-        secret: a.secret.to_base32(),
-        algorithm: a.algorithm.as_str(),
-        digits: a.digits.get(),
-        period,
-        counter,
-        code: a.code_at(at),
+        secret: Some(a.secret.to_base32()),
+        code: Some(a.code_at(at)),
+        ..AccountJson::new(a)
     }
 }
 
@@ -157,7 +168,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         .chain(
             args.sources
                 .iter()
-                .map(|s| (s.clone(), scan_source(s, &mut stdin_used))),
+                .map(|s| (source_label(s), scan_source(s, &mut stdin_used))),
         )
         .collect();
     let all_ok = results.iter().all(|(_, r)| r.is_complete());

@@ -8,7 +8,10 @@ use anyhow::{Result, anyhow, bail};
 use tessera::session::{KeyringOff, Session};
 use tessera::vault::SlotKind;
 
-use super::access::{Ctx, create, explain, new_password, open, print_recovery, shown, slot_names};
+use super::access::{
+    Ctx, create, ensure_password, explain, new_password, open, print_recovery, shown, slot_names,
+};
+use super::backups::offer_removal;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum KeyringAction {
@@ -73,6 +76,7 @@ pub(super) fn passwd(ctx: &Ctx, out: &mut dyn Write) -> Result<ExitCode> {
         writeln!(out, "The previous recovery key no longer opens this vault.")?;
         print_recovery(out, &key)?;
     }
+    offer_removal(ctx, &session, "the old password", out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -89,24 +93,34 @@ pub(super) fn keyring(ctx: &Ctx, action: KeyringAction, out: &mut dyn Write) -> 
                 slot_names(&session)
             )?;
         }
-        KeyringAction::Disable => match session.disable_keyring()? {
-            KeyringOff::NothingToDo => {
-                writeln!(out, "The vault has no keyring slot; nothing to do.")?;
+        KeyringAction::Disable => {
+            if session.vault().has_slot(SlotKind::Keyring) {
+                ensure_password(ctx, &mut session, 1)?;
             }
-            KeyringOff::Removed(cleanup) => {
-                writeln!(
-                    out,
-                    "The OS keyring no longer unlocks {} (opens with {}).",
-                    shown(session.path()),
-                    slot_names(&session)
-                )?;
-                if let Some(e) = cleanup {
-                    eprintln!(
-                        "tessera: the key could not be deleted from the keyring ({e}); it no longer opens the vault"
-                    );
+            match session.disable_keyring()? {
+                KeyringOff::NothingToDo => {
+                    writeln!(out, "The vault has no keyring slot; nothing to do.")?;
+                }
+                KeyringOff::Removed { cleanup, recovery } => {
+                    writeln!(
+                        out,
+                        "The OS keyring no longer unlocks {} and the data key was rotated (opens with {}).",
+                        shown(session.path()),
+                        slot_names(&session)
+                    )?;
+                    if let Some(e) = cleanup {
+                        eprintln!(
+                            "tessera: the key could not be deleted from the keyring ({e}); it no longer opens the vault"
+                        );
+                    }
+                    if let Some(key) = recovery {
+                        writeln!(out, "The previous recovery key no longer opens this vault.")?;
+                        print_recovery(out, &key)?;
+                    }
+                    offer_removal(ctx, &session, "the keyring", out)?;
                 }
             }
-        },
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -114,8 +128,13 @@ pub(super) fn keyring(ctx: &Ctx, action: KeyringAction, out: &mut dyn Write) -> 
 /// `tessera recovery`.
 pub(super) fn recovery(ctx: &Ctx, out: &mut dyn Write) -> Result<ExitCode> {
     let mut session = open(ctx)?;
+    ensure_password(ctx, &mut session, 1)?;
     let key = session.renew_recovery()?;
-    writeln!(out, "The previous recovery key no longer opens this vault.")?;
+    writeln!(
+        out,
+        "The data key was rotated: the previous recovery key no longer opens this vault."
+    )?;
     print_recovery(out, &key)?;
+    offer_removal(ctx, &session, "the previous recovery key", out)?;
     Ok(ExitCode::SUCCESS)
 }

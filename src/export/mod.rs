@@ -1,5 +1,6 @@
-//! Exporters: accounts to the files other apps (and Tessera) read, and
-//! [`write_private`] to save them. The writing halves of the Tessera backup
+//! Exporters: accounts to the files other apps (and Tessera) read, as
+//! bytes; the session's export saves them (overwrite rule, owner-only
+//! files through `fs::write_private_atomic`). The writing halves of the Tessera backup
 //! and Aegis formats live beside their readers in
 //! [`crate::import::apps`], so each format is written down once.
 //!
@@ -48,8 +49,6 @@ pub mod aegis;
 pub mod tessera;
 
 use std::fmt;
-use std::io::Write;
-use std::path::Path;
 use std::str::FromStr;
 
 use image::ImageEncoder as _;
@@ -363,58 +362,10 @@ generate your codes. Print it, keep the paper somewhere safe, and delete this fi
     Ok(Zeroizing::new(page.as_bytes().to_vec()))
 }
 
-/// Writes `bytes` to `path` readable by the owner only (0600 on Unix):
-/// through a temporary file in the same folder, renamed over `path`.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("export");
-    let suffix = u32::from_le_bytes(crypto::random::<4>().unwrap_or([0; 4]));
-    let temp = dir.join(format!(".{name}.{}.{suffix:08x}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let result = (|| {
-        let mut file = options.open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-
-    #[test]
-    fn private_files_are_owner_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.txt");
-        write_private(&path, b"one").unwrap();
-        write_private(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-    }
 
     #[test]
     fn names_round_trip() {

@@ -109,7 +109,7 @@ pub struct App {
 
 #[derive(Debug)]
 enum Screen {
-    Locked(unlock::Locked),
+    Locked(Box<unlock::Locked>),
     Unlocked(Box<unlocked::Unlocked>),
 }
 
@@ -138,7 +138,7 @@ impl App {
         apply_language(&settings);
         let app = Self {
             vault_path,
-            screen: Screen::Locked(locked),
+            screen: Screen::Locked(Box::new(locked)),
             now: unix_now(),
             settings,
             settings_path,
@@ -167,10 +167,15 @@ impl App {
         };
         let (task, event) = screen.update(message);
         match event {
-            Some(unlock::Event::Unlocked(vault)) => {
+            Some(unlock::Event::Unlocked(vault, copied)) => {
                 self.now = unix_now();
-                let (screen, task) =
+                let (mut screen, task) =
                     unlocked::Unlocked::new(vault, self.now, self.settings.clone());
+                if let Some(key) = copied {
+                    // The recovery key copied on the first-run screen is
+                    // cleared like a code: after the set time, and on lock.
+                    screen.copied_before(key, self.now);
+                }
                 self.screen = Screen::Unlocked(Box::new(screen));
                 task.map(Message::Unlocked)
             }
@@ -215,7 +220,7 @@ impl App {
             None => Task::none(),
         };
         let (locked, task) = unlock::Locked::new(self.vault_path.clone());
-        self.screen = Screen::Locked(locked);
+        self.screen = Screen::Locked(Box::new(locked));
         Task::batch([clear, task.map(Message::Locked)])
     }
 

@@ -2,19 +2,17 @@
 //! views are clicked and typed into, their messages fed back to `update`,
 //! and the tasks they return are run to completion.
 
-use std::sync::{Arc, Mutex};
-
 use iced::futures::StreamExt;
 use iced::{Element, Task};
 use iced_test::{selector, simulator};
 
+use super::task::testing;
 use super::unlocked::{ListMessage, Message, Unlocked as Codes};
 use crate::settings::Settings;
-use crate::vault::{KdfPolicy, NewVault, Vault};
 
 /// Runs a task to completion and returns the messages it produced (widget
 /// operations and clipboard writes are dropped: there is no window).
-fn run(task: Task<Message>) -> Vec<Message> {
+pub(crate) fn run<M: Send + 'static>(task: Task<M>) -> Vec<M> {
     let Some(stream) = iced_runtime::task::into_stream(task) else {
         return Vec::new();
     };
@@ -45,25 +43,9 @@ fn view(codes: &Codes) -> Element<'_, Message> {
     codes.view(1_000_000)
 }
 
-fn unlocked(name: &str) -> (Codes, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("tessera-sim-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let path = dir.join("v.tessera");
-    let (vault, _) = Vault::create(
-        &path,
-        NewVault {
-            keyring: None,
-            password: Some("a long password"),
-            recovery: false,
-            policy: KdfPolicy::Fixed {
-                m_kib: 1024,
-                t: 1,
-                p: 1,
-            },
-        },
-    )
-    .expect("vault");
-    let (codes, _) = Codes::new(Arc::new(Mutex::new(vault)), 1_000_000, Settings::default());
+fn unlocked() -> (Codes, tempfile::TempDir) {
+    let (session, dir) = testing::session();
+    let (codes, _) = Codes::new(session, 1_000_000, Settings::default());
     (codes, dir)
 }
 
@@ -79,7 +61,7 @@ fn interact(
 
 #[test]
 fn add_manually_then_the_code_is_shown() {
-    let (mut codes, dir) = unlocked("add");
+    let (mut codes, _dir) = unlocked();
     let m = interact(&codes, |ui| {
         ui.click("Add").expect("Add button");
     });
@@ -113,12 +95,11 @@ fn add_manually_then_the_code_is_shown() {
     let mut ui = simulator(view(&codes));
     assert!(ui.find("JD Cloud · root").is_ok(), "the new row");
     assert!(ui.find(code.as_str()).is_ok(), "its code in the list");
-    std::fs::remove_dir_all(dir).expect("cleanup");
 }
 
 #[test]
 fn search_filters_the_list() {
-    let (mut codes, dir) = unlocked("search");
+    let (mut codes, _dir) = unlocked();
     for (issuer, name, key) in [
         ("JD Cloud", "root", "JBSWY3DPEHPK3PXP"),
         ("GitHub", "octocat", "GEZDGNBVGY3TQOJQ"),
@@ -142,12 +123,11 @@ fn search_filters_the_list() {
     let mut ui = simulator(view(&codes));
     assert!(ui.find("JD Cloud · root").is_ok());
     assert!(ui.find("GitHub · octocat").is_err(), "filtered out");
-    std::fs::remove_dir_all(dir).expect("cleanup");
 }
 
 #[test]
 fn delete_asks_for_confirmation_naming_the_account() {
-    let (mut codes, dir) = unlocked("delete");
+    let (mut codes, dir) = unlocked();
     let link = String::from("otpauth://totp/JD%20Cloud:root?secret=JBSWY3DPEHPK3PXP");
     settle(
         &mut codes,
@@ -185,18 +165,13 @@ fn delete_asks_for_confirmation_naming_the_account() {
         simulator(view(&codes)).find("JD Cloud · root").is_err(),
         "removed"
     );
-    let vault = Vault::open(
-        &dir.join("v.tessera"),
-        crate::vault::Unlock::Password("a long password"),
-    )
-    .expect("open");
+    let vault = testing::reopen(&dir);
     assert!(vault.entries().is_empty(), "removed from the file too");
-    std::fs::remove_dir_all(dir).expect("cleanup");
 }
 
 #[test]
 fn manual_order_is_kept_in_the_vault() {
-    let (mut codes, dir) = unlocked("order");
+    let (mut codes, dir) = unlocked();
     for link in [
         "otpauth://totp/Alpha:a?secret=JBSWY3DPEHPK3PXP",
         "otpauth://totp/Beta:b?secret=GEZDGNBVGY3TQOJQ",
@@ -218,16 +193,11 @@ fn manual_order_is_kept_in_the_vault() {
             Message::List(ListMessage::Reorder(-1)),
         ],
     );
-    let vault = Vault::open(
-        &dir.join("v.tessera"),
-        crate::vault::Unlock::Password("a long password"),
-    )
-    .expect("open");
+    let vault = testing::reopen(&dir);
     let order: Vec<String> = vault
         .entries()
         .iter()
         .map(|e| e.account.name.clone())
         .collect();
     assert_eq!(order, ["b", "a"]);
-    std::fs::remove_dir_all(dir).expect("cleanup");
 }

@@ -3,7 +3,7 @@
 
 use super::format::Format;
 use super::report::{BatchMark, Report};
-use crate::error::{ImportError, quoted};
+use crate::error::{ImportError, described};
 use crate::migration;
 use crate::secret::Secret;
 use crate::uri;
@@ -52,7 +52,7 @@ pub fn describe_foreign(text: &str) -> String {
     } else if lower.starts_with("http://") || lower.starts_with("https://") {
         format!(
             "this is a web link ({}), not an otpauth:// account; open it in a browser to get the setup code",
-            quoted(text.trim())
+            described(text.trim())
         )
     } else if let Some(scheme) = lower
         .split_once("://")
@@ -63,7 +63,7 @@ pub fn describe_foreign(text: &str) -> String {
     } else {
         format!(
             "this is text ({}), not an otpauth:// account",
-            quoted(text.trim())
+            described(text.trim())
         )
     }
 }

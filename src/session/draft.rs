@@ -103,6 +103,21 @@ impl Draft {
             return Err(DraftError::NoKey);
         }
         let secret = parse_bare_key(&self.secret).map_err(DraftError::Key)?;
+        let (algorithm, digits, kind) = self.parameters()?;
+        let issuer = self.issuer.trim();
+        Ok(Account {
+            issuer: (!issuer.is_empty()).then(|| issuer.to_string()),
+            name: self.name.trim().to_string(),
+            secret,
+            algorithm,
+            digits,
+            kind,
+        })
+    }
+
+    /// The algorithm, digits and type (with period or counter) alone, or
+    /// their first problem: a form can judge them before a key is typed.
+    pub fn parameters(&self) -> Result<(Algorithm, Digits, OtpKind), DraftError> {
         let algorithm = match self.algorithm.as_deref().map(str::trim) {
             Some(a) if !a.is_empty() => a.parse::<Algorithm>().map_err(DraftError::Field)?,
             _ => Algorithm::Sha1,
@@ -135,15 +150,7 @@ impl Draft {
                 }
             }
         };
-        let issuer = self.issuer.trim();
-        Ok(Account {
-            issuer: (!issuer.is_empty()).then(|| issuer.to_string()),
-            name: self.name.trim().to_string(),
-            secret,
-            algorithm,
-            digits,
-            kind,
-        })
+        Ok((algorithm, digits, kind))
     }
 
     /// [`Draft::build`], refusing an account with neither issuer nor name

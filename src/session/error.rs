@@ -6,7 +6,6 @@ use crate::import::BackupError;
 use crate::vault::VaultError;
 
 use super::draft::DraftError;
-use super::password::MIN_PASSWORD_CHARS;
 
 /// Why an operation of the session failed.
 #[derive(Debug, thiserror::Error)]
@@ -32,8 +31,9 @@ pub enum SessionError {
     NoPasswordSlot(VaultError),
     #[error("the password is empty")]
     EmptyPassword,
-    #[error("the password is too short: use at least {MIN_PASSWORD_CHARS} characters")]
-    ShortPassword,
+    /// A new password under the rule's minimum (`min` characters).
+    #[error("the password is too short: use at least {min} characters")]
+    ShortPassword { min: usize },
     #[error("no account has the id {0}")]
     NoSuchEntry(String),
     #[error("there is no next code: the time is at its maximum")]

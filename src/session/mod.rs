@@ -9,10 +9,17 @@
 //! - add a typed [`Draft`], import accounts (dedup), export to a path
 //!   (overwrite rule, 0600 files, 0700 new folders);
 //! - rename, remove, move, use an HOTP code, renew the recovery key,
-//!   keyring on/off, change the password.
+//!   keyring on/off, change the password (the last three rotate the data
+//!   key; see [`Session::knows_password`]);
+//! - the backups next to the vault: list them with what a credential finds
+//!   in each ([`Session::backups`]), restore one ([`Session::restore`]),
+//!   delete them after a credential was revoked;
+//! - a vault written by a newer Tessera opens read-only
+//!   ([`Session::newer_version`]) or fails as newer, never as damaged.
 //!
 //! Time is a parameter (`now`); nothing here reads the clock or prints.
 
+mod backups;
 mod draft;
 mod error;
 mod export;
@@ -22,6 +29,8 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 
 use crate::account::{Account, OtpKind};
 use crate::export::Skipped;
@@ -53,6 +62,14 @@ pub struct Keys {
     pub policy: KdfPolicy,
 }
 
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Keys {
     /// The OS keyring and this process's policy ([`KdfPolicy::from_env`]).
     pub fn system() -> Self {
@@ -61,6 +78,32 @@ impl Keys {
             policy: KdfPolicy::from_env(),
         }
     }
+}
+
+/// One backup kept next to the vault.
+#[derive(Debug)]
+pub struct Backup {
+    pub path: PathBuf,
+    /// When it was made (UTC, from its name).
+    pub made: Option<DateTime<Utc>>,
+    /// What the credential given found in it.
+    pub check: Result<Opened, VaultError>,
+}
+
+/// A backup (or restored file) the credential opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opened {
+    pub accounts: usize,
+    /// The slot that opened it.
+    pub with: SlotKind,
+}
+
+/// What a restore did.
+#[derive(Debug)]
+pub struct Restored {
+    pub accounts: usize,
+    /// Where the file it replaced was kept (none when there was no file).
+    pub kept: Option<PathBuf>,
 }
 
 /// How to create a vault.
@@ -86,8 +129,13 @@ pub struct Imported {
 pub enum KeyringOff {
     /// The vault had no keyring slot.
     NothingToDo,
-    /// The slot is gone; the key could not be deleted from the keyring.
-    Removed(Option<VaultError>),
+    /// The slot is gone and the data key rotated.
+    Removed {
+        /// Why the key could not be deleted from the keyring, if so.
+        cleanup: Option<VaultError>,
+        /// The new recovery key (shown once), when the vault has one.
+        recovery: Option<RecoveryKey>,
+    },
 }
 
 /// An unlocked vault.
@@ -222,7 +270,10 @@ impl Session {
                 m_kib >= kdf::FLOOR_M_KIB && t >= kdf::FLOOR_T && p >= kdf::FLOOR_P
             }
         };
-        if reaches_floor && self.vault.password_slot_below_floor() {
+        if reaches_floor
+            && self.vault.newer_version().is_none()
+            && self.vault.password_slot_below_floor()
+        {
             self.kdf_upgrade_error = self
                 .vault
                 .upgrade_password_slot(password, self.keys.policy)
@@ -243,6 +294,12 @@ impl Session {
 
     pub fn path(&self) -> &Path {
         self.vault.path()
+    }
+
+    /// Why the vault looks written by a newer Tessera, if it does: then it
+    /// is read-only (changes fail with [`VaultError::NewerReadOnly`]).
+    pub fn newer_version(&self) -> Option<&str> {
+        self.vault.newer_version()
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -342,24 +399,48 @@ impl Session {
         }
     }
 
-    /// Replaces the recovery key; the old one no longer opens the vault.
-    pub fn renew_recovery(&mut self) -> Result<RecoveryKey, SessionError> {
-        Ok(self.vault.renew_recovery()?)
+    /// Whether the operations that rotate the data key (renew the
+    /// recovery key, keyring off) can rewrap the password slot: the
+    /// password opened the vault, was set here, or was given with
+    /// [`Session::provide_password`]. When not, they fail with
+    /// [`VaultError::PasswordNeeded`].
+    pub fn knows_password(&self) -> bool {
+        self.vault.knows_password()
     }
 
-    /// Adds (or replaces) the keyring slot.
+    /// Checks the password (after a keyring or recovery-key unlock) so the
+    /// data key can be rotated. A wrong one changes nothing.
+    pub fn provide_password(&mut self, password: &str) -> Result<(), SessionError> {
+        Ok(self.vault.provide_password(password)?)
+    }
+
+    /// Replaces the recovery key and rotates the data key: the old key
+    /// opens neither this file nor any later one (older backups keep
+    /// opening with it, see [`Session::backups`]).
+    pub fn renew_recovery(&mut self) -> Result<RecoveryKey, SessionError> {
+        Ok(self.vault.renew_recovery(self.keys.keyring.as_ref())?)
+    }
+
+    /// Adds (or replaces) the keyring slot: saved first, the key stored in
+    /// the keyring after the save (see [`Vault::enable_keyring`]). Fails
+    /// without writing anything when no keyring answers.
     pub fn enable_keyring(&mut self) -> Result<(), SessionError> {
+        self.keys.keyring.available()?;
         Ok(self.vault.enable_keyring(self.keys.keyring.as_ref())?)
     }
 
-    /// Removes the keyring slot (refused when no password would remain).
+    /// Removes the keyring slot and rotates the data key (refused when no
+    /// password would remain; needs the password, see
+    /// [`Session::knows_password`]).
     pub fn disable_keyring(&mut self) -> Result<KeyringOff, SessionError> {
         if !self.vault.has_slot(SlotKind::Keyring) {
             return Ok(KeyringOff::NothingToDo);
         }
-        Ok(KeyringOff::Removed(
-            self.vault.disable_keyring(self.keys.keyring.as_ref())?,
-        ))
+        let (rekeyed, cleanup) = self.vault.disable_keyring(self.keys.keyring.as_ref())?;
+        Ok(KeyringOff::Removed {
+            cleanup,
+            recovery: rekeyed.recovery,
+        })
     }
 
     /// Sets a new password (checked with [`check_new_password`]), rotating

@@ -17,7 +17,9 @@ pub fn check_new_password(password: &str) -> Result<(), SessionError> {
         return Err(SessionError::EmptyPassword);
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(SessionError::ShortPassword);
+        return Err(SessionError::ShortPassword {
+            min: MIN_PASSWORD_CHARS,
+        });
     }
     Ok(())
 }

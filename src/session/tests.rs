@@ -56,16 +56,16 @@ fn new_passwords_need_eight_characters_not_bytes() {
     ));
     assert!(matches!(
         check_new_password("x"),
-        Err(SessionError::ShortPassword)
+        Err(SessionError::ShortPassword { .. })
     ));
     assert!(matches!(
         check_new_password("1234567"),
-        Err(SessionError::ShortPassword)
+        Err(SessionError::ShortPassword { .. })
     ));
     // Seven characters of two bytes each: 14 bytes, still too short.
     assert!(matches!(
         check_new_password("ééééééé"),
-        Err(SessionError::ShortPassword)
+        Err(SessionError::ShortPassword { .. })
     ));
     assert!(check_new_password("12345678").is_ok());
     assert!(check_new_password("密码密码密码密码").is_ok());
@@ -82,13 +82,13 @@ fn create_and_change_password_apply_the_rule() {
     };
     assert!(matches!(
         Session::create(&path(&dir), short, keys()),
-        Err(SessionError::ShortPassword)
+        Err(SessionError::ShortPassword { .. })
     ));
     assert!(!path(&dir).exists());
     let (mut session, _) = password_session(&dir);
     assert!(matches!(
         session.change_password("x"),
-        Err(SessionError::ShortPassword)
+        Err(SessionError::ShortPassword { .. })
     ));
     assert!(Session::open(&path(&dir), Some(PW), keys()).is_ok());
     let rekeyed = session.change_password("another long one").unwrap();
@@ -334,7 +334,7 @@ fn encrypted_exports_need_a_new_password() {
     for format in [ExportFormat::TesseraBackup, ExportFormat::AegisEncrypted] {
         assert!(matches!(
             session.export(&out, format, Some("short"), false),
-            Err(SessionError::ShortPassword)
+            Err(SessionError::ShortPassword { .. })
         ));
         assert!(matches!(
             session.export(&out, format, None, false),

@@ -18,20 +18,37 @@ pub enum VaultError {
         #[source]
         source: io::Error,
     },
+    #[error(
+        "{} is a symbolic link to a file that does not exist; Tessera never replaces a link: fix the link, or give the real path with --vault",
+        .0.display()
+    )]
+    DanglingLink(PathBuf),
     #[error("{} is not a Tessera vault", .0.display())]
     NotAVault(PathBuf),
     #[error(
-        "the vault format version {major}.{minor} is newer than this Tessera understands (1.x); update Tessera"
+        "the vault was made by a newer version of Tessera (file format {major}.{minor}); this version cannot read it: update Tessera"
     )]
     UnsupportedVersion { major: u16, minor: u16 },
+    /// Written by a newer Tessera in a way this build cannot read.
+    #[error(
+        "the vault was made by a newer version of Tessera ({0}); this version cannot read it: update Tessera"
+    )]
+    NewerUnreadable(String),
+    /// Written by a newer Tessera: readable, but a save would drop what
+    /// this build does not know, so nothing is written.
+    #[error(
+        "the vault was made by a newer version of Tessera ({0}); this version can read it but not change it: update Tessera"
+    )]
+    NewerReadOnly(String),
     #[error("the vault file is truncated")]
     Truncated,
     #[error("the vault file is damaged: {0}")]
     Corrupt(&'static str),
     #[error("the vault file is damaged or was modified: its contents failed authentication")]
     Integrity,
+    /// Argon2id parameters beyond anything Tessera writes: tampering.
     #[error(
-        "the vault asks for key-derivation parameters beyond the accepted limits ({0}); refusing to run them"
+        "the vault asks for key-derivation parameters beyond anything Tessera writes ({0}): the file was tampered with; refusing to run them"
     )]
     KdfLimits(String),
     #[error("key derivation failed: {0}")]
@@ -48,6 +65,12 @@ pub enum VaultError {
     NoSuchSlot(&'static str),
     #[error("{0}")]
     Keyring(String),
+    #[error("the keyring has no key for this vault")]
+    KeyringNoEntry,
+    /// A rotation of the data key must rewrap the password slot, and the
+    /// password is not known to this session.
+    #[error("this needs the vault password (to rewrap the password slot with the new data key)")]
+    PasswordNeeded,
     #[error("the keyring did not answer within {0} s")]
     KeyringTimeout(u64),
     #[error("the vault is busy: another Tessera process holds {} (waited {secs} s)", .0.display(), secs = .1)]
@@ -74,7 +97,20 @@ impl VaultError {
     pub fn is_damage(&self) -> bool {
         matches!(
             self,
-            Self::NotAVault(_) | Self::Truncated | Self::Corrupt(_) | Self::Integrity
+            Self::NotAVault(_)
+                | Self::Truncated
+                | Self::Corrupt(_)
+                | Self::Integrity
+                | Self::KdfLimits(_)
+        )
+    }
+
+    /// Whether the file was made by a newer Tessera (update, do not
+    /// restore a backup: the file is fine).
+    pub fn is_newer(&self) -> bool {
+        matches!(
+            self,
+            Self::UnsupportedVersion { .. } | Self::NewerUnreadable(_) | Self::NewerReadOnly(_)
         )
     }
 

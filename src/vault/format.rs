@@ -129,6 +129,48 @@ pub struct Parsed<'a> {
     pub aad: &'a [u8],
     pub ciphertext: &'a [u8],
     pub minor: u16,
+    /// What shows the file was written by a newer Tessera (a newer minor
+    /// version, key slots of an unknown type): such a file may be read,
+    /// never written, since this build would drop what it does not know.
+    pub newer: Option<String>,
+}
+
+/// The header as stored, slots still raw: a slot of a type this build
+/// does not know (from a newer Tessera) is skipped, not an error.
+#[derive(Deserialize)]
+struct RawHeader {
+    vault_id: String,
+    cipher: String,
+    #[serde(with = "super::crypto::b64")]
+    nonce: Vec<u8>,
+    slots: Vec<serde_json::Value>,
+}
+
+const KNOWN_SLOTS: [&str; 3] = ["keyring", "password", "recovery"];
+
+/// The header of `json`, and how many slots of an unknown type it had.
+fn read_header(json: &[u8]) -> Result<(Header, usize), VaultError> {
+    let raw: RawHeader =
+        serde_json::from_slice(json).map_err(|_| VaultError::Corrupt("unreadable header"))?;
+    let mut slots = Vec::with_capacity(raw.slots.len());
+    let mut unknown = 0;
+    for value in raw.slots {
+        match value.get("type").and_then(|t| t.as_str()) {
+            Some(kind) if KNOWN_SLOTS.contains(&kind) => slots.push(
+                serde_json::from_value::<Slot>(value)
+                    .map_err(|_| VaultError::Corrupt("bad key slot"))?,
+            ),
+            Some(_) => unknown += 1,
+            None => return Err(VaultError::Corrupt("bad key slot")),
+        }
+    }
+    let header = Header {
+        vault_id: raw.vault_id,
+        cipher: raw.cipher,
+        nonce: raw.nonce,
+        slots,
+    };
+    Ok((header, unknown))
 }
 
 /// Splits and checks a vault file without decrypting anything.
@@ -159,14 +201,27 @@ pub fn parse<'a>(bytes: &'a [u8], path: &std::path::Path) -> Result<Parsed<'a>, 
     if bytes.len() < end + TAG_LEN {
         return Err(VaultError::Truncated);
     }
-    let header: Header = serde_json::from_slice(&bytes[PREFIX_LEN..end])
-        .map_err(|_| VaultError::Corrupt("unreadable header"))?;
+    let (header, unknown_slots) = read_header(&bytes[PREFIX_LEN..end])?;
+    let mut newer = Vec::new();
+    if minor > MINOR {
+        newer.push(format!("file format {major}.{minor}"));
+    }
+    if unknown_slots > 0 {
+        newer.push(String::from("a key slot of an unknown type"));
+    }
+    let newer = (!newer.is_empty()).then(|| newer.join(", "));
+    if header.slots.is_empty()
+        && let Some(what) = &newer
+    {
+        return Err(VaultError::NewerUnreadable(what.clone()));
+    }
     header.validate()?;
     Ok(Parsed {
         header,
         aad: &bytes[..end],
         ciphertext: &bytes[end..],
         minor,
+        newer,
     })
 }
 
@@ -227,6 +282,20 @@ pub fn wrap(
         kdf,
         nonce,
         wrapped,
+    })
+}
+
+/// Wraps `dek` again in `slot`'s place: same id, type and KDF parameters
+/// (so the same key-encryption key opens it and a keyring entry named
+/// after the slot stays valid), a fresh nonce.
+pub fn rewrap(vault_id: &str, slot: &Slot, kek: &Key, dek: &Key) -> Result<Slot, VaultError> {
+    let nonce = random_vec(NONCE_LEN)?;
+    let aad = slot_aad(vault_id, &slot.id, slot.kind, slot.kdf.as_ref());
+    let wrapped = seal(kek, &nonce, &aad, dek.as_ref())?;
+    Ok(Slot {
+        nonce,
+        wrapped,
+        ..slot.clone()
     })
 }
 

@@ -17,10 +17,18 @@ pub const FLOOR_P: u32 = 4;
 /// Where calibration starts.
 pub const START_M_KIB: u32 = 256 * 1024;
 
-/// Caps checked before running parameters read from a file.
-pub const CAP_M_KIB: u32 = 2 * 1024 * 1024;
-pub const CAP_T: u32 = 20;
-pub const CAP_P: u32 = 16;
+/// Caps checked before running parameters read from a file: a few times
+/// the most this build ever writes (calibration stays within
+/// [`START_M_KIB`] and [`CALIBRATED_T_MAX`] passes, [`FLOOR_P`] lanes), so
+/// a later build may calibrate somewhat higher. Anything above is not a
+/// Tessera file but a tampered one, refused without running the KDF: a
+/// tampered header costs at most a few seconds before "wrong password".
+pub const CAP_M_KIB: u32 = 4 * START_M_KIB;
+pub const CAP_T: u32 = 3 * CALIBRATED_T_MAX;
+pub const CAP_P: u32 = 4 * FLOOR_P;
+/// Cap on memory × passes (KiB × passes): twice the most calibration
+/// writes (about 2 s where calibration chose its most).
+pub const CAP_WORK: u64 = 2 * START_M_KIB as u64 * CALIBRATED_T_MAX as u64;
 pub const SALT_MIN: usize = 16;
 pub const SALT_MAX: usize = 64;
 
@@ -28,7 +36,7 @@ pub const SALT_MAX: usize = 64;
 const TARGET_LOW: Duration = Duration::from_millis(500);
 const TARGET_HIGH: Duration = Duration::from_millis(1000);
 /// Calibration never raises the time cost above this.
-const CALIBRATED_T_MAX: u32 = 10;
+pub const CALIBRATED_T_MAX: u32 = 10;
 
 /// Argon2id parameters as stored in a password slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +78,14 @@ impl KdfParams {
         }
         if self.p == 0 || self.p > CAP_P {
             return refuse(format!("lanes {} not in 1..={CAP_P}", self.p));
+        }
+        if u64::from(self.m_kib) * u64::from(self.t) > CAP_WORK {
+            return refuse(format!(
+                "memory {} MiB × {} passes > {} MiB × passes",
+                self.m_kib / 1024,
+                self.t,
+                CAP_WORK / 1024
+            ));
         }
         if self.m_kib < 8 * self.p {
             return refuse(format!("memory {} KiB < 8 KiB per lane", self.m_kib));
@@ -209,6 +225,30 @@ mod tests {
         p.p = 1;
         p.salt = vec![0; 8];
         assert!(matches!(p.derive(b"x"), Err(VaultError::KdfLimits(_))));
+        assert!(started.elapsed() < Duration::from_millis(100));
+    }
+
+    /// Issue 11 item 14: parameters above what Tessera ever writes (each
+    /// within the old caps of 2 GiB, 20 passes, 16 lanes) are refused
+    /// without running the KDF; the most calibration writes is accepted.
+    #[test]
+    fn parameters_beyond_what_tessera_writes_are_tampering() {
+        let mut p = KdfParams::new(START_M_KIB, CALIBRATED_T_MAX, FLOOR_P).unwrap();
+        assert!(p.check_caps().is_ok());
+        let started = Instant::now();
+        for (m_kib, t) in [
+            (2 * 1024 * 1024, 20),
+            (CAP_M_KIB + 1024, 1),
+            (CAP_M_KIB, 20),
+            (START_M_KIB, 21),
+            (64 * 1024, CAP_T + 1),
+        ] {
+            p.m_kib = m_kib;
+            p.t = t;
+            let e = p.derive(b"x").unwrap_err();
+            assert!(matches!(e, VaultError::KdfLimits(_)), "{m_kib} {t}: {e:?}");
+            assert!(e.is_damage());
+        }
         assert!(started.elapsed() < Duration::from_millis(100));
     }
 

@@ -1,7 +1,11 @@
 //! The OS keyring slot: a random key-encryption key stored in the platform
 //! credential store (Secret Service, macOS Keychain, Windows Credential
 //! Manager) under the service [`crate::APP_ID`] and the user
-//! `vault-<vault id>`. Every call runs in a helper thread and is given up
+//! `vault-<vault id>-<slot id>` ([`slot_entry_user`]): one entry per slot,
+//! so a copy of the vault that gets a new keyring slot never replaces the
+//! key of the original. Vaults made before kept it under `vault-<vault id>`
+//! ([`entry_user`]); that entry is still read, and copied to the slot's
+//! name on the first unlock. Every call runs in a helper thread and is given up
 //! after a timeout, so a keyring that waits for an unlock prompt never
 //! blocks Tessera.
 
@@ -17,13 +21,15 @@ use super::error::VaultError;
 
 /// Where keyring slot keys live. [`OsKeyring`] in the app; tests may use
 /// [`MemoryKeyStore`].
+/// `name` is the entry's user name ([`slot_entry_user`], [`entry_user`]).
 pub trait KeyStore: Send + Sync {
-    /// The key of a vault; an error if absent or unreachable.
-    fn get(&self, vault_id: &str) -> Result<Key, VaultError>;
-    /// Stores (or replaces) the key of a vault.
-    fn set(&self, vault_id: &str, key: &Key) -> Result<(), VaultError>;
-    /// Deletes the key of a vault (absent is not an error).
-    fn delete(&self, vault_id: &str) -> Result<(), VaultError>;
+    /// The key stored under `name`; [`VaultError::KeyringNoEntry`] if
+    /// there is none, another error if the store is unreachable.
+    fn get(&self, name: &str) -> Result<Key, VaultError>;
+    /// Stores (or replaces) the key under `name`.
+    fn set(&self, name: &str, key: &Key) -> Result<(), VaultError>;
+    /// Deletes the key under `name` (absent is not an error).
+    fn delete(&self, name: &str) -> Result<(), VaultError>;
     /// Whether the store answers at all (checked before a vault is
     /// created with a keyring slot); always for in-memory stores.
     fn available(&self) -> Result<(), VaultError> {
@@ -31,9 +37,15 @@ pub trait KeyStore: Send + Sync {
     }
 }
 
-/// The keyring entry user name of a vault.
+/// The keyring entry user name of a vault before entries were per slot
+/// (read, never written).
 pub fn entry_user(vault_id: &str) -> String {
     format!("vault-{vault_id}")
+}
+
+/// The keyring entry user name of one keyring slot of a vault.
+pub fn slot_entry_user(vault_id: &str, slot_id: &str) -> String {
+    format!("vault-{vault_id}-{slot_id}")
 }
 
 /// The platform keyring (keyring 4, `v1` stores), with a timeout per call.
@@ -90,7 +102,7 @@ impl Default for OsKeyring {
 fn describe(e: &keyring::Error) -> VaultError {
     // Only the variants' own words: never the raw bytes some variants carry.
     VaultError::Keyring(match e {
-        keyring::Error::NoEntry => String::from("the keyring has no key for this vault"),
+        keyring::Error::NoEntry => return VaultError::KeyringNoEntry,
         keyring::Error::NoStorageAccess(inner) => {
             format!("the keyring is locked or refused access ({inner})")
         }
@@ -111,8 +123,8 @@ fn describe(e: &keyring::Error) -> VaultError {
     })
 }
 
-fn entry(vault_id: &str) -> Result<keyring::Entry, VaultError> {
-    keyring::Entry::new(crate::APP_ID, &entry_user(vault_id)).map_err(|e| describe(&e))
+fn entry(name: &str) -> Result<keyring::Entry, VaultError> {
+    keyring::Entry::new(crate::APP_ID, name).map_err(|e| describe(&e))
 }
 
 impl KeyStore for OsKeyring {
@@ -189,9 +201,7 @@ impl KeyStore for MemoryKeyStore {
             .lock()
             .ok()
             .and_then(|k| k.get(vault_id).cloned())
-            .ok_or_else(|| {
-                VaultError::Keyring(String::from("the keyring has no key for this vault"))
-            })
+            .ok_or(VaultError::KeyringNoEntry)
     }
 
     fn set(&self, vault_id: &str, key: &Key) -> Result<(), VaultError> {

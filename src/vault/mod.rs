@@ -5,8 +5,9 @@
 //! [`format`]). The data key is wrapped in key slots: the OS keyring
 //! ([`keyring`]), a password (Argon2id, [`kdf`]) and a recovery key shown
 //! once (`recovery`); the slot operations are in `slots`, the primitives
-//! (keys, sealing, randomness) in [`crypto`]. Changing the password rotates
-//! the data key.
+//! (keys, sealing, randomness) in [`crypto`]. Changing the password,
+//! renewing the recovery key and removing the keyring slot rotate the data
+//! key. A file written by a newer Tessera is read-only here.
 //!
 //! Every change goes through [`Vault::commit`]: take the lock file, reload
 //! the file if another process changed it, apply the change to what is on
@@ -16,6 +17,7 @@
 //! vault, never a broken one.
 
 pub mod crypto;
+mod disk;
 pub mod error;
 pub mod format;
 pub mod kdf;
@@ -24,6 +26,7 @@ mod payload;
 mod recovery;
 mod slots;
 pub mod store;
+mod unlock;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -34,22 +37,15 @@ use crate::account::{Account, OtpKind};
 pub use error::VaultError;
 pub use format::SlotKind;
 pub use kdf::{KdfParams, KdfPolicy};
-pub use keyring::{KeyStore, MemoryKeyStore, OsKeyring};
+pub use keyring::{KeyStore, MemoryKeyStore, OsKeyring, entry_user, slot_entry_user};
 pub use payload::Entry;
 pub use recovery::{RecoveryKey, looks_like_recovery_key};
 
 use crypto::{Key, hex, random_key, random_vec};
 use format::Header;
-use recovery::parse_recovery;
-use store::{Files, LOCK_WAIT, digest};
-
-/// A way to unlock a vault.
-#[derive(Clone, Copy)]
-pub enum Unlock<'a> {
-    Keyring(&'a dyn KeyStore),
-    Password(&'a str),
-    Recovery(&'a str),
-}
+use store::{Files, digest};
+pub use unlock::Unlock;
+use unlock::{Unlocked, unlock_bytes};
 
 /// How to create a vault.
 pub struct NewVault<'a> {
@@ -69,6 +65,11 @@ pub struct Info {
     pub vault_id: String,
     pub slots: Vec<SlotKind>,
     pub version: (u16, u16),
+    /// Why the file looks written by a newer Tessera (read-only here).
+    pub newer: Option<String>,
+    /// The keyring entry names of its keyring slots
+    /// ([`keyring::slot_entry_user`]).
+    pub keyring_entries: Vec<String>,
 }
 
 /// Result of adding one account.
@@ -98,6 +99,11 @@ pub struct Vault {
     entries: Vec<Entry>,
     /// Digest of the file as last read or written.
     seen: [u8; 32],
+    /// Set when the file was written by a newer Tessera: never written.
+    newer: Option<String>,
+    /// The password slot's id and key-encryption key, when known (the
+    /// password opened or set it): a rotation of the data key rewraps it.
+    password_kek: Option<(String, Key)>,
 }
 
 impl fmt::Debug for Vault {
@@ -126,46 +132,6 @@ impl State {
     }
 }
 
-fn unlock_bytes(
-    bytes: &[u8],
-    path: &Path,
-    unlock: Unlock<'_>,
-) -> Result<(Header, Key, Vec<Entry>), VaultError> {
-    let parsed = format::parse(bytes, path)?;
-    let header = &parsed.header;
-    let id = &header.vault_id;
-    let dek = match unlock {
-        Unlock::Keyring(store) => {
-            let slot = header
-                .slot(SlotKind::Keyring)
-                .ok_or(VaultError::NoSuchSlot("keyring"))?;
-            let kek = store.get(id)?;
-            format::unwrap(id, slot, &kek).ok_or(VaultError::WrongKeyringKey)?
-        }
-        Unlock::Password(password) => {
-            let slot = header
-                .slot(SlotKind::Password)
-                .ok_or(VaultError::NoSuchSlot("password"))?;
-            let kdf = slot
-                .kdf
-                .as_ref()
-                .ok_or(VaultError::Corrupt("bad key slot"))?;
-            let kek = kdf.derive(password.as_bytes())?;
-            format::unwrap(id, slot, &kek).ok_or(VaultError::WrongPassword)?
-        }
-        Unlock::Recovery(text) => {
-            let slot = header
-                .slot(SlotKind::Recovery)
-                .ok_or(VaultError::NoSuchSlot("recovery"))?;
-            let kek = parse_recovery(text)?;
-            format::unwrap(id, slot, &kek).ok_or(VaultError::WrongRecoveryKey)?
-        }
-    };
-    let plain = format::open_payload(&parsed, &dek)?;
-    let entries = payload::decode(&plain)?;
-    Ok((parsed.header, dek, entries))
-}
-
 /// Encrypts a state into file bytes with a fresh nonce, and checks that
 /// the bytes decrypt back to the same accounts before they are written.
 fn seal_state(state: &mut State) -> Result<Vec<u8>, VaultError> {
@@ -189,10 +155,18 @@ impl Vault {
     pub fn inspect(path: &Path) -> Result<Info, VaultError> {
         let bytes = store::read_file(path)?.ok_or_else(|| VaultError::NotFound(path.into()))?;
         let parsed = format::parse(&bytes, path)?;
+        let header = &parsed.header;
         Ok(Info {
-            vault_id: parsed.header.vault_id.clone(),
-            slots: parsed.header.slots.iter().map(|s| s.kind).collect(),
+            vault_id: header.vault_id.clone(),
+            slots: header.slots.iter().map(|s| s.kind).collect(),
             version: (format::MAJOR, parsed.minor),
+            newer: parsed.newer.clone(),
+            keyring_entries: header
+                .slots
+                .iter()
+                .filter(|s| s.kind == SlotKind::Keyring)
+                .map(|s| slot_entry_user(&header.vault_id, &s.id))
+                .collect(),
         })
     }
 
@@ -210,7 +184,7 @@ impl Vault {
             Some(p) => Some(new.policy.derive_new(p.as_bytes())?),
             None => None,
         };
-        let _lock = files.lock(LOCK_WAIT)?;
+        let _lock = files.lock(files.lock_wait)?;
         if files.read()?.is_some() {
             return Err(VaultError::AlreadyExists(path.into()));
         }
@@ -218,14 +192,11 @@ impl Vault {
         let vault_id = hex(&random_vec(16)?);
         let dek = random_key()?;
         let mut slots = Vec::new();
+        let mut password_kek = None;
         if let Some((params, kek)) = password_slot {
-            slots.push(format::wrap(
-                &vault_id,
-                SlotKind::Password,
-                Some(params),
-                &kek,
-                &dek,
-            )?);
+            let slot = format::wrap(&vault_id, SlotKind::Password, Some(params), &kek, &dek)?;
+            password_kek = Some((slot.id.clone(), kek));
+            slots.push(slot);
         }
         let mut recovery = None;
         if new.recovery {
@@ -239,13 +210,14 @@ impl Vault {
             )?);
             recovery = Some(key);
         }
+        let mut keyring_entry = None;
         if let Some(store) = new.keyring {
             let kek = random_key()?;
-            store.set(&vault_id, &kek)?;
-            slots.insert(
-                0,
-                format::wrap(&vault_id, SlotKind::Keyring, None, &kek, &dek)?,
-            );
+            let slot = format::wrap(&vault_id, SlotKind::Keyring, None, &kek, &dek)?;
+            let name = slot_entry_user(&vault_id, &slot.id);
+            store.set(&name, &kek)?;
+            keyring_entry = Some(name);
+            slots.insert(0, slot);
         }
         let mut state = State {
             header: Header {
@@ -259,8 +231,8 @@ impl Vault {
         };
         let bytes = seal_state(&mut state)?;
         if let Err(e) = files.write_atomic(&bytes) {
-            if let Some(store) = new.keyring {
-                let _ = store.delete(&vault_id);
+            if let (Some(store), Some(name)) = (new.keyring, keyring_entry) {
+                let _ = store.delete(&name);
             }
             return Err(e);
         }
@@ -270,6 +242,8 @@ impl Vault {
             dek: state.dek,
             entries: state.entries,
             seen: digest(&bytes),
+            newer: None,
+            password_kek,
         };
         Ok((vault, recovery))
     }
@@ -280,7 +254,13 @@ impl Vault {
         let bytes = files
             .read()?
             .ok_or_else(|| VaultError::NotFound(path.into()))?;
-        let (header, dek, entries) = unlock_bytes(&bytes, path, unlock)?;
+        let Unlocked {
+            header,
+            dek,
+            entries,
+            newer,
+            password_kek,
+        } = unlock_bytes(&bytes, path, unlock)?;
         // Stale temporary files of an interrupted save, if no one is saving
         // (a vault never saved by Tessera, e.g. a backup, gets no lock file).
         if files.lock_path().exists()
@@ -294,6 +274,8 @@ impl Vault {
             dek,
             entries,
             seen: digest(&bytes),
+            newer,
+            password_kek,
         })
     }
 
@@ -314,6 +296,13 @@ impl Vault {
 
     pub fn path(&self) -> &Path {
         &self.files.vault
+    }
+
+    /// Why the file looks written by a newer Tessera, if it does: then it
+    /// is read-only here (every change fails with
+    /// [`VaultError::NewerReadOnly`] and nothing is written).
+    pub fn newer_version(&self) -> Option<&str> {
+        self.newer.as_deref()
     }
 
     pub fn vault_id(&self) -> &str {
@@ -399,6 +388,7 @@ impl Vault {
         };
         self.entries = payload::decode(&plain)?;
         self.header = parsed.header;
+        self.newer = parsed.newer;
         self.seen = seen;
         Ok(true)
     }
@@ -410,9 +400,15 @@ impl Vault {
         &mut self,
         change: impl FnOnce(&mut State) -> Result<T, VaultError>,
     ) -> Result<T, VaultError> {
-        let _lock = self.files.lock(LOCK_WAIT)?;
+        if let Some(what) = &self.newer {
+            return Err(VaultError::NewerReadOnly(what.clone()));
+        }
+        let _lock = self.files.lock(self.files.lock_wait)?;
         self.files.clean_temps();
         self.reload()?;
+        if let Some(what) = &self.newer {
+            return Err(VaultError::NewerReadOnly(what.clone()));
+        }
         let mut state = State {
             header: self.header.clone(),
             dek: self.dek.clone(),
@@ -531,3 +527,7 @@ impl Vault {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_powercut;
+#[cfg(test)]
+mod tests_security;

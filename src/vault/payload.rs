@@ -87,13 +87,28 @@ pub fn encode(entries: &[Entry]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     Ok(out)
 }
 
-/// Parses a decrypted payload.
+/// Only the version, read before the rest (whose shape depends on it).
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: u32,
+}
+
+/// Parses a decrypted payload. A newer payload version is a newer
+/// Tessera's file, not damage.
 pub fn decode(plain: &[u8]) -> Result<Vec<Entry>, VaultError> {
-    let doc: PayloadDoc =
+    let version: VersionOnly =
         serde_json::from_slice(plain).map_err(|_| VaultError::Corrupt("unreadable payload"))?;
-    if doc.version != PAYLOAD_VERSION {
+    if version.version > PAYLOAD_VERSION {
+        return Err(VaultError::NewerUnreadable(format!(
+            "payload version {}",
+            version.version
+        )));
+    }
+    if version.version != PAYLOAD_VERSION {
         return Err(VaultError::Corrupt("unknown payload version"));
     }
+    let doc: PayloadDoc =
+        serde_json::from_slice(plain).map_err(|_| VaultError::Corrupt("unreadable payload"))?;
     Ok(doc
         .accounts
         .into_iter()

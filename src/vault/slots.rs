@@ -1,16 +1,174 @@
-//! Key slot operations of an unlocked vault: change the password (and
-//! rotate the data key), upgrade weak Argon2id parameters, keyring slot on
-//! and off, renew the recovery key. Each goes through [`Vault::commit`].
+//! Key slot operations of an unlocked vault: change the password, renew
+//! the recovery key, keyring slot on and off, upgrade weak Argon2id
+//! parameters. Each goes through [`Vault::commit`].
+//!
+//! Renewing or removing a slot rotates the data key ([`Vault::rotate`]):
+//! the payload is re-encrypted under a new key and every remaining slot
+//! rewrapped, so an older copy of the file (a backup, a sync folder's
+//! history) together with a revoked credential never opens the current
+//! file. The recovery slot cannot be rewrapped without its key, so every
+//! rotation issues a new recovery key; the password slot needs its
+//! key-encryption key, known when the password opened the vault (or given
+//! with [`Vault::provide_password`]).
 
-use super::crypto::random_key;
+use std::collections::HashMap;
+
+use super::crypto::{Key, random_key};
 use super::error::VaultError;
 use super::format::{self, SlotKind};
 use super::kdf::{KdfParams, KdfPolicy};
-use super::keyring::KeyStore;
+use super::keyring::{KeyStore, entry_user, slot_entry_user};
 use super::recovery::RecoveryKey;
+use super::unlock::keyring_kek;
 use super::{Rekeyed, Vault};
 
+/// How a rotation treats the slots.
+struct Plan<'a> {
+    /// A new password slot (parameters and key) replacing the old one.
+    new_password: Option<(KdfParams, Key)>,
+    /// Where the keyring slots' keys are; `None` drops those slots.
+    keyring: Option<&'a dyn KeyStore>,
+    /// Whether a keyring that cannot give its key drops the slot (with
+    /// the reason) instead of failing.
+    drop_unreachable_keyring: bool,
+    /// Add a recovery slot when there is none.
+    add_recovery: bool,
+}
+
 impl Vault {
+    /// Checks `password` against the password slot and remembers its key,
+    /// so a later rotation can rewrap that slot (needed after a keyring or
+    /// recovery-key unlock; see [`VaultError::PasswordNeeded`]).
+    pub fn provide_password(&mut self, password: &str) -> Result<(), VaultError> {
+        let slot = self
+            .header
+            .slot(SlotKind::Password)
+            .ok_or(VaultError::NoSuchSlot("password"))?;
+        let kek = slot
+            .kdf
+            .as_ref()
+            .ok_or(VaultError::Corrupt("bad key slot"))?
+            .derive(password.as_bytes())?;
+        format::unwrap(&self.header.vault_id, slot, &kek).ok_or(VaultError::WrongPassword)?;
+        self.password_kek = Some((slot.id.clone(), kek));
+        Ok(())
+    }
+
+    /// Whether a rotation can rewrap the password slot: there is none, or
+    /// its key is known.
+    pub fn knows_password(&self) -> bool {
+        match self.header.slot(SlotKind::Password) {
+            None => true,
+            Some(slot) => self
+                .password_kek
+                .as_ref()
+                .is_some_and(|(id, _)| *id == slot.id),
+        }
+    }
+
+    /// A new data key: the payload re-encrypted, the remaining slots
+    /// rewrapped (same ids, so keyring entries stay), a new recovery key.
+    fn rotate(&mut self, plan: Plan<'_>) -> Result<Rekeyed, VaultError> {
+        if plan.new_password.is_none() && !self.knows_password() {
+            return Err(VaultError::PasswordNeeded);
+        }
+        // Keyring keys are fetched before the lock is taken.
+        let mut keyring_keks: HashMap<String, Result<Key, VaultError>> = HashMap::new();
+        if let Some(store) = plan.keyring {
+            for slot in self
+                .header
+                .slots
+                .iter()
+                .filter(|s| s.kind == SlotKind::Keyring)
+            {
+                let kek = keyring_kek(store, &self.header.vault_id, slot);
+                if let Err(e) = &kek
+                    && !plan.drop_unreachable_keyring
+                {
+                    return Err(VaultError::Keyring(format!(
+                        "the keyring slot cannot be rewrapped: {e}"
+                    )));
+                }
+                keyring_keks.insert(slot.id.clone(), kek);
+            }
+        }
+        let known_password = self.password_kek.clone();
+        let Plan {
+            mut new_password,
+            keyring,
+            add_recovery,
+            ..
+        } = plan;
+        let (rekeyed, password_kek) = self.commit(move |state| {
+            let id = state.header.vault_id.clone();
+            let dek = random_key()?;
+            let mut slots = Vec::new();
+            let mut keyring_dropped = None;
+            let mut recovery = None;
+            let mut password_kek = None;
+            let mut add_password = |slots: &mut Vec<format::Slot>,
+                                    new: &mut Option<(KdfParams, Key)>|
+             -> Result<(), VaultError> {
+                if let Some((params, kek)) = new.take() {
+                    let slot = format::wrap(&id, SlotKind::Password, Some(params), &kek, &dek)?;
+                    password_kek = Some((slot.id.clone(), kek));
+                    slots.push(slot);
+                }
+                Ok(())
+            };
+            for slot in &state.header.slots {
+                match slot.kind {
+                    SlotKind::Keyring if keyring.is_none() => {}
+                    SlotKind::Keyring => match keyring_keks.remove(&slot.id) {
+                        Some(Ok(kek)) => slots.push(format::rewrap(&id, slot, &kek, &dek)?),
+                        Some(Err(e)) => keyring_dropped = Some(e),
+                        // Added by another process since: unlock again.
+                        None => return Err(VaultError::Rekeyed),
+                    },
+                    SlotKind::Password if new_password.is_some() => {
+                        add_password(&mut slots, &mut new_password)?;
+                    }
+                    SlotKind::Password => match &known_password {
+                        Some((known, kek)) if *known == slot.id => {
+                            slots.push(format::rewrap(&id, slot, kek, &dek)?);
+                        }
+                        _ => return Err(VaultError::PasswordNeeded),
+                    },
+                    SlotKind::Recovery => {
+                        let (key, kek) = RecoveryKey::generate()?;
+                        slots.push(format::wrap(&id, SlotKind::Recovery, None, &kek, &dek)?);
+                        recovery = Some(key);
+                    }
+                }
+            }
+            add_password(&mut slots, &mut new_password)?;
+            if add_recovery && recovery.is_none() {
+                let (key, kek) = RecoveryKey::generate()?;
+                slots.push(format::wrap(&id, SlotKind::Recovery, None, &kek, &dek)?);
+                recovery = Some(key);
+            }
+            if !slots
+                .iter()
+                .any(|s| matches!(s.kind, SlotKind::Keyring | SlotKind::Password))
+            {
+                return Err(VaultError::LastSlot);
+            }
+            state.header.slots = slots;
+            state.dek = dek;
+            Ok((
+                Rekeyed {
+                    recovery,
+                    keyring_dropped,
+                },
+                password_kek,
+            ))
+        })?;
+        if password_kek.is_some() {
+            self.password_kek = password_kek;
+        }
+        Ok(rekeyed)
+    }
+
     /// Sets a new password and rotates the data key: the payload is
     /// re-encrypted, the keyring slot rewrapped (dropped if the keyring
     /// cannot give its key) and the recovery key renewed, so an old
@@ -21,47 +179,116 @@ impl Vault {
         keyring: Option<&dyn KeyStore>,
         policy: KdfPolicy,
     ) -> Result<Rekeyed, VaultError> {
-        let (params, pkek) = policy.derive_new(new_password.as_bytes())?;
-        let keyring_kek = if self.header.has(SlotKind::Keyring) {
-            Some(match keyring {
-                Some(store) => store.get(&self.header.vault_id),
-                None => Err(VaultError::Keyring(String::from("not used"))),
-            })
-        } else {
-            None
-        };
-        self.commit(move |state| {
-            let id = state.header.vault_id.clone();
-            let dek = random_key()?;
-            let mut slots = Vec::new();
-            let mut keyring_dropped = None;
-            match keyring_kek {
-                Some(Ok(kek)) => {
-                    slots.push(format::wrap(&id, SlotKind::Keyring, None, &kek, &dek)?)
+        let new = policy.derive_new(new_password.as_bytes())?;
+        // The old password slot is replaced: its key is not needed.
+        let unused = crate::vault::MemoryKeyStore::default();
+        let has_keyring = self.header.has(SlotKind::Keyring);
+        let rekeyed = self.rotate(Plan {
+            new_password: Some(new),
+            keyring: Some(keyring.unwrap_or(&unused)),
+            drop_unreachable_keyring: true,
+            add_recovery: false,
+        })?;
+        if has_keyring && keyring.is_none() {
+            return Ok(Rekeyed {
+                keyring_dropped: Some(VaultError::Keyring(String::from("not used"))),
+                ..rekeyed
+            });
+        }
+        Ok(rekeyed)
+    }
+
+    /// Replaces the recovery key with a new one and rotates the data key
+    /// (the keyring and password slots rewrapped), so the old key opens
+    /// neither this file nor any later one. Needs the password when the
+    /// vault has a password slot ([`VaultError::PasswordNeeded`]) and the
+    /// keyring when it has a keyring slot.
+    pub fn renew_recovery(&mut self, keyring: &dyn KeyStore) -> Result<RecoveryKey, VaultError> {
+        let rekeyed = self.rotate(Plan {
+            new_password: None,
+            keyring: Some(keyring),
+            drop_unreachable_keyring: false,
+            add_recovery: true,
+        })?;
+        rekeyed.recovery.ok_or(VaultError::Encrypt)
+    }
+
+    /// Removes the keyring slot and rotates the data key (the password
+    /// slot rewrapped, a new recovery key), then deletes its key from
+    /// `store`. Refused when no password slot would remain (a recovery key
+    /// alone is not a daily way to unlock); needs the password
+    /// ([`VaultError::PasswordNeeded`]). The second value says why the
+    /// key could not be deleted from the keyring, if so (the slot is gone
+    /// either way).
+    pub fn disable_keyring(
+        &mut self,
+        store: &dyn KeyStore,
+    ) -> Result<(Rekeyed, Option<VaultError>), VaultError> {
+        if !self.header.has(SlotKind::Password) {
+            return Err(VaultError::LastSlot);
+        }
+        let removed: Vec<String> = self
+            .header
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Keyring)
+            .map(|s| slot_entry_user(&self.header.vault_id, &s.id))
+            .collect();
+        let rekeyed = self.rotate(Plan {
+            new_password: None,
+            keyring: None,
+            drop_unreachable_keyring: false,
+            add_recovery: false,
+        })?;
+        let mut cleanup = None;
+        for name in removed.iter().chain([&entry_user(&self.header.vault_id)]) {
+            if let Err(e) = store.delete(name) {
+                cleanup.get_or_insert(e);
+            }
+        }
+        Ok((rekeyed, cleanup))
+    }
+
+    /// Adds a keyring slot with a new key, replacing any keyring slot.
+    /// The vault is saved first and the key stored in `store` (under the
+    /// new slot's own name) after the save succeeds; if the keyring then
+    /// refuses it, the previous keyring slot is put back. Entries of
+    /// replaced slots are left in the keyring: a copy of this vault may
+    /// still use them.
+    pub fn enable_keyring(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
+        let kek = random_key()?;
+        let previous: Vec<format::Slot> = self
+            .header
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Keyring)
+            .cloned()
+            .collect();
+        let new_id = self.commit(|state| {
+            state.header.slots.retain(|s| s.kind != SlotKind::Keyring);
+            let slot = format::wrap(
+                &state.header.vault_id,
+                SlotKind::Keyring,
+                None,
+                &kek,
+                &state.dek,
+            )?;
+            let id = slot.id.clone();
+            state.header.slots.insert(0, slot);
+            Ok(id)
+        })?;
+        let name = slot_entry_user(&self.header.vault_id, &new_id);
+        if let Err(e) = store.set(&name, &kek) {
+            let _ = self.commit(|state| {
+                state.header.slots.retain(|s| s.id != new_id);
+                for (at, slot) in previous.into_iter().enumerate() {
+                    state.header.slots.insert(at, slot);
                 }
-                Some(Err(e)) => keyring_dropped = Some(e),
-                None => {}
-            }
-            slots.push(format::wrap(
-                &id,
-                SlotKind::Password,
-                Some(params),
-                &pkek,
-                &dek,
-            )?);
-            let mut recovery = None;
-            if state.header.has(SlotKind::Recovery) {
-                let (key, kek) = RecoveryKey::generate()?;
-                slots.push(format::wrap(&id, SlotKind::Recovery, None, &kek, &dek)?);
-                recovery = Some(key);
-            }
-            state.header.slots = slots;
-            state.dek = dek;
-            Ok(Rekeyed {
-                recovery,
-                keyring_dropped,
-            })
-        })
+                Ok(())
+            });
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// Whether the password slot's Argon2id parameters are below the
@@ -83,7 +310,8 @@ impl Vault {
         policy: KdfPolicy,
     ) -> Result<(), VaultError> {
         let (params, kek) = policy.derive_new(password.as_bytes())?;
-        self.commit(|state| {
+        let new_kek = kek.clone();
+        let new_id = self.commit(|state| {
             let at = state
                 .header
                 .slots
@@ -99,68 +327,18 @@ impl Vault {
                 .derive(password.as_bytes())?;
             format::unwrap(&state.header.vault_id, old, &old_kek)
                 .ok_or(VaultError::WrongPassword)?;
-            state.header.slots[at] = format::wrap(
+            let slot = format::wrap(
                 &state.header.vault_id,
                 SlotKind::Password,
                 Some(params),
                 &kek,
                 &state.dek,
             )?;
-            Ok(())
-        })
-    }
-
-    /// Adds (or replaces) the keyring slot with a new key stored in `store`.
-    pub fn enable_keyring(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
-        let kek = random_key()?;
-        store.set(&self.header.vault_id, &kek)?;
-        self.commit(|state| {
-            state.header.slots.retain(|s| s.kind != SlotKind::Keyring);
-            let slot = format::wrap(
-                &state.header.vault_id,
-                SlotKind::Keyring,
-                None,
-                &kek,
-                &state.dek,
-            )?;
-            state.header.slots.insert(0, slot);
-            Ok(())
-        })
-    }
-
-    /// Removes the keyring slot, then its key from `store`. Refused when
-    /// no password slot would remain (a recovery key alone is not a daily
-    /// way to unlock). Returns why the key could not be deleted from the
-    /// keyring, if so (the slot is gone either way).
-    pub fn disable_keyring(
-        &mut self,
-        store: &dyn KeyStore,
-    ) -> Result<Option<VaultError>, VaultError> {
-        self.commit(|state| {
-            if !state.header.has(SlotKind::Password) {
-                return Err(VaultError::LastSlot);
-            }
-            state.header.slots.retain(|s| s.kind != SlotKind::Keyring);
-            Ok(())
+            let id = slot.id.clone();
+            state.header.slots[at] = slot;
+            Ok(id)
         })?;
-        Ok(store.delete(&self.header.vault_id).err())
-    }
-
-    /// Replaces the recovery slot with a new recovery key (the old key no
-    /// longer opens this file; older backups keep their own slots).
-    pub fn renew_recovery(&mut self) -> Result<RecoveryKey, VaultError> {
-        self.commit(|state| {
-            let (key, kek) = RecoveryKey::generate()?;
-            state.header.slots.retain(|s| s.kind != SlotKind::Recovery);
-            let slot = format::wrap(
-                &state.header.vault_id,
-                SlotKind::Recovery,
-                None,
-                &kek,
-                &state.dek,
-            )?;
-            state.header.slots.push(slot);
-            Ok(key)
-        })
+        self.password_kek = Some((new_id, new_kek));
+        Ok(())
     }
 }

@@ -361,7 +361,7 @@ fn keyring_slot_can_be_enabled_and_disabled() {
     assert!(Vault::open(vault.path(), Unlock::Keyring(&store)).is_ok());
     vault.disable_keyring(&store).unwrap();
     assert!(Vault::open(vault.path(), Unlock::Keyring(&store)).is_err());
-    let renewed = vault.renew_recovery().unwrap();
+    let renewed = vault.renew_recovery(&store).unwrap();
     assert!(Vault::open(vault.path(), Unlock::Recovery(renewed.expose())).is_ok());
 }
 

@@ -1,29 +1,22 @@
-//! The rules the locked screen applies today, kept apart from the screen:
-//! each function here is to become a call of the core's session API
-//! (open with a credential, the new-password rule, create a vault).
+//! The session calls of the locked screen: opening, creating and the
+//! new-password rule all live in the core ([`crate::session`]); this module
+//! only runs them and turns their results into the screen's words.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use crate::vault::{
-    KdfPolicy, NewVault, OsKeyring, SlotKind, Unlock as Key, Vault, looks_like_recovery_key,
-};
+use crate::session::{self, Keys, NewSession, Session, SessionError};
+use crate::vault::{SlotKind, VaultError};
 
-use super::super::task::{SharedVault, sentence};
+use super::super::task::{SharedSession, password_words, sentence};
 
-/// Shortest password accepted for a new vault (and a new backup).
-pub const MIN_PASSWORD: usize = 8;
-
-/// The new-password rule: at least [`MIN_PASSWORD`] characters, typed the
-/// same twice. `None` when the password is acceptable.
+/// The core's new-password rule in the screen's words, plus the screen's
+/// own check that it was typed the same twice. `None` when acceptable.
 pub fn new_password_problem(password: &str, confirm: &str) -> Option<String> {
-    if password.chars().count() < MIN_PASSWORD {
-        return Some(tr!("unlock.min_password", n = MIN_PASSWORD));
+    if let Err(e) = session::check_new_password(password) {
+        return Some(password_words(&e));
     }
-    if password != confirm {
-        return Some(tr!("unlock.passwords_differ"));
-    }
-    None
+    (password != confirm).then(|| tr!("unlock.passwords_differ"))
 }
 
 /// What the first look at the vault found.
@@ -36,33 +29,69 @@ pub enum Inspected {
         slots: Vec<SlotKind>,
         note: Option<String>,
     },
-    Opened(SharedVault),
+    Opened(SharedSession),
+    /// The file (or what the keyring opened) is damaged: offer the backups.
+    Damaged(String),
     Failed(String),
 }
 
-/// Reads the vault header and, if the vault has a keyring slot, tries it.
-pub fn inspect(path: &Path) -> Inspected {
-    match Vault::inspect(path) {
-        Err(crate::vault::VaultError::NotFound(_)) => Inspected::Missing {
-            keyring: OsKeyring::default().available().is_ok(),
+/// Why opening with a typed credential failed.
+#[derive(Debug, Clone)]
+pub enum OpenFailure {
+    /// Wrong password, a keyring error...: said on the unlock screen.
+    Refused(String),
+    /// The file is damaged: the backups are offered.
+    Damaged(String),
+}
+
+impl OpenFailure {
+    pub fn message(self) -> String {
+        match self {
+            Self::Refused(m) | Self::Damaged(m) => m,
+        }
+    }
+}
+
+impl<T> super::super::task::Fallible for Result<T, OpenFailure> {
+    fn failed(reason: String) -> Self {
+        Err(OpenFailure::Refused(reason))
+    }
+}
+
+impl super::super::task::Fallible for Inspected {
+    fn failed(reason: String) -> Self {
+        Self::Failed(reason)
+    }
+}
+
+fn shared(session: Session) -> SharedSession {
+    Arc::new(Mutex::new(session))
+}
+
+/// Reads the vault header and, if the vault has a keyring slot, opens it
+/// with the keyring.
+pub fn inspect(path: &Path, keys: Keys) -> Inspected {
+    match Session::inspect(path) {
+        Err(SessionError::NoVault(_)) => Inspected::Missing {
+            keyring: keys.keyring.available().is_ok(),
         },
-        Err(e) => Inspected::Failed(e.to_string()),
+        Err(e @ SessionError::Damaged { .. }) => Inspected::Damaged(sentence(e.to_string())),
+        Err(e) => Inspected::Failed(sentence(e.to_string())),
         Ok(info) => {
-            if info.slots.contains(&SlotKind::Keyring) {
-                let keyring = OsKeyring::default();
-                match Vault::open(path, Key::Keyring(&keyring)) {
-                    Ok(vault) => return Inspected::Opened(Arc::new(Mutex::new(vault))),
-                    Err(e) => {
-                        return Inspected::Locked {
-                            slots: info.slots,
-                            note: Some(tr!("unlock.keyring_failed", error = e)),
-                        };
+            let note = if info.slots.contains(&SlotKind::Keyring) {
+                match Session::open(path, None, keys) {
+                    Ok(session) => return Inspected::Opened(shared(session)),
+                    Err(e @ SessionError::Damaged { .. }) => {
+                        return Inspected::Damaged(sentence(e.to_string()));
                     }
+                    Err(e) => Some(tr!("unlock.keyring_failed", error = e)),
                 }
-            }
+            } else {
+                None
+            };
             Inspected::Locked {
                 slots: info.slots,
-                note: None,
+                note,
             }
         }
     }
@@ -74,34 +103,31 @@ pub fn create(
     path: &Path,
     keyring: bool,
     password: &str,
-) -> Result<(SharedVault, Option<String>), String> {
-    let store = OsKeyring::default();
-    let new = NewVault {
-        keyring: keyring.then_some(&store as &dyn crate::vault::KeyStore),
+    keys: Keys,
+) -> Result<(SharedSession, Option<String>), String> {
+    let new = NewSession {
+        keyring,
         password: (!password.is_empty()).then_some(password),
-        recovery: true,
-        policy: KdfPolicy::from_env(),
     };
-    let (vault, key) = Vault::create(path, new).map_err(|e| e.to_string())?;
-    Ok((
-        Arc::new(Mutex::new(vault)),
-        key.map(|k| k.expose().to_string()),
-    ))
+    match Session::create(path, new, keys) {
+        Ok((session, key)) => Ok((shared(session), key.map(|k| k.expose().to_string()))),
+        Err(e @ (SessionError::ShortPassword { .. } | SessionError::EmptyPassword)) => {
+            Err(password_words(&e))
+        }
+        Err(e) => Err(sentence(e.to_string())),
+    }
 }
 
-/// Opens the vault with what was typed: a recovery key or a password.
-pub fn open(path: &Path, secret: &str) -> Result<SharedVault, String> {
-    let attempt = if looks_like_recovery_key(secret) {
-        Vault::open(path, Key::Recovery(secret))
-    } else {
-        Vault::open(path, Key::Password(secret))
-    };
-    attempt
-        .map(|v| Arc::new(Mutex::new(v)))
-        .map_err(|e| match e {
-            crate::vault::VaultError::WrongPassword => {
-                tr!("unlock.wrong_password")
-            }
-            other => sentence(other.to_string()),
-        })
+/// Opens the vault with what was typed (the password or the recovery key:
+/// the core tries what the text can be, and raises weak key-derivation
+/// parameters after a password unlock).
+pub fn open(path: &Path, typed: &str, keys: Keys) -> Result<SharedSession, OpenFailure> {
+    match Session::open(path, Some(typed), keys) {
+        Ok(session) => Ok(shared(session)),
+        Err(SessionError::Vault(VaultError::WrongPassword)) => {
+            Err(OpenFailure::Refused(tr!("unlock.wrong_password")))
+        }
+        Err(e @ SessionError::Damaged { .. }) => Err(OpenFailure::Damaged(sentence(e.to_string()))),
+        Err(e) => Err(OpenFailure::Refused(sentence(e.to_string()))),
+    }
 }

@@ -5,6 +5,9 @@
 
 mod core_calls;
 mod recovery;
+mod restore;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 
@@ -13,9 +16,10 @@ use iced::{Element, Fill, Task};
 
 use crate::vault::SlotKind;
 
-use super::task::{SharedVault, blocking};
-pub use core_calls::MIN_PASSWORD;
-use core_calls::{Inspected, new_password_problem};
+use crate::session::Keys;
+
+use super::task::{SharedSession, blocking};
+use core_calls::{Inspected, OpenFailure, new_password_problem};
 
 const PASSWORD_ID: &str = "password";
 
@@ -28,6 +32,8 @@ pub struct Locked {
     confirm: String,
     error: Option<String>,
     busy: bool,
+    /// The keyring and key-derivation policy the session calls use.
+    keys: Keys,
 }
 
 #[derive(Debug)]
@@ -40,6 +46,8 @@ enum Stage {
     Unlock { slots: Vec<SlotKind> },
     /// Just created: show the recovery key once.
     Recovery(recovery::State),
+    /// The file is damaged: its backups, to restore one.
+    Restore(restore::State),
 }
 
 #[derive(Debug, Clone)]
@@ -48,23 +56,33 @@ pub enum Message {
     PasswordChanged(String),
     ConfirmChanged(String),
     Submit,
-    Created(Result<(SharedVault, Option<String>), String>),
-    Opened(Result<SharedVault, String>),
+    Created(Result<(SharedSession, Option<String>), String>),
+    Opened(Result<SharedSession, OpenFailure>),
+    Restore(restore::Message),
     Recovery(recovery::Message),
 }
 
 /// What the parent must act on.
+#[derive(Debug)]
 pub enum Event {
-    Unlocked(SharedVault),
+    /// Unlocked; with the recovery key if it was copied on the way (to be
+    /// cleared from the clipboard like a code).
+    Unlocked(SharedSession, Option<String>),
 }
 
 impl Locked {
     /// The locked screen for `path`, checking it (and the keyring) at once.
     pub fn new(path: PathBuf) -> (Self, Task<Message>) {
+        Self::with_keys(path, Keys::system())
+    }
+
+    /// The locked screen with another keyring or policy (tests).
+    pub fn with_keys(path: PathBuf, keys: Keys) -> (Self, Task<Message>) {
         let task = {
             let path = path.clone();
+            let keys = keys.clone();
             Task::perform(
-                blocking(move || core_calls::inspect(&path)),
+                blocking(move || core_calls::inspect(&path, keys)),
                 Message::Inspected,
             )
         };
@@ -75,6 +93,7 @@ impl Locked {
             confirm: String::new(),
             error: None,
             busy: true,
+            keys,
         };
         (screen, task)
     }
@@ -90,8 +109,9 @@ impl Locked {
                         self.error = note;
                     }
                     Inspected::Opened(vault) => {
-                        return (Task::none(), Some(Event::Unlocked(vault)));
+                        return (Task::none(), Some(Event::Unlocked(vault, None)));
                     }
+                    Inspected::Damaged(e) => return self.restore(None, e),
                     Inspected::Failed(e) => {
                         self.stage = Stage::Unlock { slots: Vec::new() };
                         self.error = Some(e);
@@ -114,15 +134,42 @@ impl Locked {
                 self.confirm.clear();
                 match key {
                     Some(key) => self.stage = Stage::Recovery(recovery::State::new(key, vault)),
-                    None => return (Task::none(), Some(Event::Unlocked(vault))),
+                    None => return (Task::none(), Some(Event::Unlocked(vault, None))),
                 }
             }
             Message::Opened(Ok(vault)) => {
                 self.busy = false;
                 self.password.clear();
-                return (Task::none(), Some(Event::Unlocked(vault)));
+                return (Task::none(), Some(Event::Unlocked(vault, None)));
             }
-            Message::Created(Err(e)) | Message::Opened(Err(e)) => {
+            Message::Opened(Err(OpenFailure::Damaged(e))) => {
+                self.busy = false;
+                let typed = zeroize::Zeroizing::new(std::mem::take(&mut self.password));
+                return self.restore(Some(typed), e);
+            }
+            Message::Restore(m) => {
+                if let Stage::Restore(screen) = &mut self.stage {
+                    let (task, event) = screen.update(m);
+                    return match event {
+                        Some(restore::Event::Unlocked(vault)) => {
+                            (Task::none(), Some(Event::Unlocked(vault, None)))
+                        }
+                        Some(restore::Event::Back) => {
+                            let (screen, task) =
+                                Self::with_keys(self.path.clone(), self.keys.clone());
+                            *self = screen;
+                            (task, None)
+                        }
+                        None => (task.map(Message::Restore), None),
+                    };
+                }
+            }
+            Message::Opened(Err(OpenFailure::Refused(e))) => {
+                self.busy = false;
+                self.error = Some(e);
+                return (iced::widget::operation::focus(PASSWORD_ID), None);
+            }
+            Message::Created(Err(e)) => {
                 self.busy = false;
                 self.error = Some(e);
                 return (iced::widget::operation::focus(PASSWORD_ID), None);
@@ -131,8 +178,8 @@ impl Locked {
                 if let Stage::Recovery(screen) = &mut self.stage {
                     let (task, event) = screen.update(m);
                     return match event {
-                        Some(recovery::Event::Continue(vault)) => {
-                            (Task::none(), Some(Event::Unlocked(vault)))
+                        Some(recovery::Event::Continue(vault, copied)) => {
+                            (Task::none(), Some(Event::Unlocked(vault, copied)))
                         }
                         None => (task.map(Message::Recovery), None),
                     };
@@ -142,12 +189,26 @@ impl Locked {
         (Task::none(), None)
     }
 
+    /// The damaged-file screen: the backups, checked with `typed`.
+    fn restore(
+        &mut self,
+        typed: Option<zeroize::Zeroizing<String>>,
+        error: String,
+    ) -> (Task<Message>, Option<Event>) {
+        self.error = None;
+        let (screen, task) =
+            restore::State::new(self.path.clone(), typed, self.keys.clone(), error);
+        self.stage = Stage::Restore(screen);
+        (task.map(Message::Restore), None)
+    }
+
     fn submit(&mut self) -> Task<Message> {
         if self.busy {
             return Task::none();
         }
         let path = self.path.clone();
         let password = zeroize::Zeroizing::new(self.password.clone());
+        let keys = self.keys.clone();
         match &self.stage {
             Stage::Create { keyring } => {
                 let keyring = *keyring;
@@ -160,7 +221,7 @@ impl Locked {
                 }
                 self.busy = true;
                 Task::perform(
-                    blocking(move || core_calls::create(&path, keyring, &password)),
+                    blocking(move || core_calls::create(&path, keyring, &password, keys)),
                     Message::Created,
                 )
             }
@@ -171,11 +232,11 @@ impl Locked {
                 }
                 self.busy = true;
                 Task::perform(
-                    blocking(move || core_calls::open(&path, &password)),
+                    blocking(move || core_calls::open(&path, &password, keys)),
                     Message::Opened,
                 )
             }
-            Stage::Checking | Stage::Recovery(_) => Task::none(),
+            Stage::Checking | Stage::Recovery(_) | Stage::Restore(_) => Task::none(),
         }
     }
 
@@ -186,6 +247,7 @@ impl Locked {
             Stage::Create { keyring } => self.create_view(*keyring),
             Stage::Unlock { slots } => self.unlock_view(slots),
             Stage::Recovery(screen) => screen.view().map(Message::Recovery),
+            Stage::Restore(screen) => screen.view().map(Message::Restore),
         };
         let error = self
             .error

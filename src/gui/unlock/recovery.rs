@@ -6,15 +6,18 @@ use std::path::{Path, PathBuf};
 use iced::widget::{button, column, container, row, text};
 use iced::{Center, Element, Font, Task};
 
-use super::super::task::{SharedVault, blocking, sentence};
+use super::super::task::{SharedSession, blocking, sentence};
 
 /// The key on screen, and the vault it opens (handed on by `Continue`).
 #[derive(Debug)]
 pub struct State {
     key: String,
-    vault: SharedVault,
+    vault: SharedSession,
     note: Option<String>,
     error: Option<String>,
+    /// The key was put on the clipboard: the codes screen clears it later
+    /// (same timer as codes) and on lock.
+    copied: bool,
 }
 
 /// How copying or saving the key ended. A cancelled save dialog is its
@@ -37,16 +40,18 @@ pub enum Message {
 
 /// What the parent must act on.
 pub enum Event {
-    Continue(SharedVault),
+    /// On to the codes, with the key if it was copied (to clear it later).
+    Continue(SharedSession, Option<String>),
 }
 
 impl State {
-    pub fn new(key: String, vault: SharedVault) -> Self {
+    pub fn new(key: String, vault: SharedSession) -> Self {
         Self {
             key,
             vault,
             note: None,
             error: None,
+            copied: false,
         }
     }
 
@@ -85,6 +90,7 @@ impl State {
                 return (task, None);
             }
             Message::Done(Outcome::Copied) => {
+                self.copied = true;
                 self.error = None;
                 self.note = Some(tr!("unlock.recovery_copied"));
             }
@@ -94,7 +100,13 @@ impl State {
             }
             Message::Done(Outcome::Cancelled) => {}
             Message::Done(Outcome::Failed(e)) => self.error = Some(e),
-            Message::Continue => return (Task::none(), Some(Event::Continue(self.vault.clone()))),
+            Message::Continue => {
+                let copied = self.copied.then(|| self.key.clone());
+                return (
+                    Task::none(),
+                    Some(Event::Continue(self.vault.clone(), copied)),
+                );
+            }
         }
         (Task::none(), None)
     }
@@ -144,7 +156,7 @@ fn save_recovery(path: &Path, key: &str) -> Outcome {
         tr!("unlock.recovery_dialog"),
         tr!("unlock.recovery_file_note")
     ));
-    match crate::export::write_private(path, text.as_bytes()) {
+    match crate::fs::write_private_atomic(path, text.as_bytes()) {
         Ok(()) => Outcome::Saved(path.to_path_buf()),
         Err(e) => Outcome::Failed(sentence(tr!(
             "common.cannot_write",
@@ -156,30 +168,13 @@ fn save_recovery(path: &Path, key: &str) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::*;
-    use crate::vault::{KdfPolicy, NewVault, Vault};
+    use crate::gui::task::testing;
 
     #[test]
     fn a_cancelled_save_says_nothing_and_a_failed_one_says_why() {
-        let dir = std::env::temp_dir().join(format!("tessera-gui-recovery-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let (vault, _) = Vault::create(
-            &dir.join("v.tessera"),
-            NewVault {
-                keyring: None,
-                password: Some("a long password"),
-                recovery: false,
-                policy: KdfPolicy::Fixed {
-                    m_kib: 1024,
-                    t: 1,
-                    p: 1,
-                },
-            },
-        )
-        .unwrap();
-        let mut screen = State::new(String::from("key"), Arc::new(Mutex::new(vault)));
+        let (session, dir) = testing::session();
+        let mut screen = State::new(String::from("key"), session);
         let _ = screen.update(Message::Done(Outcome::Cancelled));
         assert_eq!(
             (screen.note.as_deref(), screen.error.as_deref()),
@@ -187,7 +182,7 @@ mod tests {
         );
         let _ = screen.update(Message::Done(Outcome::Failed(String::from("Disk full."))));
         assert_eq!(screen.error.as_deref(), Some("Disk full."));
-        let saved = dir.join("key.txt");
+        let saved = dir.path().join("key.txt");
         let _ = screen.update(Message::Done(save_recovery(&saved, "ABCD-EFGH")));
         assert!(screen.error.is_none());
         assert!(
@@ -201,6 +196,30 @@ mod tests {
             text.starts_with("Tessera recovery key\n\n    ABCD-EFGH\n"),
             "{text}"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_copied_key_is_handed_on_to_be_cleared_like_a_code() {
+        let (session, _dir) = testing::session();
+        let mut screen = State::new(String::from("ABCD-EFGH"), session.clone());
+        let (_, event) = screen.update(Message::Continue);
+        assert!(matches!(event, Some(Event::Continue(_, None))));
+        let _ = screen.update(Message::Done(Outcome::Copied));
+        let (_, event) = screen.update(Message::Continue);
+        let Some(Event::Continue(_, Some(key))) = event else {
+            panic!("the copied key is not handed on");
+        };
+        assert_eq!(key, "ABCD-EFGH");
+        // The codes screen clears it after the set time (and on lock).
+        let settings = crate::settings::Settings::default();
+        let clear = settings.clipboard_clear_secs;
+        assert!(clear > 0);
+        let (mut codes, _) = crate::gui::unlocked::Unlocked::new(session, 100, settings);
+        codes.copied_before(key, 100);
+        let _ = codes.tick(100 + clear - 1);
+        assert!(codes.take_copied().is_some(), "kept until the time is up");
+        codes.copied_before(String::from("ABCD-EFGH"), 100);
+        let _ = codes.tick(100 + clear);
+        assert!(codes.take_copied().is_none(), "cleared when the time is up");
     }
 }

@@ -8,9 +8,12 @@ use std::path::PathBuf;
 
 use iced::{Center, Element, Task};
 
-use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter};
+use zeroize::Zeroizing;
+
+use crate::account::{Account, Algorithm, OtpKind};
 use crate::import::{Report, text as input};
 use crate::otp::group_code;
+use crate::session::{Draft, DraftError, DraftKind};
 
 use super::super::task::{blocking, sentence};
 use super::super::widget::{code_text, countdown};
@@ -168,47 +171,52 @@ impl State {
             a.algorithm != Algorithm::Sha1 || a.digits.get() != 6 || a.kind != OtpKind::default();
     }
 
-    // ---- core calls: building an account from typed fields (to become
-    // the core's `Draft` builder).
+    // ---- the core's Draft builder: the form only maps its fields in and
+    // the builder's verdict out.
 
+    /// The form's fields as the core's [`Draft`].
+    fn draft(&self) -> Draft {
+        let (kind, period, counter) = match self.kind {
+            Kind::Totp => (DraftKind::Totp, Some(self.period.clone()), None),
+            Kind::Hotp => (DraftKind::Hotp, None, Some(self.counter.clone())),
+        };
+        Draft {
+            issuer: self.issuer.clone(),
+            name: self.account.clone(),
+            secret: Zeroizing::new(self.secret.clone()),
+            kind,
+            algorithm: Some(self.algorithm.as_str().to_string()),
+            digits: Some(self.digits.to_string()),
+            period,
+            counter,
+        }
+    }
+
+    /// What is wrong with the key typed so far (live, under the field).
     fn secret_problem(&self) -> Option<String> {
         if self.secret.trim().is_empty() {
             return None;
         }
-        input::parse_bare_key(&self.secret)
+        match Draft::key(&self.secret).build() {
+            Err(DraftError::Key(e)) => Some(sentence(e.to_string())),
+            _ => None,
+        }
+    }
+
+    /// What is wrong with the period or counter (under the advanced options).
+    fn parameter_problem(&self) -> Option<String> {
+        self.draft()
+            .parameters()
             .err()
             .map(|e| sentence(e.to_string()))
     }
 
-    fn kind_value(&self) -> Result<OtpKind, String> {
-        match self.kind {
-            Kind::Totp => Period::parse(&self.period)
-                .map(|period| OtpKind::Totp { period })
-                .map_err(|e| sentence(e.to_string())),
-            Kind::Hotp => parse_counter(&self.counter)
-                .map(|counter| OtpKind::Hotp { counter })
-                .map_err(|e| sentence(e.to_string())),
-        }
-    }
-
     /// The account the form describes, or the first problem in words.
     pub fn account(&self) -> Result<Account, String> {
-        if self.secret.trim().is_empty() {
-            return Err(tr!("add.need_key"));
-        }
-        let secret = input::parse_bare_key(&self.secret).map_err(|e| sentence(e.to_string()))?;
-        let issuer = self.issuer.trim();
-        let name = self.account.trim();
-        if issuer.is_empty() && name.is_empty() {
-            return Err(tr!("add.need_label"));
-        }
-        Ok(Account {
-            issuer: (!issuer.is_empty()).then(|| issuer.to_string()),
-            name: name.to_string(),
-            secret,
-            algorithm: self.algorithm,
-            digits: Digits::new(self.digits).map_err(|e| sentence(e.to_string()))?,
-            kind: self.kind_value()?,
+        self.draft().build_labelled().map_err(|e| match e {
+            DraftError::NoKey => tr!("add.need_key"),
+            DraftError::NoLabel => tr!("add.need_label"),
+            e => sentence(e.to_string()),
         })
     }
 
@@ -271,7 +279,7 @@ impl State {
                 .spacing(8)
                 .align_y(Center),
             );
-            if let Err(e) = self.kind_value() {
+            if let Some(e) = self.parameter_problem() {
                 form = form.push(text(e).size(13).style(text::danger));
             }
         }

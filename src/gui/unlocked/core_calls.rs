@@ -1,74 +1,78 @@
-//! The vault rules the unlocked screens apply today, kept apart from the
-//! screens: each function here is to become a call of the core's session
-//! API (add, import, rename, remove, move, use an HOTP code, read a file,
-//! write an export). The changes return the note to show when they worked.
+//! The session calls of the unlocked screens. Every rule (adding,
+//! importing with dedup, renaming, removing, moving, HOTP use, the export's
+//! overwrite and password rules, owner-only files) lives in the core's
+//! [`Session`]; these functions only run the calls and put their results
+//! in the screen's words. The changes return the note to show when they
+//! worked.
 
 use std::path::{Path, PathBuf};
 
 use crate::account::Account;
-use crate::export::{self, ExportFormat};
+use crate::export::ExportFormat;
 use crate::import::{self, BackupError, Report};
-use crate::vault::{Added, Entry, Vault, VaultError};
+use crate::session::{Session, SessionError};
+use crate::vault::{Added, Entry};
 
-use super::super::task::{SharedVault, poisoned, sentence};
+use super::super::task::{SharedSession, poisoned, sentence};
 
 /// A change of the unlocked vault, run in a task by the parent.
-pub type Change = Box<dyn FnOnce(&mut Vault) -> Result<String, VaultError> + Send>;
+pub type Change = Box<dyn FnOnce(&mut Session) -> Result<String, SessionError> + Send>;
 
-/// Adds the account typed in the add form.
+/// Adds the account built from the add form (the core's `Draft`).
 pub fn add_one(account: Account, now: u64) -> Change {
     let label = account.display_label();
-    Box::new(move |v| {
-        let added = v.add(vec![account], now)?;
-        Ok(match added.first() {
-            Some(Added::Duplicate { .. }) => tr!("codes.duplicate", label = label),
-            _ => tr!("codes.added", label = label),
+    Box::new(move |s| {
+        Ok(match s.add_account(account, now)? {
+            Added::Duplicate { .. } => tr!("codes.duplicate", label = label),
+            Added::New(_) => tr!("codes.added", label = label),
         })
     })
 }
 
-/// Adds the accounts ticked in the import checklist.
+/// Adds the accounts ticked in the import checklist (the core skips those
+/// already in the vault).
 pub fn import(chosen: Vec<Account>, now: u64) -> Change {
-    Box::new(move |v| {
-        let added = v.add(chosen, now)?;
-        let new = added.iter().filter(|a| matches!(a, Added::New(_))).count();
-        let dup = added.len() - new;
-        Ok(match dup {
-            0 => tr!("codes.imported", n = new),
-            _ => tr!("codes.imported_dup", n = new, dup = dup),
+    Box::new(move |s| {
+        let imported = s.import(chosen, now)?;
+        Ok(match imported.already_present {
+            0 => tr!("codes.imported", n = imported.added),
+            dup => tr!("codes.imported_dup", n = imported.added, dup = dup),
         })
     })
 }
 
 /// Removes an account.
 pub fn remove(id: String) -> Change {
-    Box::new(move |v| {
-        v.remove(&id)
+    Box::new(move |s| {
+        s.remove(&id)
             .map(|e| tr!("codes.removed", label = e.account.display_label()))
     })
 }
 
 /// Renames an account (an empty issuer removes it).
 pub fn rename(id: String, issuer: String, account: String, now: u64) -> Change {
-    Box::new(move |v| {
-        let issuer = (!issuer.is_empty()).then_some(issuer);
-        v.rename(&id, Some(issuer), Some(account), now)
+    Box::new(move |s| {
+        s.rename(&id, Some(&issuer), Some(&account), now)
             .map(|()| tr!("codes.renamed"))
     })
 }
 
 /// Moves an account in the manual order (no note).
 pub fn reorder(id: String, offset: i64) -> Change {
-    Box::new(move |v| v.move_entry(&id, offset).map(|()| String::new()))
+    Box::new(move |s| s.move_entry(&id, offset).map(|()| String::new()))
 }
 
 /// Uses an HOTP code: the counter is saved before the code is returned.
-pub fn use_hotp(vault: &SharedVault, id: &str, now: u64) -> Result<(Vec<Entry>, String), String> {
-    let mut v = vault.lock().map_err(|_| poisoned())?;
-    let account = v
+pub fn use_hotp(
+    session: &SharedSession,
+    id: &str,
+    now: u64,
+) -> Result<(Vec<Entry>, String), String> {
+    let mut s = session.lock().map_err(|_| poisoned())?;
+    let account = s
         .use_hotp(id, 0, now)
         .map_err(|e| sentence(e.to_string()))?;
-    Ok((v.entries().to_vec(), account.code_at(now)))
+    Ok((s.entries().to_vec(), account.code_at(now)))
 }
 
 /// What reading a dropped or chosen file gave.
@@ -77,6 +81,12 @@ pub enum Opened {
     Report(Report),
     NeedsPassword(PathBuf, String),
     Failed(String),
+}
+
+impl super::super::task::Fallible for Opened {
+    fn failed(reason: String) -> Self {
+        Self::Failed(reason)
+    }
 }
 
 /// Reads an image, a link list or another app's backup, told apart by
@@ -92,25 +102,35 @@ pub fn open_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) ->
     }
 }
 
-/// Exports and writes the files with owner-only permissions.
+/// Exports the vault to `path` through the core (0600 files, a new folder
+/// 0700, the new-password rule). The save dialog already asked whether to
+/// replace an existing file, so the core is told to overwrite.
 pub fn write_export(
-    accounts: &[Account],
+    session: &SharedSession,
     format: ExportFormat,
     password: &str,
     path: &Path,
 ) -> Result<String, String> {
-    let exported = export::export(accounts, format, (!password.is_empty()).then_some(password))
-        .map_err(|e| sentence(e.to_string()))?;
-    let written =
-        |e: std::io::Error| sentence(tr!("common.cannot_write", path = path.display(), error = e));
-    if format.is_folder() {
-        for file in &exported.files {
-            export::write_private(&path.join(&file.name), &file.bytes).map_err(written)?;
-        }
-    } else if let Some(file) = exported.files.first() {
-        export::write_private(path, &file.bytes).map_err(written)?;
-    }
-    let n = accounts.len() - exported.skipped.len();
+    let s = session.lock().map_err(|_| poisoned())?;
+    let password = (!password.is_empty()).then_some(password);
+    let exported =
+        s.export(path, format, password, true)
+            .map_err(|e| match e {
+                SessionError::Write { path, source }
+                | SessionError::CreateFolder { path, source } => sentence(tr!(
+                    "common.cannot_write",
+                    path = path.display(),
+                    error = source
+                )),
+                SessionError::ShortPassword { .. } | SessionError::EmptyPassword => {
+                    tr!(
+                        "export.min_password",
+                        n = crate::session::MIN_PASSWORD_CHARS
+                    )
+                }
+                e => sentence(e.to_string()),
+            })?;
+    let n = exported.accounts;
     let mut note = if n == 1 {
         tr!("export.done_one", path = path.display())
     } else {
@@ -126,11 +146,11 @@ pub fn write_export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gui::task::testing;
 
     #[test]
     fn files_open_by_content_and_exports_read_back() {
-        let dir = std::env::temp_dir().join(format!("tessera-gui-export-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let (session, dir) = testing::session();
         let accounts = vec![
             Account::totp(
                 Some("JD Cloud".into()),
@@ -143,16 +163,31 @@ mod tests {
                 crate::secret::Secret::from_base32("GEZDGNBVGY3TQOJQ").unwrap(),
             ),
         ];
-        // Encrypted export: the file asks for its password, then gives the accounts.
-        let path = dir.join("b.tessera-backup");
+        let note = import(accounts.clone(), 0)(&mut session.lock().unwrap()).unwrap();
+        assert!(note.contains('2'), "{note}");
+        // Encrypted export: the core's password rule reaches the app...
+        let path = dir.path().join("b.tessera-backup");
+        let short = write_export(&session, ExportFormat::TesseraBackup, "short", &path);
+        assert_eq!(short, Err(tr!("export.min_password", n = 8)));
+        assert!(!path.exists(), "nothing written");
+        // ...and a good password writes an owner-only file, replacing an
+        // existing one (the save dialog asked already).
+        std::fs::write(&path, b"old").unwrap();
         let note = write_export(
-            &accounts,
+            &session,
             ExportFormat::TesseraBackup,
             "backup password",
             &path,
         )
         .unwrap();
         assert!(note.starts_with("Exported 2 accounts"), "{note}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // The file asks for its password, then gives the accounts.
         assert!(matches!(
             open_file(path.clone(), None),
             Opened::NeedsPassword(..)
@@ -168,6 +203,5 @@ mod tests {
             Opened::Report(r) => assert_eq!(r.accounts, accounts),
             other => panic!("{other:?}"),
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

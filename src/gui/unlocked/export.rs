@@ -9,8 +9,8 @@ use iced::{Element, Task};
 
 use crate::export::ExportFormat;
 
-use super::super::unlock::MIN_PASSWORD;
 use super::super::widget::check_mark;
+use crate::session::{MIN_PASSWORD_CHARS, check_new_password};
 
 /// The export form.
 #[derive(Debug, Default)]
@@ -107,12 +107,12 @@ impl State {
         (Task::none(), None)
     }
 
-    /// Core call: the export password rule (at least [`MIN_PASSWORD`]
-    /// characters, typed twice) and the plain-text confirmation.
+    /// The core's new-password rule for encrypted exports (typed twice)
+    /// and the plain-text confirmation.
     fn ready(&self, format: ExportFormat) -> Result<(), String> {
         if format.needs_password() {
-            if self.password.chars().count() < MIN_PASSWORD {
-                return Err(tr!("export.min_password", n = MIN_PASSWORD));
+            if check_new_password(&self.password).is_err() {
+                return Err(tr!("export.min_password", n = MIN_PASSWORD_CHARS));
             }
             if self.password != self.confirm {
                 return Err(tr!("unlock.passwords_differ"));

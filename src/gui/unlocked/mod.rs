@@ -18,13 +18,13 @@ use std::path::PathBuf;
 use iced::widget::column;
 use iced::{Element, Fill, Task};
 
-use crate::account::{Account, OtpKind};
+use crate::account::OtpKind;
 use crate::import::Report;
 use crate::settings::Settings;
 use crate::vault::Entry;
 
 use super::clipboard;
-use super::task::{SharedVault, blocking, poisoned, sentence, snapshot};
+use super::task::{SharedSession, blocking, poisoned, sentence, snapshot};
 use super::widget::toast;
 use core_calls::{Change, Opened};
 
@@ -39,7 +39,7 @@ const REVEAL_SECS: u64 = 30;
 /// The unlocked app.
 #[derive(Debug)]
 pub struct Unlocked {
-    vault: SharedVault,
+    vault: SharedSession,
     entries: Vec<Entry>,
     list: list::State,
     screen: Screen,
@@ -92,7 +92,7 @@ pub enum Event {
 }
 
 impl Unlocked {
-    pub fn new(vault: SharedVault, now: u64, settings: Settings) -> (Self, Task<Message>) {
+    pub fn new(vault: SharedSession, now: u64, settings: Settings) -> (Self, Task<Message>) {
         let entries = snapshot(&vault);
         let screen = Self {
             vault,
@@ -142,6 +142,12 @@ impl Unlocked {
             );
         }
         (Task::none(), None)
+    }
+
+    /// A secret copied before this screen opened (the recovery key), to be
+    /// cleared like a copied code.
+    pub fn copied_before(&mut self, value: String, now: u64) {
+        self.copied = Some((value, now));
     }
 
     /// The value copied last, if still to be cleared (taken on lock).
@@ -419,11 +425,10 @@ impl Unlocked {
                 format,
                 password,
             }) => {
-                let accounts: Vec<Account> =
-                    self.entries.iter().map(|e| e.account.clone()).collect();
+                let session = self.vault.clone();
                 self.busy = true;
                 Task::perform(
-                    blocking(move || core_calls::write_export(&accounts, format, &password, &path)),
+                    blocking(move || core_calls::write_export(&session, format, &password, &path)),
                     Message::Exported,
                 )
             }

@@ -1,29 +1,12 @@
 //! The unlocked parent's routing: the list order, search and the delete
 //! confirmation reached through the list's events.
 
-use std::sync::{Arc, Mutex};
-
 use super::*;
+use crate::account::Account;
 
 #[test]
 fn accounts_of_one_issuer_stay_together() {
-    let dir = std::env::temp_dir().join(format!("tessera-gui-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let path = dir.join("v.tessera");
-    let (mut vault, _) = crate::vault::Vault::create(
-        &path,
-        crate::vault::NewVault {
-            keyring: None,
-            password: Some("a long password"),
-            recovery: false,
-            policy: crate::vault::KdfPolicy::Fixed {
-                m_kib: 1024,
-                t: 1,
-                p: 1,
-            },
-        },
-    )
-    .unwrap();
+    let (session, _dir) = crate::gui::task::testing::session();
     let key = |s: &str| crate::secret::Secret::from_base32(s).unwrap();
     let accounts = vec![
         Account::totp(Some("A".into()), "1", key("JBSWY3DPEHPK3PXP")),
@@ -31,8 +14,8 @@ fn accounts_of_one_issuer_stay_together() {
         Account::totp(Some("A".into()), "2", key("KRSXG5CTMVRXEZLU")),
         Account::totp(None, "solo", key("MFRGGZDFMZTWQ2LK")),
     ];
-    vault.add(accounts, 0).unwrap();
-    let (mut codes, _) = Unlocked::new(Arc::new(Mutex::new(vault)), 0, Settings::default());
+    session.lock().unwrap().import(accounts, 0).unwrap();
+    let (mut codes, _) = Unlocked::new(session, 0, Settings::default());
     let labels = |codes: &Unlocked| -> Vec<String> {
         codes
             .list
@@ -54,5 +37,4 @@ fn accounts_of_one_issuer_stay_together() {
         codes.screen,
         Screen::Account(account::State::Delete(_))
     ));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
