@@ -77,7 +77,11 @@ pub fn scrypt_work(format: Format, n: u64, r: u32, p: u32) -> Result<u64, Backup
 /// Refuses an import whose derivations would need more scrypt work in
 /// total than [`SCRYPT_MAX_TOTAL_WORK`]; `derivations` is how many there
 /// would be.
-pub fn check_scrypt_total(format: Format, total: u64, derivations: usize) -> Result<(), BackupError> {
+pub fn check_scrypt_total(
+    format: Format,
+    total: u64,
+    derivations: usize,
+) -> Result<(), BackupError> {
     if total > SCRYPT_MAX_TOTAL_WORK {
         return Err(BackupError::KdfLimits {
             format,

@@ -331,7 +331,11 @@ mod tests {
     /// the others under keys no derivation gives.
     fn vault(count: usize, (n, p): (u64, u32), repaired: bool) -> String {
         let slot = |i: usize| {
-            let kek = if i + 1 == count { KEK } else { [100 + i as u8; 32] };
+            let kek = if i + 1 == count {
+                KEK
+            } else {
+                [100 + i as u8; 32]
+            };
             let sealed = aes_gcm_seal(&kek, &[1; 12], &[9; 32]).unwrap();
             let (key, tag) = sealed.split_at(32);
             format!(
@@ -362,7 +366,11 @@ mod tests {
         let mut calls = 0;
         let result = unlock_with(&slots, password, &mut |_, salt, _, _, _| {
             calls += 1;
-            Ok(Zeroizing::new(if salt == last_salt { KEK } else { [0; 32] }))
+            Ok(Zeroizing::new(if salt == last_salt {
+                KEK
+            } else {
+                [0; 32]
+            }))
         });
         (result, calls)
     }
@@ -416,7 +424,8 @@ mod tests {
         assert!(matches!(result, Err(BackupError::KdfLimits { .. })));
         assert_eq!(calls, 0);
         // Sixteen at Aegis's parameters, both encodings: within the budget.
-        let (result, calls) = unlock_counting(&vault(MAX_PASSWORD_SLOTS, AEGIS, false), "0123456789");
+        let (result, calls) =
+            unlock_counting(&vault(MAX_PASSWORD_SLOTS, AEGIS, false), "0123456789");
         assert!(result.is_ok());
         // The typed password on every slot first (the last opens).
         assert_eq!(calls, MAX_PASSWORD_SLOTS);
