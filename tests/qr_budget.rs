@@ -2,6 +2,8 @@
 //! stops early when it runs out and keeps what it found until then.
 //! Deterministic (work is counted, never timed).
 
+#![allow(clippy::expect_used)]
+
 use image::{GrayImage, Luma};
 use qrcode::QrCode;
 use tessera::import::qr::{Budget, Decoded, decode_with};

@@ -100,7 +100,9 @@ pub fn load_image(bytes: &[u8]) -> Result<DynamicImage, ImportError> {
 /// applies to files: at most [`MAX_DIMENSION`] a side and [`MAX_ALLOC`]
 /// bytes of RGBA, checked before any copy or conversion is made.
 pub fn check_decoded_size(width: usize, height: usize) -> Result<(), ImportError> {
-    let rgba = (width as u64).saturating_mul(height as u64).saturating_mul(4);
+    let rgba = (width as u64)
+        .saturating_mul(height as u64)
+        .saturating_mul(4);
     if width as u64 > u64::from(MAX_DIMENSION)
         || height as u64 > u64::from(MAX_DIMENSION)
         || rgba > MAX_ALLOC

@@ -399,7 +399,7 @@ mod tests {
     fn the_total_work_of_all_slots_is_bounded() {
         // Three slots at the per-slot bound are more than one import runs.
         assert_eq!(CAP.0 * 8 * u64::from(CAP.1), SCRYPT_MAX_WORK);
-        assert!(3 * SCRYPT_MAX_WORK > SCRYPT_MAX_TOTAL_WORK);
+        const { assert!(3 * SCRYPT_MAX_WORK > SCRYPT_MAX_TOTAL_WORK) };
         let (result, calls) = unlock_counting(&vault(3, CAP, true), "pw");
         assert!(matches!(result, Err(BackupError::KdfLimits { .. })));
         assert_eq!(calls, 0);
