@@ -11,8 +11,14 @@ use super::format::Format;
 /// Largest scrypt memory accepted (`128 * N * r` bytes): 256 MiB, eight
 /// times what Aegis uses.
 pub const SCRYPT_MAX_MEMORY: u64 = 256 * 1024 * 1024;
-/// Largest scrypt work accepted (`N * r * p`): 2^24, 64 times Aegis.
-pub const SCRYPT_MAX_WORK: u64 = 1 << 24;
+/// Largest scrypt work accepted for one derivation (`N * r * p`): 2^22,
+/// 16 times what Aegis uses (about a second on a recent laptop).
+pub const SCRYPT_MAX_WORK: u64 = 1 << 22;
+/// Most scrypt work one import may run in total (the sum of `N * r * p`
+/// over every derivation it would try: several key slots, two password
+/// encodings): 2^23, 32 derivations at Aegis's parameters (a few seconds).
+/// A file asking for more is refused before any derivation runs.
+pub const SCRYPT_MAX_TOTAL_WORK: u64 = 1 << 23;
 /// Most PBKDF2 iterations accepted (andOTP picks ~150 000, 2FAS 10 000).
 pub const PBKDF2_MAX_ITERATIONS: u32 = 10_000_000;
 
@@ -28,6 +34,22 @@ pub fn scrypt_key(
     r: u32,
     p: u32,
 ) -> Result<Key, BackupError> {
+    scrypt_work(format, n, r, p)?;
+    let limits = |detail: String| BackupError::KdfLimits { format, detail };
+    let log_n = n.trailing_zeros() as u8;
+    let params = scrypt::Params::new(log_n, r, p)
+        .map_err(|_| limits(format!("scrypt N = {n}, r = {r}, p = {p} are not valid")))?;
+    let mut key: Key = Zeroizing::new([0u8; 32]);
+    scrypt::scrypt(password, salt, &params, key.as_mut()).map_err(|_| BackupError::Malformed {
+        format,
+        reason: String::from("scrypt refused the parameters"),
+    })?;
+    Ok(key)
+}
+
+/// The work (`N * r * p`) of one scrypt derivation, once its parameters
+/// are checked against the bounds above (nothing runs).
+pub fn scrypt_work(format: Format, n: u64, r: u32, p: u32) -> Result<u64, BackupError> {
     let limits = |detail: String| BackupError::KdfLimits { format, detail };
     if n < 2 || !n.is_power_of_two() {
         return Err(limits(format!("scrypt N = {n} is not a power of two ≥ 2")));
@@ -49,15 +71,26 @@ pub fn scrypt_key(
             "scrypt N·r·p = {work} is above {SCRYPT_MAX_WORK}"
         )));
     }
-    let log_n = n.trailing_zeros() as u8;
-    let params = scrypt::Params::new(log_n, r, p)
-        .map_err(|_| limits(format!("scrypt N = {n}, r = {r}, p = {p} are not valid")))?;
-    let mut key: Key = Zeroizing::new([0u8; 32]);
-    scrypt::scrypt(password, salt, &params, key.as_mut()).map_err(|_| BackupError::Malformed {
-        format,
-        reason: String::from("scrypt refused the parameters"),
-    })?;
-    Ok(key)
+    Ok(work)
+}
+
+/// Refuses an import whose derivations would need more scrypt work in
+/// total than [`SCRYPT_MAX_TOTAL_WORK`]; `derivations` is how many there
+/// would be.
+pub fn check_scrypt_total(
+    format: Format,
+    total: u64,
+    derivations: usize,
+) -> Result<(), BackupError> {
+    if total > SCRYPT_MAX_TOTAL_WORK {
+        return Err(BackupError::KdfLimits {
+            format,
+            detail: format!(
+                "{derivations} scrypt derivations with N·r·p = {total} in total; one import runs at most {SCRYPT_MAX_TOTAL_WORK}"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Which PBKDF2 hash.

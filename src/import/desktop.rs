@@ -30,6 +30,12 @@ pub fn read_clipboard() -> Report {
     // way round), with an error that varies: on any failure try text.
     let image_error = match clipboard.get_image() {
         Ok(data) => {
+            // arboard decodes the PNG itself, without size limits (nor a
+            // way to set one): what it returns gets the limits of files
+            // before any copy or conversion.
+            if let Err(e) = image::check_decoded_size(data.width, data.height) {
+                return failed(e);
+            }
             let (w, h) = (data.width as u32, data.height as u32);
             return match RgbaImage::from_raw(w, h, data.bytes.into_owned()) {
                 Some(rgba) => read_lumas(&[image::into_luma(DynamicImage::ImageRgba8(rgba))]),

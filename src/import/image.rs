@@ -95,6 +95,26 @@ pub fn load_image(bytes: &[u8]) -> Result<DynamicImage, ImportError> {
     })
 }
 
+/// Refuses an image already decoded elsewhere (the clipboard's, which
+/// arboard decodes itself) when it is beyond the limits [`load_image`]
+/// applies to files: at most [`MAX_DIMENSION`] a side and [`MAX_ALLOC`]
+/// bytes of RGBA, checked before any copy or conversion is made.
+pub fn check_decoded_size(width: usize, height: usize) -> Result<(), ImportError> {
+    let rgba = (width as u64)
+        .saturating_mul(height as u64)
+        .saturating_mul(4);
+    if width as u64 > u64::from(MAX_DIMENSION)
+        || height as u64 > u64::from(MAX_DIMENSION)
+        || rgba > MAX_ALLOC
+    {
+        return Err(ImportError::ImageTooLarge(format!(
+            "the image is {width}x{height} pixels: at most {MAX_DIMENSION}x{MAX_DIMENSION} pixels and {} MiB are read",
+            MAX_ALLOC >> 20
+        )));
+    }
+    Ok(())
+}
+
 /// Grey levels of an image, with transparent pixels composited over
 /// white (a transparent background often hides black RGB values).
 pub fn to_luma(image: &DynamicImage) -> GrayImage {
@@ -137,4 +157,20 @@ pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     let result = panic::catch_unwind(AssertUnwindSafe(f)).ok();
     QUIET.with(|q| q.set(false));
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoded_images_beyond_the_file_limits_are_refused() {
+        assert!(check_decoded_size(1920, 1080).is_ok());
+        assert!(check_decoded_size(8192, 8192).is_ok());
+        assert!(check_decoded_size(16_385, 10).is_err());
+        assert!(check_decoded_size(10, 16_385).is_err());
+        // Within the sides but over the memory bound (16384² RGBA is 1 GiB).
+        assert!(check_decoded_size(16_384, 16_384).is_err());
+        assert!(check_decoded_size(usize::MAX, usize::MAX).is_err());
+    }
 }

@@ -148,8 +148,47 @@ fn hex_field(text: &str, what: &str) -> Result<Vec<u8>, BackupError> {
     from_hex(text).ok_or_else(|| malformed(FORMAT, format!("{what} is not hex")))
 }
 
+/// Most password slots tried in one import (Aegis writes one per password
+/// the user set: one, rarely two or three). A file with more is refused
+/// before any key derivation.
+pub(crate) const MAX_PASSWORD_SLOTS: usize = 16;
+
+/// One key derivation to try: a password encoding against a slot.
+struct Attempt<'a> {
+    slot: &'a Opened,
+    password: Zeroizing<Vec<u8>>,
+}
+
+/// A password slot with its fields decoded and its scrypt work checked.
+struct Opened {
+    n: u64,
+    r: u32,
+    p: u32,
+    salt: Vec<u8>,
+    wrapped: Vec<u8>,
+    nonce: Vec<u8>,
+}
+
+/// A key derivation: (password, salt, N, r, p) to a key.
+type Derive<'a> = dyn FnMut(&[u8], &[u8], u64, u32, u32) -> Result<crypto::Key, BackupError> + 'a;
+
 /// Unwraps the master key with the first password slot the password opens.
 fn unlock(slots: &[Slot], password: &str) -> Result<crypto::Key, BackupError> {
+    unlock_with(slots, password, &mut |pw, salt, n, r, p| {
+        crypto::scrypt_key(FORMAT, pw, salt, n, r, p)
+    })
+}
+
+/// [`unlock`] with the derivation given. Every slot and the total work of
+/// all derivations it might run are checked first, so a file made to
+/// stall the import (many slots at the per-slot bound) is refused before
+/// any derivation: the password as typed is tried on each slot, then the
+/// old Java encoding on the slots not marked `repaired`.
+fn unlock_with(
+    slots: &[Slot],
+    password: &str,
+    derive: &mut Derive<'_>,
+) -> Result<crypto::Key, BackupError> {
     let password_slots: Vec<&Slot> = slots.iter().filter(|s| s.kind == 1).collect();
     if password_slots.is_empty() {
         return Err(BackupError::Unsupported {
@@ -159,34 +198,68 @@ fn unlock(slots: &[Slot], password: &str) -> Result<crypto::Key, BackupError> {
             ),
         });
     }
-    for slot in password_slots {
+    if password_slots.len() > MAX_PASSWORD_SLOTS {
+        return Err(BackupError::KdfLimits {
+            format: FORMAT,
+            detail: format!(
+                "{} password slots; at most {MAX_PASSWORD_SLOTS} are tried",
+                password_slots.len()
+            ),
+        });
+    }
+    let mut opened = Vec::with_capacity(password_slots.len());
+    for slot in &password_slots {
         let (Some(n), Some(r), Some(p), Some(salt)) = (slot.n, slot.r, slot.p, &slot.salt) else {
             return Err(malformed(
                 FORMAT,
                 "a password slot lacks its scrypt parameters",
             ));
         };
-        let salt = hex_field(salt, "slot salt")?;
+        crypto::scrypt_work(FORMAT, n, r, p)?;
         let mut wrapped = hex_field(&slot.key, "slot key")?;
         wrapped.extend(hex_field(&slot.key_params.tag, "slot tag")?);
-        let nonce = hex_field(&slot.key_params.nonce, "slot nonce")?;
-        let mut candidates = vec![Zeroizing::new(password.as_bytes().to_vec())];
-        if slot.repaired != Some(true) {
-            let old = java_old_bytes(password);
-            if old.as_slice() != password.as_bytes() {
-                candidates.push(old);
+        opened.push(Opened {
+            n,
+            r,
+            p,
+            salt: hex_field(salt, "slot salt")?,
+            wrapped,
+            nonce: hex_field(&slot.key_params.nonce, "slot nonce")?,
+        });
+    }
+    let old = java_old_bytes(password);
+    let mut attempts: Vec<Attempt<'_>> = opened
+        .iter()
+        .map(|slot| Attempt {
+            slot,
+            password: Zeroizing::new(password.as_bytes().to_vec()),
+        })
+        .collect();
+    if old.as_slice() != password.as_bytes() {
+        for (slot, opened) in password_slots.iter().zip(&opened) {
+            if slot.repaired != Some(true) {
+                attempts.push(Attempt {
+                    slot: opened,
+                    password: old.clone(),
+                });
             }
         }
-        for candidate in candidates {
-            let kek = crypto::scrypt_key(FORMAT, &candidate, &salt, n, r, p)?;
-            if let Some(master) = aes_gcm_open(kek.as_ref(), &nonce, &wrapped) {
-                if master.len() != 32 {
-                    return Err(malformed(FORMAT, "the master key is not 32 bytes"));
-                }
-                let mut key: crypto::Key = Zeroizing::new([0u8; 32]);
-                key.copy_from_slice(&master);
-                return Ok(key);
+    }
+    let total = attempts.iter().fold(0u64, |sum, a| {
+        let work = a.slot.n.saturating_mul(u64::from(a.slot.r));
+        sum.saturating_add(work.saturating_mul(u64::from(a.slot.p)))
+    });
+    crypto::check_scrypt_total(FORMAT, total, attempts.len())?;
+    for attempt in &attempts {
+        let slot = attempt.slot;
+        let kek = derive(&attempt.password, &slot.salt, slot.n, slot.r, slot.p)?;
+        if let Some(master) = aes_gcm_open(kek.as_ref(), &slot.nonce, &slot.wrapped) {
+            if master.len() != 32 {
+                return Err(malformed(FORMAT, "the master key is not 32 bytes"));
             }
+            let mut key: crypto::Key = Zeroizing::new([0u8; 32]);
+            key.copy_from_slice(&master);
+            return Ok(key);
         }
     }
     Err(BackupError::WrongPassword(FORMAT))
@@ -247,7 +320,130 @@ fn convert(db: Db, encrypted: bool) -> Result<Report, BackupError> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use crate::import::crypto::{SCRYPT_MAX_TOTAL_WORK, SCRYPT_MAX_WORK, aes_gcm_seal, to_hex};
+
+    const KEK: [u8; 32] = [7; 32];
+
+    /// An encrypted vault file of `count` password slots with scrypt
+    /// (`n`, r = 8, `p`); the last slot wraps the master key under [`KEK`],
+    /// the others under keys no derivation gives.
+    fn vault(count: usize, (n, p): (u64, u32), repaired: bool) -> String {
+        let slot = |i: usize| {
+            let kek = if i + 1 == count {
+                KEK
+            } else {
+                [100 + i as u8; 32]
+            };
+            let sealed = aes_gcm_seal(&kek, &[1; 12], &[9; 32]).unwrap();
+            let (key, tag) = sealed.split_at(32);
+            format!(
+                r#"{{"type": 1, "key": "{}", "key_params": {{"nonce": "{}", "tag": "{}"}},
+                   "n": {n}, "r": 8, "p": {p}, "salt": "{}", "repaired": {repaired}}}"#,
+                to_hex(key),
+                to_hex(&[1; 12]),
+                to_hex(tag),
+                to_hex(&[i as u8; 32])
+            )
+        };
+        let slots: Vec<String> = (0..count).map(slot).collect();
+        format!(
+            r#"{{"version": 1, "header": {{"slots": [{}], "params": {{"nonce": "{}", "tag": "{}"}}}}, "db": ""}}"#,
+            slots.join(","),
+            to_hex(&[2; 12]),
+            to_hex(&[3; 16])
+        )
+    }
+
+    /// Runs [`unlock_with`] over `text`'s slots with a fake derivation
+    /// (the right key for the last slot's salt); returns the result and
+    /// how many derivations ran.
+    fn unlock_counting(text: &str, password: &str) -> (Result<crypto::Key, BackupError>, usize) {
+        let head: HeaderOnly = serde_json::from_str(text).unwrap();
+        let slots = head.header.slots.unwrap();
+        let last_salt = from_hex(slots.last().unwrap().salt.as_deref().unwrap()).unwrap();
+        let mut calls = 0;
+        let result = unlock_with(&slots, password, &mut |_, salt, _, _, _| {
+            calls += 1;
+            Ok(Zeroizing::new(if salt == last_salt {
+                KEK
+            } else {
+                [0; 32]
+            }))
+        });
+        (result, calls)
+    }
+
+    /// Aegis's own parameters (N, p): 2^18 of work per derivation.
+    const AEGIS: (u64, u32) = (SCRYPT_N, 1);
+    /// The per-derivation bounds at r = 8: 256 MiB and N·r·p = 2^22.
+    const CAP: (u64, u32) = (1 << 18, 2);
+
+    #[test]
+    fn forty_slots_at_the_bound_are_refused_before_any_derivation() {
+        let text = vault(40, CAP, false);
+        assert!(text.len() < 20_000, "a small file: {} bytes", text.len());
+        let (result, calls) = unlock_counting(&text, "0123456789");
+        assert!(matches!(result, Err(BackupError::KdfLimits { .. })));
+        assert_eq!(calls, 0);
+        // The real import refuses it the same way (no scrypt runs: this
+        // would take minutes otherwise).
+        assert!(matches!(
+            import(&text, Some("0123456789")),
+            Err(BackupError::KdfLimits { .. })
+        ));
+    }
+
+    #[test]
+    fn the_total_work_of_all_slots_is_bounded() {
+        // Three slots at the per-slot bound are more than one import runs.
+        assert_eq!(CAP.0 * 8 * u64::from(CAP.1), SCRYPT_MAX_WORK);
+        const { assert!(3 * SCRYPT_MAX_WORK > SCRYPT_MAX_TOTAL_WORK) };
+        let (result, calls) = unlock_counting(&vault(3, CAP, true), "pw");
+        assert!(matches!(result, Err(BackupError::KdfLimits { .. })));
+        assert_eq!(calls, 0);
+        // Two fit: both are tried, the second opens.
+        let (result, calls) = unlock_counting(&vault(2, CAP, true), "pw");
+        assert_eq!(*result.unwrap(), [9; 32]);
+        assert_eq!(calls, 2);
+        // Unrepaired slots count twice when the old encoding differs: 5
+        // slots of 2^20 are 10 derivations of 2^20, over 2^23.
+        let mid = ((1 << 20) / 8, 1);
+        let (result, calls) = unlock_counting(&vault(5, mid, false), "0123456789");
+        assert!(matches!(result, Err(BackupError::KdfLimits { .. })));
+        assert_eq!(calls, 0);
+        let (result, calls) = unlock_counting(&vault(5, mid, true), "0123456789");
+        assert!(result.is_ok());
+        assert_eq!(calls, 5);
+    }
+
+    #[test]
+    fn more_slots_than_tried_are_refused() {
+        let (result, calls) = unlock_counting(&vault(MAX_PASSWORD_SLOTS + 1, (2, 1), true), "pw");
+        assert!(matches!(result, Err(BackupError::KdfLimits { .. })));
+        assert_eq!(calls, 0);
+        // Sixteen at Aegis's parameters, both encodings: within the budget.
+        let (result, calls) =
+            unlock_counting(&vault(MAX_PASSWORD_SLOTS, AEGIS, false), "0123456789");
+        assert!(result.is_ok());
+        // The typed password on every slot first (the last opens).
+        assert_eq!(calls, MAX_PASSWORD_SLOTS);
+    }
+
+    #[test]
+    fn a_wrong_password_tries_each_derivation_once() {
+        let text = vault(2, AEGIS, false);
+        let head: HeaderOnly = serde_json::from_str(&text).unwrap();
+        let slots = head.header.slots.unwrap();
+        let mut calls = 0;
+        let result = unlock_with(&slots, "0123456789", &mut |_, _, _, _, _| {
+            calls += 1;
+            Ok(Zeroizing::new([0; 32]))
+        });
+        assert!(matches!(result, Err(BackupError::WrongPassword(_))));
+        assert_eq!(calls, 4);
+    }
 
     #[test]
     fn old_java_password_bytes() {

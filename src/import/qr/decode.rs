@@ -3,15 +3,20 @@
 //! Steps run cheapest first and stop at the first one that finds a code;
 //! `scripts/bench-qr --steps` shows what each one buys. The whole image is
 //! always searched, so several codes side by side are found together.
+//!
+//! Every piece of work is paid from a [`Budget`] before it runs, so any
+//! image ends in bounded time (`scripts/bench-qr-hostile`): a large image
+//! is read on a copy of at most [`PREVIEW_PIXELS`] first, and at full
+//! resolution only when that copy shows finder patterns but no code and
+//! the budget can pay for a whole pass.
 
-use std::collections::HashSet;
-
-use crate::import::image::guarded;
 use image::{GrayImage, imageops};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
-use rxing::multi::MultipleBarcodeReader;
-use rxing::qrcode::cpp_port::QrReader;
-use rxing::{BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8Source};
+use rxing::{BinaryBitmap, Luma8Source};
+
+use super::budget::{Budget, Meter, cost};
+use super::finder;
+use crate::import::image::guarded;
 
 /// One way of looking at an image, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,65 +53,188 @@ const LARGE_PIXELS: u64 = 4096 * 2160;
 /// Below this side an image is also tried at double size.
 const SMALL_SIDE: u32 = 800;
 
-/// Larger images are first shrunk to this many pixels (a 5K screen), which
-/// bounds time and memory.
-const MAX_PIXELS: u64 = 5120 * 2880;
+/// Larger images are read on a copy of this many pixels first (a 1440p
+/// screen): every step fits in the budget there.
+pub const PREVIEW_PIXELS: u64 = 2560 * 1440;
+/// Larger images are shrunk to this many pixels (a 5K screen) for the
+/// full-resolution pass, which bounds its time and memory.
+pub const MAX_PIXELS: u64 = 5120 * 2880;
 
-/// Every distinct QR payload in `luma`, in reading order.
+/// What a decode found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decoded {
+    /// Every distinct payload, in reading order.
+    pub payloads: Vec<String>,
+    /// The step that found them.
+    pub step: Option<Step>,
+    /// The budget ran out (or the decode was cancelled) before every step
+    /// ran: `payloads` are what was found until then.
+    pub ran_out: bool,
+    /// The work paid (never more than the budget's).
+    pub spent: u64,
+}
+
+/// Every distinct QR payload in `luma`, in reading order, within the
+/// default [`Budget`].
 pub fn decode(luma: &GrayImage) -> Vec<String> {
+    decode_with(luma, &Budget::default()).payloads
+}
+
+/// Every distinct QR payload in `luma` that `budget` pays for.
+pub fn decode_with(luma: &GrayImage, budget: &Budget) -> Decoded {
+    decode_steps_with(luma, &Step::ALL, budget)
+}
+
+/// Runs `steps` in order until one finds a payload (default budget);
+/// returns the payloads and the step that found them.
+pub fn decode_steps(luma: &GrayImage, steps: &[Step]) -> (Vec<String>, Option<Step>) {
+    let decoded = decode_steps_with(luma, steps, &Budget::default());
+    (decoded.payloads, decoded.step)
+}
+
+/// [`decode_steps`] within `budget`.
+pub fn decode_steps_with(luma: &GrayImage, steps: &[Step], budget: &Budget) -> Decoded {
+    let mut meter = Meter::new(budget);
     let (w, h) = luma.dimensions();
     let pixels = u64::from(w) * u64::from(h);
-    if pixels > MAX_PIXELS {
-        let f = (MAX_PIXELS as f64 / pixels as f64).sqrt();
-        let side = |n: u32| ((f64::from(n) * f) as u32).max(1);
-        return decode_steps(&imageops::thumbnail(luma, side(w), side(h)), &Step::ALL).0;
+    if pixels == 0 {
+        return Decoded::default();
     }
-    decode_steps(luma, &Step::ALL).0
-}
-
-/// Runs `steps` in order until one finds a payload; returns the payloads
-/// and the step that found them.
-pub fn decode_steps(luma: &GrayImage, steps: &[Step]) -> (Vec<String>, Option<Step>) {
-    if luma.width() == 0 || luma.height() == 0 {
-        return (Vec::new(), None);
+    if pixels <= PREVIEW_PIXELS {
+        let mut found = Found::default();
+        let step = run_steps(luma, 1.0, steps, budget, &mut meter, &mut found);
+        return found.into_decoded(step, &meter);
     }
     let mut found = Found::default();
-    for &step in steps {
-        run(step, luma, &mut found);
-        if !found.0.is_empty() {
-            return (found.in_reading_order(), Some(step));
-        }
+    let Some((preview, f)) = shrink(luma, PREVIEW_PIXELS, &mut meter) else {
+        return found.into_decoded(None, &meter);
+    };
+    let step = run_steps(&preview, f, steps, budget, &mut meter, &mut found);
+    if step.is_some() || found.finders == 0 || !steps.contains(&Step::Rxing) {
+        return found.into_decoded(step, &meter);
     }
-    (Vec::new(), None)
+    // Finder patterns but no code: small modules may need every pixel.
+    let full_pixels = pixels.min(MAX_PIXELS);
+    let pass = full_pixels * (cost::GLOBAL_PIXEL + cost::HYBRID_PIXEL + 4 * cost::ROW_PIXEL / 3);
+    let resized = if pixels > MAX_PIXELS {
+        meter.affords(pass + pixels * cost::SHRINK_PIXEL)
+    } else {
+        meter.affords(pass)
+    };
+    if !resized {
+        meter.ran_out = true;
+        return found.into_decoded(None, &meter);
+    }
+    let step = if pixels > MAX_PIXELS {
+        shrink(luma, MAX_PIXELS, &mut meter).and_then(|(full, f)| {
+            run_steps(&full, f, &[Step::Rxing], budget, &mut meter, &mut found)
+        })
+    } else {
+        run_steps(luma, 1.0, &[Step::Rxing], budget, &mut meter, &mut found)
+    };
+    found.into_decoded(step, &meter)
 }
 
-fn run(step: Step, luma: &GrayImage, found: &mut Found) {
+/// Runs `steps` until one finds a payload; the step that did.
+fn run_steps(
+    luma: &GrayImage,
+    scale: f32,
+    steps: &[Step],
+    budget: &Budget,
+    meter: &mut Meter,
+    found: &mut Found,
+) -> Option<Step> {
+    for &step in steps {
+        run(step, luma, scale, budget, meter, found);
+        if !found.items.is_empty() {
+            return Some(step);
+        }
+        if meter.ran_out {
+            return None;
+        }
+    }
+    None
+}
+
+/// A copy of at most `max` pixels and its scale, paid from the meter.
+fn shrink(luma: &GrayImage, max: u64, meter: &mut Meter) -> Option<(GrayImage, f32)> {
     let (w, h) = luma.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    if !meter.charge(pixels * cost::SHRINK_PIXEL) {
+        return None;
+    }
+    let f = (max as f64 / pixels as f64).sqrt();
+    let side = |n: u32| ((f64::from(n) * f) as u32).max(1);
+    Some((imageops::thumbnail(luma, side(w), side(h)), f as f32))
+}
+
+fn run(
+    step: Step,
+    luma: &GrayImage,
+    scale: f32,
+    budget: &Budget,
+    meter: &mut Meter,
+    found: &mut Found,
+) {
+    let (w, h) = luma.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    let mut rxing = |image: &GrayImage, factor: f32, meter: &mut Meter| {
+        with_rxing(image, scale * factor, budget, meter, found);
+    };
     match step {
-        Step::Rxing => with_rxing(luma, 1.0, found),
+        Step::Rxing => rxing(luma, 1.0, meter),
         Step::Contrast => {
-            if let Some(stretched) = stretch(luma) {
-                with_rxing(&stretched, 1.0, found);
+            if meter.charge(pixels * cost::MADE_PIXEL)
+                && let Some(stretched) = stretch(luma)
+            {
+                rxing(&stretched, 1.0, meter);
             }
         }
-        Step::Denoised if u64::from(w) * u64::from(h) > LARGE_PIXELS => {
-            with_rxing(&box_blur(&half(luma)), 0.5, found);
+        Step::Denoised if pixels > LARGE_PIXELS => {
+            if meter.charge(pixels / 4 * cost::MADE_PIXEL * 2) {
+                rxing(&box_blur(&half(luma)), 0.5, meter);
+            }
         }
-        Step::Denoised => with_rxing(&box_blur(luma), 1.0, found),
-        Step::Rescaled if w.max(h) > 2 * SMALL_SIDE => with_rxing(&half(luma), 0.5, found),
-        Step::Rescaled if w.max(h) < SMALL_SIDE => with_rxing(&double(luma), 2.0, found),
+        Step::Denoised => {
+            if meter.charge(pixels * cost::MADE_PIXEL) {
+                rxing(&box_blur(luma), 1.0, meter);
+            }
+        }
+        Step::Rescaled if w.max(h) > 2 * SMALL_SIDE => {
+            if meter.charge(pixels / 4 * cost::MADE_PIXEL) {
+                rxing(&half(luma), 0.5, meter);
+            }
+        }
+        Step::Rescaled if w.max(h) < SMALL_SIDE => {
+            if meter.charge(pixels * 4 * cost::MADE_PIXEL) {
+                rxing(&double(luma), 2.0, meter);
+            }
+        }
         Step::Rescaled => {}
     }
 }
 
 /// Payloads with where their symbol is, in original pixels:
 /// (text, left, top, height).
+/// Also counts the finder patterns seen.
 #[derive(Default)]
-struct Found(Vec<(String, f32, f32, f32)>);
+struct Found {
+    items: Vec<(String, f32, f32, f32)>,
+    finders: usize,
+}
 
 impl Found {
+    fn into_decoded(self, step: Option<Step>, meter: &Meter) -> Decoded {
+        Decoded {
+            step: step.filter(|_| !self.items.is_empty()),
+            payloads: self.in_reading_order(),
+            ran_out: meter.ran_out,
+            spent: meter.spent(),
+        }
+    }
+
     fn add(&mut self, text: String, points: impl Iterator<Item = (f32, f32)>, scale: f32) {
-        if self.0.iter().any(|(t, ..)| *t == text) {
+        if self.items.iter().any(|(t, ..)| *t == text) {
             return;
         }
         let (mut x0, mut y0, mut y1) = (f32::MAX, f32::MAX, f32::MIN);
@@ -115,16 +243,16 @@ impl Found {
             y0 = y0.min(y);
             y1 = y1.max(y);
         }
-        self.0
+        self.items
             .push((text, x0 / scale, y0 / scale, (y1 - y0).max(0.0) / scale));
     }
 
     /// Top to bottom in rows (symbols whose tops are within half a symbol
     /// of the row's first), left to right within a row.
     fn in_reading_order(mut self) -> Vec<String> {
-        self.0.sort_by(|a, b| a.2.total_cmp(&b.2));
+        self.items.sort_by(|a, b| a.2.total_cmp(&b.2));
         let mut rows: Vec<Vec<(String, f32, f32, f32)>> = Vec::new();
-        for item in self.0 {
+        for item in self.items {
             match rows.last_mut() {
                 Some(row) if item.2 - row[0].2 <= row[0].3.max(item.3) / 2.0 => row.push(item),
                 _ => rows.push(vec![item]),
@@ -140,49 +268,52 @@ impl Found {
 }
 
 /// rxing's multi-symbol QR reader with a global and a local threshold
-/// (each reads some the other misses), each on the image and its negative.
-fn with_rxing(luma: &GrayImage, scale: f32, found: &mut Found) {
-    let hints = DecodeHints {
-        TryHarder: Some(true),
-        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-        ..DecodeHints::default()
-    };
+/// (each reads some the other misses), each on the image and its
+/// negative; each binarization and pass is paid from the meter.
+fn with_rxing(luma: &GrayImage, scale: f32, budget: &Budget, meter: &mut Meter, found: &mut Found) {
     let (w, h) = luma.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
     let source = || Luma8Source::new_with_slice(luma.as_raw(), w, h).ok();
-    if let Some(src) = source() {
-        read_both(
-            BinaryBitmap::new(GlobalHistogramBinarizer::new(src)),
-            &hints,
-            scale,
-            found,
-        );
+    if meter.charge(pixels * cost::GLOBAL_PIXEL)
+        && let Some(src) = source()
+    {
+        let bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(src));
+        read_both(bitmap, scale, budget, meter, found);
     }
-    if let Some(src) = source() {
-        read_both(
-            BinaryBitmap::new(HybridBinarizer::new(src)),
-            &hints,
-            scale,
-            found,
-        );
+    if meter.charge(pixels * cost::HYBRID_PIXEL)
+        && let Some(src) = source()
+    {
+        let bitmap = BinaryBitmap::new(HybridBinarizer::new(src));
+        read_both(bitmap, scale, budget, meter, found);
     }
 }
 
-fn read_both<B: Binarizer>(
+fn read_both<B: rxing::Binarizer>(
     mut bitmap: BinaryBitmap<B>,
-    hints: &DecodeHints,
     scale: f32,
+    budget: &Budget,
+    meter: &mut Meter,
     found: &mut Found,
 ) {
+    if guarded(|| {
+        bitmap.get_black_matrix_mut();
+    })
+    .is_none()
+    {
+        return;
+    }
+    let matrix = bitmap.get_black_matrix_mut();
     for pass in 0..2 {
-        let results = guarded(|| {
-            if pass == 1 {
-                bitmap.invert();
-            }
-            QrReader.decode_multiple_with_hints(&mut bitmap, hints)
-        });
-        for r in results.into_iter().flatten().flatten() {
-            let points = r.getPoints().iter().map(|p| (p.x, p.y));
-            found.add(r.getText().to_string(), points, scale);
+        if pass == 1 {
+            matrix.flip_self();
+        }
+        let read = finder::read(matrix, meter, budget.max_finders);
+        found.finders += read.finders;
+        for symbol in read.symbols {
+            found.add(symbol.text, symbol.points.into_iter(), scale);
+        }
+        if meter.ran_out {
+            return;
         }
     }
 }

@@ -6,7 +6,12 @@ use image::GrayImage;
 use super::image::{into_luma, load_image};
 use crate::error::ImportError;
 
+pub mod budget;
 pub mod decode;
+mod finder;
+
+pub use budget::Budget;
+pub use decode::{Decoded, decode_with};
 
 /// Every distinct QR payload in a grey image, in reading order (see
 /// [`decode`] for the steps tried).
