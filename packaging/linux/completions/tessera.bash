@@ -19,6 +19,9 @@ _tessera() {
             tessera,add)
                 cmd="tessera__subcmd__add"
                 ;;
+            tessera,backups)
+                cmd="tessera__subcmd__backups"
+                ;;
             tessera,code)
                 cmd="tessera__subcmd__code"
                 ;;
@@ -58,11 +61,17 @@ _tessera() {
             tessera,rename)
                 cmd="tessera__subcmd__rename"
                 ;;
+            tessera,restore)
+                cmd="tessera__subcmd__restore"
+                ;;
             tessera,scan)
                 cmd="tessera__subcmd__scan"
                 ;;
             tessera__subcmd__help,add)
                 cmd="tessera__subcmd__help__subcmd__add"
+                ;;
+            tessera__subcmd__help,backups)
+                cmd="tessera__subcmd__help__subcmd__backups"
                 ;;
             tessera__subcmd__help,code)
                 cmd="tessera__subcmd__help__subcmd__code"
@@ -103,6 +112,9 @@ _tessera() {
             tessera__subcmd__help,rename)
                 cmd="tessera__subcmd__help__subcmd__rename"
                 ;;
+            tessera__subcmd__help,restore)
+                cmd="tessera__subcmd__help__subcmd__restore"
+                ;;
             tessera__subcmd__help,scan)
                 cmd="tessera__subcmd__help__subcmd__scan"
                 ;;
@@ -113,7 +125,7 @@ _tessera() {
 
     case "${cmd}" in
         tessera)
-            opts="-h -V --vault --password-stdin --help --version scan code init add import export list remove rename passwd keyring recovery completions man help"
+            opts="-h -V --vault --password-stdin --help --version scan code init add import export list remove rename passwd keyring recovery backups restore completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +185,24 @@ _tessera() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tessera__subcmd__backups)
+            opts="-h --vault --password-stdin --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -287,7 +317,7 @@ _tessera() {
             return 0
             ;;
         tessera__subcmd__help)
-            opts="scan code init add import export list remove rename passwd keyring recovery completions man help"
+            opts="scan code init add import export list remove rename passwd keyring recovery backups restore completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -301,6 +331,20 @@ _tessera() {
             return 0
             ;;
         tessera__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tessera__subcmd__help__subcmd__backups)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -496,6 +540,20 @@ _tessera() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tessera__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tessera__subcmd__help__subcmd__scan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -673,6 +731,24 @@ _tessera() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tessera__subcmd__restore)
+            opts="-h --vault --password-stdin --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
