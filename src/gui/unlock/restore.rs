@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use iced::widget::{button, column, row, text};
-use iced::{Center, Element, Task};
+use iced::{Center, Element, Fill, Task};
 use zeroize::Zeroizing;
 
 use crate::session::{Keys, Session};
@@ -167,8 +167,8 @@ impl State {
                         None => (tr!("restore.closed"), None),
                     };
                     let line = row![
-                        text(r.made.clone()).width(180),
-                        text(what).size(13).style(text::secondary)
+                        text(r.made.clone()),
+                        text(what).size(13).style(text::secondary).width(Fill)
                     ]
                     .push(action)
                     .spacing(12)
