@@ -15,7 +15,7 @@ mod settings;
 
 use std::path::PathBuf;
 
-use iced::widget::column;
+use iced::widget::{button, column, row, text};
 use iced::{Element, Fill, Task};
 
 use crate::account::OtpKind;
@@ -48,6 +48,10 @@ pub struct Unlocked {
     last_activity: u64,
     busy: bool,
     settings: Settings,
+    /// A scan or file read in progress (QR decoding, a backup's key
+    /// derivation): Cancel drops its result at once; the worker stops
+    /// within the decoder's work budget.
+    scanning: Option<iced::task::Handle>,
 }
 
 /// The screen shown over the list (the list keeps its search meanwhile).
@@ -78,6 +82,8 @@ pub enum Message {
     FileChosen(Option<PathBuf>),
     FileRead(String, Opened),
     Scanned(String, Report),
+    /// Stop waiting for the scan or file read in progress.
+    CancelScan,
     Saved(Result<(Vec<Entry>, String), String>),
     HotpUsed(Result<(Vec<Entry>, String), String>),
     Exported(Result<String, String>),
@@ -103,6 +109,7 @@ impl Unlocked {
             copied: None,
             last_activity: now,
             busy: false,
+            scanning: None,
             settings,
         };
         // The search field is focused by the first typed character, not
@@ -261,14 +268,24 @@ impl Unlocked {
             }
             Message::Paste => {
                 if matches!(self.screen, Screen::List | Screen::Add(_)) {
-                    scan_clipboard()
+                    self.start_scan(scan_clipboard())
                 } else {
                     Task::none()
                 }
             }
             Message::FileChosen(None) => Task::none(),
-            Message::FileChosen(Some(path)) | Message::FileDropped(path) => read_file(path, None),
+            Message::FileChosen(Some(path)) | Message::FileDropped(path) => {
+                self.start_scan(read_file(path, None))
+            }
+            Message::CancelScan => {
+                if let Some(handle) = self.scanning.take() {
+                    handle.abort();
+                    self.toast = Some((tr!("scan.cancelled"), now));
+                }
+                Task::none()
+            }
             Message::FileRead(source, opened) => {
+                self.scanning = None;
                 match opened {
                     Opened::Report(report) => {
                         self.screen =
@@ -287,6 +304,7 @@ impl Unlocked {
                 Task::none()
             }
             Message::Scanned(source, found) => {
+                self.scanning = None;
                 self.scanned(source, found, now);
                 Task::none()
             }
@@ -387,10 +405,10 @@ impl Unlocked {
             Some(add::Event::Source(add::Source::File)) => {
                 add::pick_file().map(Message::FileChosen)
             }
-            Some(add::Event::Source(add::Source::Clipboard)) => scan_clipboard(),
-            Some(add::Event::Source(add::Source::Screen)) => {
-                add::scan_screen().map(|(source, found)| Message::Scanned(source, found))
-            }
+            Some(add::Event::Source(add::Source::Clipboard)) => self.start_scan(scan_clipboard()),
+            Some(add::Event::Source(add::Source::Screen)) => self.start_scan(
+                add::scan_screen().map(|(source, found)| Message::Scanned(source, found)),
+            ),
             Some(add::Event::Cancel) => {
                 self.screen = Screen::List;
                 Task::none()
@@ -405,7 +423,9 @@ impl Unlocked {
         match state.update(message) {
             None => Task::none(),
             Some(import::Event::Import(chosen)) => self.save(core_calls::import(chosen, now)),
-            Some(import::Event::Open(path, password)) => read_file(path, Some(password)),
+            Some(import::Event::Open(path, password)) => {
+                self.start_scan(read_file(path, Some(password)))
+            }
             Some(import::Event::Cancel) => {
                 self.screen = Screen::List;
                 Task::none()
@@ -501,13 +521,36 @@ impl Unlocked {
                 .map(Message::Export),
             Screen::Settings => settings::view(&self.settings).map(Message::Settings),
         };
+        let scanning = self.scanning.as_ref().map(|_| {
+            row![
+                text(tr!("scan.running")).style(text::secondary),
+                button(text(tr!("common.cancel")))
+                    .on_press(Message::CancelScan)
+                    .style(button::secondary),
+            ]
+            .spacing(12)
+            .align_y(iced::Center)
+        });
         column![body]
+            .push(scanning)
             .push(self.toast.as_ref().map(|(t, _)| toast(t)))
             .spacing(8)
             .padding(16)
             .width(Fill)
             .height(Fill)
             .into()
+    }
+}
+
+impl Unlocked {
+    /// Runs a scan or file read that the person can cancel (one at a
+    /// time: a new one replaces the handle of the last).
+    fn start_scan(&mut self, task: Task<Message>) -> Task<Message> {
+        let (task, handle) = task.abortable();
+        if let Some(old) = self.scanning.replace(handle) {
+            old.abort();
+        }
+        task
     }
 }
 

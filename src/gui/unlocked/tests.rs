@@ -38,3 +38,20 @@ fn accounts_of_one_issuer_stay_together() {
         Screen::Account(account::State::Delete(_))
     ));
 }
+
+#[test]
+fn a_scan_in_progress_can_be_cancelled() {
+    let (session, _dir) = crate::gui::task::testing::session();
+    let (mut codes, _) = Unlocked::new(session, 0, Settings::default());
+    // A read that would never end (a hostile image, a slow key derivation).
+    let task = codes.start_scan(Task::future(std::future::pending::<Message>()));
+    assert!(codes.scanning.is_some());
+    let _ = codes.update(Message::CancelScan, 5);
+    assert!(codes.scanning.is_none());
+    assert_eq!(
+        codes.toast.as_ref().map(|(t, _)| t.clone()),
+        Some(tr!("scan.cancelled"))
+    );
+    // The aborted task ends at once, with nothing to deliver.
+    assert!(crate::gui::sim_tests::run(task).is_empty());
+}
