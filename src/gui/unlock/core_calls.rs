@@ -111,10 +111,8 @@ pub fn create(
     };
     match Session::create(path, new, keys) {
         Ok((session, key)) => Ok((shared(session), key.map(|k| k.expose().to_string()))),
-        Err(e @ (SessionError::ShortPassword { .. } | SessionError::EmptyPassword)) => {
-            Err(password_words(&e))
-        }
-        Err(e) => Err(sentence(e.to_string())),
+        // The password rule in the screen's words; anything else as a sentence.
+        Err(e) => Err(password_words(&e)),
     }
 }
 

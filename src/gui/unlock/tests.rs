@@ -30,6 +30,17 @@ fn settle(screen: &mut Locked, first: Task<Message>, messages: Vec<Message>) -> 
     events
 }
 
+/// The locked screen of `path`, after `typed` was entered and submitted.
+fn open_typing(path: &std::path::Path, keys: Keys, typed: &str) -> (Locked, Vec<Event>) {
+    let (mut screen, task) = Locked::with_keys(path.to_path_buf(), keys);
+    let events = settle(
+        &mut screen,
+        task,
+        vec![Message::PasswordChanged(typed.into()), Message::Submit],
+    );
+    (screen, events)
+}
+
 #[test]
 fn first_run_refuses_a_one_character_password_with_the_core_rule() {
     let dir = tempfile::tempdir().unwrap();
@@ -94,15 +105,7 @@ fn an_app_unlock_raises_weak_key_derivation_parameters() {
             p: kdf::FLOOR_P,
         },
     };
-    let (mut screen, task) = Locked::with_keys(path.clone(), keys);
-    let events = settle(
-        &mut screen,
-        task,
-        vec![
-            Message::PasswordChanged(testing::PASSWORD.into()),
-            Message::Submit,
-        ],
-    );
+    let (screen, events) = open_typing(&path, keys, testing::PASSWORD);
     let [Event::Unlocked(session, None)] = events.as_slice() else {
         panic!("not unlocked: {:?}", screen.error);
     };
@@ -127,15 +130,7 @@ fn a_damaged_vault_offers_its_backups_and_restores_one() {
     bytes[last] ^= 0x55;
     std::fs::write(&path, &bytes).unwrap();
 
-    let (mut screen, task) = Locked::with_keys(path.clone(), testing::keys());
-    let events = settle(
-        &mut screen,
-        task,
-        vec![
-            Message::PasswordChanged(testing::PASSWORD.into()),
-            Message::Submit,
-        ],
-    );
+    let (mut screen, events) = open_typing(&path, testing::keys(), testing::PASSWORD);
     assert!(events.is_empty());
     {
         let Stage::Restore(restore) = &screen.stage else {
