@@ -43,6 +43,8 @@
 //! (other apps' formats), [`crypto`] and `json` (helpers they share).
 
 pub mod apps;
+#[cfg(feature = "desktop")]
+mod clipboard;
 pub mod crypto;
 #[cfg(feature = "desktop")]
 pub mod desktop;
