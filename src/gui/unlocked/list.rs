@@ -10,7 +10,7 @@ use crate::account::OtpKind;
 use crate::otp::group_code;
 use crate::vault::Entry;
 
-use super::super::widget::{code_text, countdown};
+use super::super::widget::{avatar, code_text, countdown};
 
 const LIST_ID: &str = "list";
 pub const SEARCH_ID: &str = "search";
@@ -158,7 +158,7 @@ impl State {
         match message {
             Message::Search(q) => {
                 self.query = q;
-                self.selected = 0;
+                return (self.to_first_match(), None);
             }
             Message::Submit => {
                 if let Some(id) = self.selected_id(entries) {
@@ -175,11 +175,11 @@ impl State {
             }
             Message::TypeToSearch(typed) => {
                 self.query.push_str(&typed);
-                self.selected = 0;
                 return (
                     Task::batch([
                         iced::widget::operation::focus(SEARCH_ID),
                         iced::widget::operation::move_cursor_to_end(SEARCH_ID),
+                        self.to_first_match(),
                     ]),
                     None,
                 );
@@ -199,6 +199,22 @@ impl State {
             Message::Lock => return (Task::none(), Some(Event::Lock)),
         }
         (Task::none(), None)
+    }
+
+    /// A new filter: the first match is selected and the list scrolls to
+    /// the top, so Enter copies a row the person can see.
+    fn to_first_match(&mut self) -> Task<Message> {
+        self.selected = 0;
+        // The rows near the top are built at once, before the scroll
+        // event comes back.
+        self.scroll_y = 0.0;
+        iced::widget::operation::scroll_to(
+            LIST_ID,
+            iced::widget::scrollable::AbsoluteOffset {
+                x: None,
+                y: Some(0.0),
+            },
+        )
     }
 
     /// Scrolls the list so that the selected row is in view.
@@ -285,11 +301,11 @@ impl State {
                             .align_y(iced::alignment::Vertical::Bottom)
                             .into()
                     }
-                    ItemKind::Row { index, grouped } => {
+                    ItemKind::Row { index } => {
                         let e = visible[index];
                         let hidden =
                             hide_codes && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
-                        container(row_view(e, now, index == self.selected, grouped, hidden))
+                        container(row_view(e, now, index == self.selected, hidden))
                             .height(ROW_HEIGHT - ROW_GAP)
                             .into()
                     }
@@ -320,7 +336,7 @@ struct ListItem<'a> {
 
 enum ItemKind<'a> {
     Heading(&'a str),
-    Row { index: usize, grouped: bool },
+    Row { index: usize },
 }
 
 impl ListItem<'_> {
@@ -358,7 +374,7 @@ fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
         }
         last = issuer;
         items.push(ListItem {
-            kind: ItemKind::Row { index, grouped },
+            kind: ItemKind::Row { index },
             top,
             height: ROW_HEIGHT,
         });
@@ -367,18 +383,15 @@ fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
     items
 }
 
-fn row_view(
-    e: &Entry,
-    now: u64,
-    selected: bool,
-    grouped: bool,
-    hidden: bool,
-) -> Element<'_, Message> {
+fn row_view(e: &Entry, now: u64, selected: bool, hidden: bool) -> Element<'_, Message> {
     let a = &e.account;
-    let title = match (&a.issuer, grouped) {
-        (Some(_), true) | (None, _) => a.name.clone(),
-        (Some(i), false) if a.name.is_empty() => i.clone(),
-        (Some(i), false) => format!("{i} · {}", a.name),
+    // Every row names its issuer, also under a group heading (the heading
+    // scrolls away; an ungrouped row after a group must not look like a
+    // part of it).
+    let title = match &a.issuer {
+        None => a.name.clone(),
+        Some(i) if a.name.is_empty() => i.clone(),
+        Some(i) => format!("{i} · {}", a.name),
     };
     let mask = |c: String| -> String {
         if hidden {
@@ -414,6 +427,7 @@ fn row_view(
             r.push(button(text(label)).on_press(message).style(button::text))
         });
     let content = row![
+        avatar(a.issuer.as_deref().unwrap_or(&a.name)),
         column![text(title).size(15), countdown(a, now)]
             .spacing(4)
             .width(Fill),

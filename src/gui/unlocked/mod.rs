@@ -85,10 +85,29 @@ pub enum Message {
     /// Stop waiting for the scan or file read in progress.
     CancelScan,
     Saved(Result<(Vec<Entry>, String), String>),
-    HotpUsed(Result<(Vec<Entry>, String), String>),
+    /// The HOTP account used, and the saved entries with its new code.
+    HotpUsed(String, Result<(Vec<Entry>, String), String>),
     Exported(Result<String, String>),
     ClipboardWritten(Result<(), String>),
     ClipboardCleared,
+}
+
+impl Message {
+    /// Whether the message comes from the person (a key, a click, a drop)
+    /// rather than from finished work: only input delays the auto-lock (a
+    /// clipboard clearing 30 s after a copy must not restart the timer).
+    pub fn is_input(&self) -> bool {
+        !matches!(
+            self,
+            Message::FileRead(..)
+                | Message::Scanned(..)
+                | Message::Saved(_)
+                | Message::HotpUsed(..)
+                | Message::Exported(_)
+                | Message::ClipboardWritten(_)
+                | Message::ClipboardCleared
+        )
+    }
 }
 
 /// What the parent must act on.
@@ -162,16 +181,31 @@ impl Unlocked {
         self.copied.take().map(|(value, _)| value)
     }
 
+    /// Copies a value that `what` names ("Next code copied").
     fn copy(&mut self, value: String, what: &str, now: u64) -> Task<Message> {
         let clear = self.settings.clipboard_clear_secs;
-        self.toast = Some((
-            if clear > 0 {
-                tr!("codes.copied_cleared", what = what, secs = clear)
-            } else {
-                tr!("codes.copied", what = what)
-            },
-            now,
-        ));
+        let note = if clear > 0 {
+            tr!("codes.copied_cleared", what = what, secs = clear)
+        } else {
+            tr!("codes.copied", what = what)
+        };
+        self.copy_with_note(value, note, now)
+    }
+
+    /// Copies an account's code; the note names the account ("Copied JD
+    /// Cloud · root"), so a copy by Enter says which row it took.
+    fn copy_account(&mut self, value: String, account: &str, now: u64) -> Task<Message> {
+        let clear = self.settings.clipboard_clear_secs;
+        let note = if clear > 0 {
+            tr!("codes.copied_account_cleared", name = account, secs = clear)
+        } else {
+            tr!("codes.copied_account", name = account)
+        };
+        self.copy_with_note(value, note, now)
+    }
+
+    fn copy_with_note(&mut self, value: String, note: String, now: u64) -> Task<Message> {
+        self.toast = Some((note, now));
         let secret = zeroize::Zeroizing::new(value.clone());
         self.copied = Some((value, now));
         Task::perform(
@@ -184,8 +218,9 @@ impl Unlocked {
         match self.entries.iter().find(|e| e.id == id) {
             Some(e) if matches!(e.account.kind, OtpKind::Totp { .. }) => {
                 let code = e.account.code_at(now);
+                let label = row_label(&e.account);
                 self.list.reveal(id, now + REVEAL_SECS);
-                self.copy(code, &tr!("codes.code"), now)
+                self.copy_account(code, &label, now)
             }
             // HOTP: copying uses the code, so advance (and save) first.
             Some(_) => self.use_hotp(id.to_string(), now),
@@ -199,9 +234,10 @@ impl Unlocked {
         }
         self.busy = true;
         let vault = self.vault.clone();
+        let used = id.clone();
         Task::perform(
             blocking(move || core_calls::use_hotp(&vault, &id, now)),
-            Message::HotpUsed,
+            move |result| Message::HotpUsed(used.clone(), result),
         )
     }
 
@@ -243,7 +279,9 @@ impl Unlocked {
     }
 
     pub fn update(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
-        self.last_activity = now;
+        if message.is_input() {
+            self.last_activity = now;
+        }
         let task = match message {
             Message::List(m) => return self.list_message(m, now),
             Message::Add(m) => self.add_message(m, now),
@@ -326,13 +364,18 @@ impl Unlocked {
                 }
                 Task::none()
             }
-            Message::HotpUsed(result) => {
+            Message::HotpUsed(id, result) => {
                 self.busy = false;
                 match result {
                     // The counter is saved before the code is shown.
                     Ok((entries, code)) => {
                         self.entries = entries;
-                        self.copy(code, &tr!("codes.new_code"), now)
+                        let label = self
+                            .entries
+                            .iter()
+                            .find(|e| e.id == id)
+                            .map_or_else(|| tr!("codes.new_code"), |e| row_label(&e.account));
+                        self.copy_account(code, &label, now)
                     }
                     Err(e) => {
                         self.toast = Some((e, now));
@@ -559,9 +602,21 @@ fn read_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Tas
     add::read_file(path, password).map(|(source, opened)| Message::FileRead(source, opened))
 }
 
+/// How a row names its account in messages: `Issuer · name`.
+fn row_label(account: &crate::account::Account) -> String {
+    match (&account.issuer, account.name.is_empty()) {
+        (Some(issuer), false) => format!("{issuer} · {}", account.name),
+        (Some(issuer), true) => issuer.clone(),
+        (None, false) => account.name.clone(),
+        (None, true) => tr!("codes.code"),
+    }
+}
+
 fn scan_clipboard() -> Task<Message> {
     add::scan_clipboard().map(|(source, found)| Message::Scanned(source, found))
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_list;

@@ -1,5 +1,5 @@
 //! Small view helpers shared by the screens: the countdown, the toast, the
-//! tick box mark and the monospace code text.
+//! tick box mark, the issuer avatar and the monospace code text.
 
 use iced::widget::{container, progress_bar, row, text};
 use iced::{Center, Element, Font};
@@ -39,6 +39,57 @@ pub fn toast<'a, M: 'a>(message: &str) -> Element<'a, M> {
 /// The mark of a tick box drawn as text.
 pub fn check_mark(checked: bool) -> &'static str {
     if checked { "☑" } else { "☐" }
+}
+
+/// A round badge with the initials of an issuer (or name) on a colour
+/// derived from the text, so an account keeps its colour across runs and
+/// machines.
+pub fn avatar<'a, M: 'a>(label: &str) -> Element<'a, M> {
+    let initials: String = label
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '.')
+        .filter_map(|word| word.chars().next())
+        .filter(|c| c.is_alphanumeric())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    let colour = avatar_colour(label);
+    container(text(initials).size(14).color(iced::Color::WHITE))
+        .width(36)
+        .height(36)
+        .align_x(Center)
+        .align_y(Center)
+        .style(move |_| container::Style {
+            background: Some(iced::Background::Color(colour)),
+            border: iced::border::rounded(18),
+            ..container::Style::default()
+        })
+        .into()
+}
+
+/// One of twelve hues (FNV-1a of the lower-case text), dark enough for
+/// white initials in both themes.
+fn avatar_colour(label: &str) -> iced::Color {
+    let hash = label.to_lowercase().bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let hue = (hash % 12) as f32 * 30.0;
+    hsl(hue, 0.45, 0.42)
+}
+
+fn hsl(hue: f32, saturation: f32, lightness: f32) -> iced::Color {
+    let c = (1.0 - (2.0 * lightness - 1.0).abs()) * saturation;
+    let h = hue / 60.0;
+    let x = c * (1.0 - (h % 2.0 - 1.0).abs());
+    let (r, g, b) = match h as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = lightness - c / 2.0;
+    iced::Color::from_rgb(r + m, g + m, b + m)
 }
 
 /// A code in large monospace digits.

@@ -1,0 +1,88 @@
+//! The list as a person uses it: a filter after scrolling, Enter, the note
+//! naming what was copied, and what counts as activity for the auto-lock.
+
+use super::*;
+use crate::account::Account;
+use crate::secret::Secret;
+
+/// An unlocked screen over `n` accounts: `Vendor k · user k`, and one
+/// "JD Cloud · root" near the end.
+fn with_accounts(n: usize) -> (Unlocked, tempfile::TempDir) {
+    let (session, dir) = crate::gui::task::testing::session();
+    let mut accounts: Vec<Account> = (0..n)
+        .map(|k| {
+            let secret = Secret::from_bytes((k as u32 + 1).to_be_bytes().repeat(5)).unwrap();
+            Account::totp(Some(format!("Vendor {k}")), format!("user {k}"), secret)
+        })
+        .collect();
+    accounts.push(Account::totp(
+        Some("JD Cloud".into()),
+        "root",
+        Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+    ));
+    session.lock().unwrap().import(accounts, 0).unwrap();
+    let (codes, _) = Unlocked::new(session, 0, Settings::default());
+    (codes, dir)
+}
+
+#[test]
+fn a_new_filter_selects_the_first_match_at_the_top_and_enter_names_it() {
+    let (mut codes, _dir) = with_accounts(200);
+    // Scrolled far down, with a row there selected.
+    let _ = codes.update(Message::List(list::Message::Scrolled(9_000.0, 600.0)), 1);
+    for _ in 0..120 {
+        let _ = codes.update(Message::List(list::Message::Move(1)), 1);
+    }
+    let _ = codes.update(Message::List(list::Message::Search("cloud".into())), 2);
+    let visible = codes.list.visible(&codes.entries);
+    assert_eq!(visible.len(), 1);
+    assert_eq!(visible[0].account.name, "root");
+    let _ = codes.update(Message::List(list::Message::Submit), 3);
+    let (note, _) = codes.toast.clone().expect("a note after the copy");
+    assert_eq!(
+        note,
+        tr!(
+            "codes.copied_account_cleared",
+            name = "JD Cloud · root",
+            secs = 30
+        )
+    );
+    assert!(note.contains("JD Cloud · root"), "{note}");
+    // What was copied is that account's code at t=3, step 0: as
+    // `oathtool -b --hotp JBSWY3DPEHPK3PXP -c 0` prints it.
+    assert_eq!(
+        codes.copied.as_ref().map(|(c, _)| c.as_str()),
+        Some("282760")
+    );
+}
+
+#[test]
+fn typing_to_search_also_starts_at_the_top() {
+    let (mut codes, _dir) = with_accounts(50);
+    let _ = codes.update(Message::List(list::Message::Scrolled(2_000.0, 600.0)), 1);
+    let _ = codes.update(Message::List(list::Message::Move(30)), 1);
+    let _ = codes.update(Message::List(list::Message::TypeToSearch("4".into())), 2);
+    let first = codes.list.visible(&codes.entries)[0].account.name.clone();
+    let _ = codes.update(Message::List(list::Message::Submit), 3);
+    let (note, _) = codes.toast.clone().unwrap();
+    assert!(note.contains(&format!("Vendor 4 · {first}")), "{note}");
+}
+
+#[test]
+fn only_the_persons_input_delays_the_auto_lock() {
+    let (mut codes, _dir) = with_accounts(1);
+    codes.settings.auto_lock_mins = 1;
+    // A copy at t=10 (input), its clipboard write and clearing later
+    // (finished work, not input).
+    let _ = codes.update(Message::List(list::Message::Submit), 10);
+    let _ = codes.update(Message::ClipboardWritten(Ok(())), 11);
+    let _ = codes.update(Message::ClipboardCleared, 40);
+    assert!(codes.tick(69).1.is_none());
+    assert!(matches!(codes.tick(70).1, Some(Event::Lock)));
+    // A key press does delay it.
+    let (mut codes, _dir) = with_accounts(1);
+    codes.settings.auto_lock_mins = 1;
+    let _ = codes.update(Message::List(list::Message::Move(1)), 40);
+    assert!(codes.tick(99).1.is_none());
+    assert!(matches!(codes.tick(100).1, Some(Event::Lock)));
+}
