@@ -296,6 +296,9 @@ fn navigation_key(event: keyboard::Event) -> Option<Message> {
     else {
         return None;
     };
+    if let Some(shortcut) = unlocked::keys_shortcut(&key, modifiers) {
+        return Some(Message::Unlocked(unlocked::Message::Shortcut(shortcut)));
+    }
     // Type-to-search: a printable character no widget took.
     if let Some(typed) = text.filter(|t| t.chars().all(|c| !c.is_control()) && !t.is_empty())
         && !modifiers.control()

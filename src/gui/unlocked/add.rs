@@ -80,6 +80,11 @@ pub enum Event {
     Cancel,
 }
 
+/// Puts the caret in the form's first field (the issuer).
+pub fn focus_first<M: Send + 'static>() -> Task<M> {
+    iced::widget::operation::focus("add-issuer")
+}
+
 impl Default for State {
     fn default() -> Self {
         Self {

@@ -114,7 +114,7 @@ impl State {
         order.into_iter().map(|(_, i)| shown[i]).collect()
     }
 
-    fn selected_id(&self, entries: &[Entry]) -> Option<String> {
+    pub fn selected_id(&self, entries: &[Entry]) -> Option<String> {
         self.visible(entries)
             .get(self.selected)
             .map(|e| e.id.clone())
@@ -158,7 +158,7 @@ impl State {
         match message {
             Message::Search(q) => {
                 self.query = q;
-                return (self.to_first_match(), None);
+                return (self.select_first_match(), None);
             }
             Message::Submit => {
                 if let Some(id) = self.selected_id(entries) {
@@ -179,7 +179,7 @@ impl State {
                     Task::batch([
                         iced::widget::operation::focus(SEARCH_ID),
                         iced::widget::operation::move_cursor_to_end(SEARCH_ID),
-                        self.to_first_match(),
+                        self.select_first_match(),
                     ]),
                     None,
                 );
@@ -203,7 +203,7 @@ impl State {
 
     /// A new filter: the first match is selected and the list scrolls to
     /// the top, so Enter copies a row the person can see.
-    fn to_first_match(&mut self) -> Task<Message> {
+    fn select_first_match(&mut self) -> Task<Message> {
         self.selected = 0;
         // The rows near the top are built at once, before the scroll
         // event comes back.

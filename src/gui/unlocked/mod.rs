@@ -10,6 +10,7 @@ mod add;
 mod core_calls;
 mod export;
 mod import;
+mod keys;
 mod list;
 mod settings;
 
@@ -27,6 +28,8 @@ use super::clipboard;
 use super::task::{SharedSession, blocking, poisoned, sentence, snapshot};
 use super::widget::toast;
 use core_calls::{Change, Opened};
+use keys::row_label;
+pub use keys::{Shortcut, from_key as keys_shortcut};
 
 pub use list::Message as ListMessage;
 #[cfg(test)]
@@ -63,6 +66,8 @@ enum Screen {
     Export(export::State),
     Settings,
     Account(account::State),
+    /// F1: the keyboard shortcuts.
+    Help,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +80,8 @@ pub enum Message {
     Account(account::Message),
     /// Escape: back to the list.
     Back,
+    /// A keyboard shortcut (Ctrl+F, Ctrl+N, Delete, F1, Tab, ...).
+    Shortcut(Shortcut),
     /// Ctrl+V (or the add screen's Paste): import what the clipboard holds.
     Paste,
     FileDropped(PathBuf),
@@ -90,24 +97,6 @@ pub enum Message {
     Exported(Result<String, String>),
     ClipboardWritten(Result<(), String>),
     ClipboardCleared,
-}
-
-impl Message {
-    /// Whether the message comes from the person (a key, a click, a drop)
-    /// rather than from finished work: only input delays the auto-lock (a
-    /// clipboard clearing 30 s after a copy must not restart the timer).
-    pub fn is_input(&self) -> bool {
-        !matches!(
-            self,
-            Message::FileRead(..)
-                | Message::Scanned(..)
-                | Message::Saved(_)
-                | Message::HotpUsed(..)
-                | Message::Exported(_)
-                | Message::ClipboardWritten(_)
-                | Message::ClipboardCleared
-        )
-    }
 }
 
 /// What the parent must act on.
@@ -304,6 +293,7 @@ impl Unlocked {
                 self.screen = Screen::List;
                 Task::none()
             }
+            Message::Shortcut(shortcut) => return self.shortcut(shortcut, now),
             Message::Paste => {
                 if matches!(self.screen, Screen::List | Screen::Add(_)) {
                     self.start_scan(scan_clipboard())
@@ -422,7 +412,10 @@ impl Unlocked {
             Some(list::Event::Lock) => return (Task::none(), Some(Event::Lock)),
             Some(list::Event::Open(open)) => {
                 self.screen = match open {
-                    list::Open::Add => Screen::Add(add::State::default()),
+                    list::Open::Add => {
+                        self.screen = Screen::Add(add::State::default());
+                        return (add::focus_first(), None);
+                    }
                     list::Open::Settings => Screen::Settings,
                     list::Open::Bind(id) => Screen::Account(account::State::Bind(id)),
                     list::Open::Qr(id) => Screen::Account(account::State::qr(id)),
@@ -563,6 +556,7 @@ impl Unlocked {
                 .view(self.entries.len(), self.busy)
                 .map(Message::Export),
             Screen::Settings => settings::view(&self.settings).map(Message::Settings),
+            Screen::Help => keys::help(),
         };
         let scanning = self.scanning.as_ref().map(|_| {
             row![
@@ -600,16 +594,6 @@ impl Unlocked {
 /// Images, link lists and other apps' backups, told apart by content.
 fn read_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Task<Message> {
     add::read_file(path, password).map(|(source, opened)| Message::FileRead(source, opened))
-}
-
-/// How a row names its account in messages: `Issuer · name`.
-fn row_label(account: &crate::account::Account) -> String {
-    match (&account.issuer, account.name.is_empty()) {
-        (Some(issuer), false) => format!("{issuer} · {}", account.name),
-        (Some(issuer), true) => issuer.clone(),
-        (None, false) => account.name.clone(),
-        (None, true) => tr!("codes.code"),
-    }
 }
 
 fn scan_clipboard() -> Task<Message> {

@@ -86,3 +86,77 @@ fn only_the_persons_input_delays_the_auto_lock() {
     assert!(codes.tick(99).1.is_none());
     assert!(matches!(codes.tick(100).1, Some(Event::Lock)));
 }
+
+#[test]
+fn shortcuts_map_from_keys() {
+    use iced::keyboard::{Key, Modifiers, key::Named};
+    let ch = |c: &str| Key::Character(c.into());
+    let ctrl = Modifiers::CTRL;
+    assert_eq!(keys_shortcut(&ch("f"), ctrl), Some(Shortcut::Search));
+    assert_eq!(keys_shortcut(&ch("n"), ctrl), Some(Shortcut::Add));
+    assert_eq!(keys_shortcut(&ch("l"), ctrl), Some(Shortcut::Lock));
+    assert_eq!(keys_shortcut(&ch(","), ctrl), Some(Shortcut::Settings));
+    assert_eq!(keys_shortcut(&ch("c"), ctrl), Some(Shortcut::CopySelected));
+    // Plain letters are type-to-search, not shortcuts.
+    assert_eq!(keys_shortcut(&ch("f"), Modifiers::empty()), None);
+    let named = |n| Key::Named(n);
+    assert_eq!(
+        keys_shortcut(&named(Named::Delete), Modifiers::empty()),
+        Some(Shortcut::DeleteSelected)
+    );
+    assert_eq!(keys_shortcut(&named(Named::Delete), ctrl), None);
+    assert_eq!(
+        keys_shortcut(&named(Named::F1), Modifiers::empty()),
+        Some(Shortcut::Help)
+    );
+    assert_eq!(
+        keys_shortcut(&named(Named::Tab), Modifiers::empty()),
+        Some(Shortcut::FocusNext)
+    );
+    assert_eq!(
+        keys_shortcut(&named(Named::Tab), Modifiers::SHIFT),
+        Some(Shortcut::FocusPrevious)
+    );
+}
+
+#[test]
+fn shortcuts_act_on_the_selected_account() {
+    let (mut codes, _dir) = with_accounts(3);
+    let _ = codes.update(Message::List(list::Message::Search("cloud".into())), 1);
+    // Ctrl+C copies the selected row and names it.
+    let _ = codes.update(Message::Shortcut(Shortcut::CopySelected), 2);
+    assert!(codes.toast.as_ref().unwrap().0.contains("JD Cloud · root"));
+    // Delete asks about that same account.
+    let id = codes.list.visible(&codes.entries)[0].id.clone();
+    let _ = codes.update(Message::Shortcut(Shortcut::DeleteSelected), 3);
+    assert!(matches!(&codes.screen, Screen::Account(account::State::Delete(d)) if *d == id));
+    // Esc, then F1 opens the list of shortcuts and F1 closes it.
+    let _ = codes.update(Message::Back, 4);
+    let _ = codes.update(Message::Shortcut(Shortcut::Help), 4);
+    assert!(matches!(codes.screen, Screen::Help));
+    let _ = codes.update(Message::Shortcut(Shortcut::Help), 5);
+    assert!(matches!(codes.screen, Screen::List));
+    // Ctrl+N opens Add; Delete there does nothing to the accounts.
+    let _ = codes.update(Message::Shortcut(Shortcut::Add), 6);
+    assert!(matches!(codes.screen, Screen::Add(_)));
+    let _ = codes.update(Message::Shortcut(Shortcut::DeleteSelected), 7);
+    assert!(matches!(codes.screen, Screen::Add(_)));
+    // Ctrl+L locks.
+    assert!(matches!(
+        codes.update(Message::Shortcut(Shortcut::Lock), 8).1,
+        Some(Event::Lock)
+    ));
+}
+
+#[test]
+fn the_help_overlay_lists_every_shortcut() {
+    let (codes, _dir) = with_accounts(0);
+    let mut codes = codes;
+    let _ = codes.update(Message::Shortcut(Shortcut::Help), 1);
+    let mut ui = iced_test::simulator(codes.view(1));
+    for keys in [
+        "Ctrl+F", "Ctrl+N", "Ctrl+L", "Ctrl+,", "Ctrl+C", "Delete", "F1", "Esc",
+    ] {
+        assert!(ui.find(keys).is_ok(), "{keys} missing from the overlay");
+    }
+}
