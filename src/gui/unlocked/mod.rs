@@ -417,7 +417,7 @@ impl Unlocked {
                         return (add::focus_first(), None);
                     }
                     list::Open::Settings => Screen::Settings,
-                    list::Open::Bind(id) => Screen::Account(account::State::Bind(id)),
+                    list::Open::Bind(id) => Screen::Account(account::State::bind(id)),
                     list::Open::Qr(id) => Screen::Account(account::State::qr(id)),
                     list::Open::Delete(id) => Screen::Account(account::State::Delete(id)),
                     list::Open::Rename(id) => match account::State::rename(id, &self.entries) {
@@ -501,7 +501,6 @@ impl Unlocked {
         };
         match state.update(message, &self.entries, now) {
             None => Task::none(),
-            Some(account::Event::Copy(id)) => self.copy_code(&id, now),
             Some(account::Event::CopyText { value, what }) => self.copy(value, &what, now),
             Some(account::Event::Delete(id)) => self.save(core_calls::remove(id)),
             Some(account::Event::Rename {

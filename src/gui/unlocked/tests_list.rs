@@ -160,3 +160,63 @@ fn the_help_overlay_lists_every_shortcut() {
         assert!(ui.find(keys).is_ok(), "{keys} missing from the overlay");
     }
 }
+
+/// The codes of JBSWY3DPEHPK3PXP at the time steps used below, printed by
+/// `oathtool -b --hotp JBSWY3DPEHPK3PXP -c STEP` (a TOTP code is the HOTP
+/// code of the step).
+fn rfc_code(step: u64) -> &'static str {
+    match step {
+        33_333_333 => OATH_33333333,
+        33_333_334 => OATH_33333334,
+        33_333_335 => OATH_33333335,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn the_binding_helper_copies_code_1_then_code_2_and_waits_at_the_end() {
+    let (mut codes, _dir) = with_accounts(0);
+    let id = codes.entries[0].id.clone();
+    let _ = codes.update(Message::List(list::Message::Open(list::Open::Bind(id))), 1);
+    let step = 33_333_333u64;
+    let t = step * 30; // the start of a period: 30 s left
+    let copy = |codes: &mut Unlocked, m: account::Message, now: u64| {
+        let _ = codes.update(Message::Account(m), now);
+        codes.copied.as_ref().map(|(c, _)| c.clone())
+    };
+    assert_eq!(
+        copy(&mut codes, account::Message::CopyFirst, t + 3).as_deref(),
+        Some(rfc_code(step))
+    );
+    // Still in the same period: code 2 is the next step's code.
+    assert_eq!(
+        copy(&mut codes, account::Message::CopySecond, t + 10).as_deref(),
+        Some(rfc_code(step + 1))
+    );
+    // In the next period code 2 is unchanged (the pair stays the pair of
+    // what was copied as code 1), and it is the primary action now.
+    assert_eq!(
+        copy(&mut codes, account::Message::CopySecond, t + 31).as_deref(),
+        Some(rfc_code(step + 1))
+    );
+    let mut ui = iced_test::simulator(codes.view(t + 31));
+    assert!(ui.find(tr!("bind.now_second").as_str()).is_ok());
+    drop(ui);
+    // The last five seconds: copying is refused, the screen says to wait.
+    codes.copied = None;
+    assert_eq!(
+        copy(&mut codes, account::Message::CopyFirst, t + 30 + 26),
+        None
+    );
+    let mut ui = iced_test::simulator(codes.view(t + 30 + 26));
+    assert!(ui.find(tr!("bind.wait").as_str()).is_ok());
+    drop(ui);
+    // Two periods on, the old pair is stale: code 1 is the current code.
+    assert_eq!(
+        copy(&mut codes, account::Message::CopyFirst, t + 60 + 1).as_deref(),
+        Some(rfc_code(step + 2))
+    );
+}
+const OATH_33333333: &str = "949556";
+const OATH_33333334: &str = "310976";
+const OATH_33333335: &str = "913835";

@@ -1,6 +1,10 @@
 //! Small view helpers shared by the screens: the countdown, the toast, the
 //! tick box mark, the issuer avatar and the monospace code text.
 
+mod ring;
+
+pub use ring::{WARN_SECS, ring};
+
 use iced::widget::{container, progress_bar, row, text};
 use iced::{Center, Element, Font};
 
