@@ -76,6 +76,8 @@ pub fn run(vault: PathBuf) -> iced::Result {
         .settings(iced::Settings {
             id: Some(APP_ID.to_string()),
             default_font: Font::with_name("Fira Sans"),
+            // Found by the text shaper's fallback for Han characters.
+            fonts: vec![widget::CJK_FONT.into()],
             ..iced::Settings::default()
         })
         .window(window::Settings {
@@ -267,8 +269,8 @@ impl App {
     }
 }
 
-/// Files dropped on the window, and Ctrl+V even when a text field has
-/// taken the keystroke (a pasted screenshot or link is imported).
+/// Files dropped on the window, and Ctrl+V and Esc even when a text field
+/// has taken the keystroke (a pasted screenshot or link is imported).
 fn dropped_file(event: iced::Event, _: iced::event::Status, _: window::Id) -> Option<Message> {
     match event {
         iced::Event::Window(window::Event::FileDropped(path)) => {
@@ -281,6 +283,12 @@ fn dropped_file(event: iced::Event, _: iced::event::Status, _: window::Id) -> Op
         }) if c.as_str() == "v" && modifiers.command() => {
             Some(Message::Unlocked(unlocked::Message::Paste))
         }
+        // Esc goes back also from a form whose field has the caret (the
+        // field takes the key to drop its focus).
+        iced::Event::Keyboard(keyboard::Event::KeyPressed {
+            key: keyboard::Key::Named(keyboard::key::Named::Escape),
+            ..
+        }) => Some(Message::Unlocked(unlocked::Message::Back)),
         _ => None,
     }
 }
@@ -315,7 +323,6 @@ fn navigation_key(event: keyboard::Event) -> Option<Message> {
         Named::ArrowUp if modifiers.alt() => Some(list(ListMessage::Reorder(-1))),
         Named::ArrowDown => Some(list(ListMessage::Move(1))),
         Named::ArrowUp => Some(list(ListMessage::Move(-1))),
-        Named::Escape => Some(Message::Unlocked(unlocked::Message::Back)),
         Named::Enter => Some(list(ListMessage::Submit)),
         _ => None,
     }

@@ -3,6 +3,12 @@
 
 mod ring;
 
+/// Noto Sans CJK SC cut down to the characters of the translations and the
+/// common cloud issuers (`scripts/cjk-font`): the 简体中文 UI renders on a
+/// machine without any CJK font. Its family name is the one the text
+/// shaper falls back to for Han script.
+pub const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/TesseraCJK-subset.otf");
+
 pub use ring::{WARN_SECS, ring};
 
 use iced::widget::{container, progress_bar, row, text};
@@ -99,4 +105,28 @@ fn hsl(hue: f32, saturation: f32, lightness: f32) -> iced::Color {
 /// A code in large monospace digits.
 pub fn code_text<'a>(code: String, size: u32) -> iced::widget::Text<'a> {
     text(code).size(size).font(Font::MONOSPACE)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every CJK character of the catalogs (and the language menu) is in
+    /// the embedded font: a catalog change without `scripts/cjk-font`
+    /// fails here instead of showing boxes.
+    #[test]
+    fn cjk_font_covers_every_catalog_character() {
+        let face = ttf_parser::Face::parse(super::CJK_FONT, 0).expect("a valid font");
+        let catalogs = [
+            include_str!("../../../locales/zh-CN.yml"),
+            include_str!("../../../locales/en.yml"),
+            "简体中文 京东云 阿里云",
+        ];
+        let missing: String = catalogs
+            .concat()
+            .chars()
+            .filter(|c| u32::from(*c) > 0x2e7f && face.glyph_index(*c).is_none())
+            .collect();
+        assert!(missing.is_empty(), "not in the font: {missing}");
+        // And it is a subset, not the whole 16 MB collection.
+        assert!(super::CJK_FONT.len() < 400_000);
+    }
 }
