@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use iced::widget::{button, column, container, row, scrollable, space, text, text_input};
+use iced::widget::{
+    button, column, container, responsive, row, scrollable, space, text, text_input,
+};
 use iced::{Center, Element, Fill, Task};
 
 use crate::account::OtpKind;
@@ -19,6 +21,11 @@ const ROW_HEIGHT: f32 = 78.0;
 const ROW_GAP: f32 = 6.0;
 /// Height of an issuer heading above a group of rows.
 const HEADING_HEIGHT: f32 = 22.0;
+/// Below this width rows put the name above the code and their actions in
+/// a menu.
+const NARROW: f32 = 560.0;
+/// The list's widest extent: on a full screen rows stay readable.
+const MAX_WIDTH: f32 = 900.0;
 /// Rows built beyond the visible part of the list, in pixels.
 const MARGIN: f32 = 400.0;
 
@@ -34,10 +41,14 @@ pub struct State {
     /// Scroll position and height of the list's viewport.
     scroll_y: f32,
     view_height: f32,
+    /// In a narrow window: the row whose actions menu is open.
+    menu: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// Opens (or with `None` closes) a narrow row's actions menu.
+    Menu(Option<String>),
     Search(String),
     /// Enter: copies the selected code.
     Submit,
@@ -82,6 +93,7 @@ impl Default for State {
             follow: None,
             scroll_y: 0.0,
             view_height: 1200.0,
+            menu: None,
         }
     }
 }
@@ -155,7 +167,12 @@ impl State {
         message: Message,
         entries: &[Entry],
     ) -> (Task<Message>, Option<Event>) {
+        // Any action closes an open row menu.
+        if !matches!(message, Message::Menu(_) | Message::Scrolled(..)) {
+            self.menu = None;
+        }
         match message {
+            Message::Menu(id) => self.menu = id,
             Message::Search(q) => {
                 self.query = q;
                 return (self.select_first_match(), None);
@@ -243,11 +260,29 @@ impl State {
         )
     }
 
+    /// The list, laid out for the window's width: rows reflow below
+    /// [`NARROW`] pixels, and the content keeps a readable [`MAX_WIDTH`].
     pub fn view<'a>(
         &'a self,
         entries: &'a [Entry],
         hide_codes: bool,
         now: u64,
+    ) -> Element<'a, Message> {
+        responsive(move |size| {
+            container(self.view_at(entries, hide_codes, now, size.width < NARROW))
+                .max_width(MAX_WIDTH)
+                .center_x(Fill)
+                .into()
+        })
+        .into()
+    }
+
+    fn view_at<'a>(
+        &'a self,
+        entries: &'a [Entry],
+        hide_codes: bool,
+        now: u64,
+        narrow: bool,
     ) -> Element<'a, Message> {
         let search = text_input(&tr!("codes.search"), &self.query)
             .id(SEARCH_ID)
@@ -305,7 +340,12 @@ impl State {
                         let e = visible[index];
                         let hidden =
                             hide_codes && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
-                        container(row_view(e, now, index == self.selected, hidden))
+                        let layout = match narrow {
+                            false => Layout::Wide,
+                            true if self.menu.as_deref() == Some(e.id.as_str()) => Layout::Menu,
+                            true => Layout::Narrow,
+                        };
+                        container(row_view(e, now, index == self.selected, hidden, layout))
                             .height(ROW_HEIGHT - ROW_GAP)
                             .into()
                     }
@@ -383,7 +423,24 @@ fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
     items
 }
 
-fn row_view(e: &Entry, now: u64, selected: bool, hidden: bool) -> Element<'_, Message> {
+/// How a row is laid out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// Name, code and next code, actions on the row.
+    Wide,
+    /// Name above the code, actions behind a menu button.
+    Narrow,
+    /// Narrow, with the menu open: the actions replace the code.
+    Menu,
+}
+
+fn row_view(
+    e: &Entry,
+    now: u64,
+    selected: bool,
+    hidden: bool,
+    layout: Layout,
+) -> Element<'_, Message> {
     let a = &e.account;
     // Every row names its issuer, also under a group heading (the heading
     // scrolls away; an ungrouped row after a group must not look like a
@@ -402,46 +459,88 @@ fn row_view(e: &Entry, now: u64, selected: bool, hidden: bool) -> Element<'_, Me
             c
         }
     };
-    let code = code_text(mask(group_code(&a.code_at(now))), 26);
-    let next = code_text(
-        mask(a.next_code(now).map(|c| group_code(&c)).unwrap_or_default()),
-        14,
-    )
-    .style(text::secondary);
     let id = || e.id.clone();
-    let specific = match a.kind {
-        OtpKind::Totp { .. } => vec![
+    let avatar = avatar(a.issuer.as_deref().unwrap_or(&a.name));
+    let content: Element<'_, Message> = match layout {
+        Layout::Wide => {
+            let code = code_text(mask(group_code(&a.code_at(now))), 26);
+            let next = code_text(
+                mask(a.next_code(now).map(|c| group_code(&c)).unwrap_or_default()),
+                14,
+            )
+            .style(text::secondary);
+            row![
+                avatar,
+                column![text(title).size(15), countdown(a, now)]
+                    .spacing(4)
+                    .width(Fill),
+                column![code, next].align_x(iced::alignment::Horizontal::Right),
+                actions(e),
+            ]
+            .spacing(12)
+            .align_y(Center)
+            .into()
+        }
+        Layout::Narrow => {
+            let code = code_text(mask(group_code(&a.code_at(now))), 24);
+            row![
+                avatar,
+                column![
+                    text(title).size(14).wrapping(text::Wrapping::None),
+                    row![code, countdown(a, now)].spacing(10).align_y(Center),
+                ]
+                .spacing(2)
+                .width(Fill)
+                .clip(true),
+                button(text("⋯").size(20))
+                    .on_press(Message::Menu(Some(id())))
+                    .style(button::text),
+            ]
+            .spacing(10)
+            .align_y(Center)
+            .into()
+        }
+        Layout::Menu => row![
+            actions(e),
+            space::horizontal(),
+            button(text("✕"))
+                .on_press(Message::Menu(None))
+                .style(button::text),
+        ]
+        .align_y(Center)
+        .into(),
+    };
+    let copy = button(container(content).height(Fill).align_y(Center))
+        .on_press_maybe((layout != Layout::Menu).then(|| Message::Copy(e.id.clone())))
+        .width(Fill)
+        .height(Fill)
+        .padding(10)
+        .style(move |theme, status| row_style(theme, status, selected));
+    container(copy).style(container::bordered_box).into()
+}
+
+/// A row's actions: Bind and QR (time-based) or Use code (HOTP), Rename,
+/// Delete.
+fn actions(e: &Entry) -> Element<'_, Message> {
+    let id = || e.id.clone();
+    let specific = match e.account.kind {
+        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
+        _ => vec![
             (tr!("codes.bind"), Message::Open(Open::Bind(id()))),
             (tr!("codes.qr"), Message::Open(Open::Qr(id()))),
         ],
-        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
     };
     let common = [
         (tr!("codes.rename"), Message::Open(Open::Rename(id()))),
         (tr!("codes.delete"), Message::Open(Open::Delete(id()))),
     ];
-    let actions = specific
+    specific
         .into_iter()
         .chain(common)
         .fold(row![], |r, (label, message)| {
             r.push(button(text(label)).on_press(message).style(button::text))
-        });
-    let content = row![
-        avatar(a.issuer.as_deref().unwrap_or(&a.name)),
-        column![text(title).size(15), countdown(a, now)]
-            .spacing(4)
-            .width(Fill),
-        column![code, next].align_x(iced::alignment::Horizontal::Right),
-        actions,
-    ]
-    .spacing(12)
-    .align_y(Center);
-    let copy = button(content)
-        .on_press(Message::Copy(e.id.clone()))
-        .width(Fill)
-        .padding(10)
-        .style(move |theme, status| row_style(theme, status, selected));
-    container(copy).style(container::bordered_box).into()
+        })
+        .into()
 }
 
 /// A list row: plain, a light tint when hovered, the primary tint when

@@ -220,3 +220,47 @@ fn the_binding_helper_copies_code_1_then_code_2_and_waits_at_the_end() {
 const OATH_33333333: &str = "949556";
 const OATH_33333334: &str = "310976";
 const OATH_33333335: &str = "913835";
+
+/// The list's messages when `steps` run on the view at `width` pixels.
+fn at_width(
+    codes: &Unlocked,
+    width: f32,
+    steps: impl FnOnce(&mut iced_test::Simulator<'_, Message>),
+) -> Vec<Message> {
+    let mut ui = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(width, 700.0),
+        codes.view(1),
+    );
+    steps(&mut ui);
+    ui.into_messages().collect()
+}
+
+#[test]
+fn narrow_rows_keep_their_actions_in_a_menu() {
+    let (mut codes, _dir) = with_accounts(1);
+    // Wide: the actions are on the rows, no menu button.
+    let _ = at_width(&codes, 1280.0, |ui| {
+        assert!(ui.find("Delete").is_ok());
+        assert!(ui.find("⋯").is_err());
+    });
+    // Narrow: the name and the code stay, the actions go behind ⋯.
+    let messages = at_width(&codes, 420.0, |ui| {
+        assert!(ui.find("Delete").is_err(), "actions shown at 420 px");
+        assert!(ui.find("JD Cloud · root").is_ok());
+        ui.click("⋯").expect("a menu button per row");
+    });
+    for m in messages {
+        let _ = codes.update(m, 1);
+    }
+    let messages = at_width(&codes, 420.0, |ui| {
+        ui.click("Delete").expect("Delete in the open menu");
+    });
+    for m in messages {
+        let _ = codes.update(m, 2);
+    }
+    assert!(matches!(
+        codes.screen,
+        Screen::Account(account::State::Delete(_))
+    ));
+}
