@@ -62,6 +62,9 @@ pub enum Event {
     Back,
 }
 
+/// The rename form's first field, focused when it opens.
+pub const RENAME_FIRST: &str = "rename-issuer";
+
 fn find<'a>(entries: &'a [Entry], id: &str) -> Option<&'a Entry> {
     entries.iter().find(|e| e.id == id)
 }
@@ -294,13 +297,23 @@ fn rename_view<'a>(
 ) -> Element<'a, Message> {
     column![
         text(tr!("codes.rename")).size(20),
-        text_input(&tr!("add.issuer"), issuer)
-            .on_input(Message::RenameIssuer)
-            .padding(8),
-        text_input(&tr!("add.account_short"), account)
-            .on_input(Message::RenameAccount)
-            .on_submit(Message::SaveRename)
-            .padding(8),
+        column![
+            text(tr!("rename.issuer")).size(13),
+            text_input(&tr!("add.issuer"), issuer)
+                .id(RENAME_FIRST)
+                .on_input(Message::RenameIssuer)
+                .on_submit(Message::SaveRename)
+                .padding(8),
+        ]
+        .spacing(4),
+        column![
+            text(tr!("rename.account")).size(13),
+            text_input(&tr!("add.account_short"), account)
+                .on_input(Message::RenameAccount)
+                .on_submit(Message::SaveRename)
+                .padding(8),
+        ]
+        .spacing(4),
         row![
             button(text(tr!("common.save"))).on_press_maybe((!busy).then_some(Message::SaveRename)),
             button(text(tr!("common.cancel")))

@@ -421,7 +421,11 @@ impl Unlocked {
                     list::Open::Qr(id) => Screen::Account(account::State::qr(id)),
                     list::Open::Delete(id) => Screen::Account(account::State::Delete(id)),
                     list::Open::Rename(id) => match account::State::rename(id, &self.entries) {
-                        Some(state) => Screen::Account(state),
+                        Some(state) => {
+                            self.screen = Screen::Account(state);
+                            let focus = iced::widget::operation::focus(account::RENAME_FIRST);
+                            return (focus, None);
+                        }
                         None => return (Task::none(), None),
                     },
                 };

@@ -3,7 +3,7 @@
 //! [`Settings`] (which the list and the clock also read); the app saves
 //! them.
 
-use iced::widget::{button, column, pick_list, row, text};
+use iced::widget::{button, column, pick_list, row, text, toggler};
 use iced::{Center, Element};
 
 use crate::settings::{Language, Settings, ThemeChoice};
@@ -110,7 +110,7 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
         .copied()
         .find(|c| c.0 == settings.auto_lock_mins);
     let line = |label: String, control: Element<'static, Message>| {
-        row![text(label).width(260), control]
+        row![text(label).width(iced::Length::FillPortion(3)), control]
             .spacing(12)
             .align_y(Center)
     };
@@ -144,13 +144,10 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
         ),
         line(
             tr!("settings.hide_codes"),
-            button(text(if settings.hide_codes {
-                tr!("common.on")
-            } else {
-                tr!("common.off")
-            }))
-            .on_press(Message::ToggleHideCodes)
-            .into(),
+            toggler(settings.hide_codes)
+                .on_toggle(|_| Message::ToggleHideCodes)
+                .size(22)
+                .into(),
         ),
         row![
             button(text(tr!("settings.export"))).on_press(Message::OpenExport),
