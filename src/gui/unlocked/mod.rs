@@ -7,11 +7,13 @@
 
 mod account;
 mod add;
+mod copying;
 mod core_calls;
 mod export;
 mod import;
 mod keys;
 mod list;
+mod security;
 mod settings;
 
 use std::path::PathBuf;
@@ -19,7 +21,6 @@ use std::path::PathBuf;
 use iced::widget::{button, column, row, text};
 use iced::{Element, Fill, Task};
 
-use crate::account::OtpKind;
 use crate::import::Report;
 use crate::settings::Settings;
 use crate::vault::Entry;
@@ -68,6 +69,8 @@ enum Screen {
     Account(account::State),
     /// F1: the keyboard shortcuts.
     Help,
+    /// Settings → Security: password, recovery key, keyring, backups.
+    Security(security::State),
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +80,7 @@ pub enum Message {
     Import(import::Message),
     Export(export::Message),
     Settings(settings::Message),
+    Security(security::Message),
     Account(account::Message),
     /// Escape: back to the list.
     Back,
@@ -170,66 +174,6 @@ impl Unlocked {
         self.copied.take().map(|(value, _)| value)
     }
 
-    /// Copies a value that `what` names ("Next code copied").
-    fn copy(&mut self, value: String, what: &str, now: u64) -> Task<Message> {
-        let clear = self.settings.clipboard_clear_secs;
-        let note = if clear > 0 {
-            tr!("codes.copied_cleared", what = what, secs = clear)
-        } else {
-            tr!("codes.copied", what = what)
-        };
-        self.copy_with_note(value, note, now)
-    }
-
-    /// Copies an account's code; the note names the account ("Copied JD
-    /// Cloud · root"), so a copy by Enter says which row it took.
-    fn copy_account(&mut self, value: String, account: &str, now: u64) -> Task<Message> {
-        let clear = self.settings.clipboard_clear_secs;
-        let note = if clear > 0 {
-            tr!("codes.copied_account_cleared", name = account, secs = clear)
-        } else {
-            tr!("codes.copied_account", name = account)
-        };
-        self.copy_with_note(value, note, now)
-    }
-
-    fn copy_with_note(&mut self, value: String, note: String, now: u64) -> Task<Message> {
-        self.toast = Some((note, now));
-        let secret = zeroize::Zeroizing::new(value.clone());
-        self.copied = Some((value, now));
-        Task::perform(
-            blocking(move || clipboard::write_secret(&secret)),
-            Message::ClipboardWritten,
-        )
-    }
-
-    fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
-        match self.entries.iter().find(|e| e.id == id) {
-            Some(e) if matches!(e.account.kind, OtpKind::Totp { .. }) => {
-                let code = e.account.code_at(now);
-                let label = row_label(&e.account);
-                self.list.reveal(id, now + REVEAL_SECS);
-                self.copy_account(code, &label, now)
-            }
-            // HOTP: copying uses the code, so advance (and save) first.
-            Some(_) => self.use_hotp(id.to_string(), now),
-            None => Task::none(),
-        }
-    }
-
-    fn use_hotp(&mut self, id: String, now: u64) -> Task<Message> {
-        if self.busy {
-            return Task::none();
-        }
-        self.busy = true;
-        let vault = self.vault.clone();
-        let used = id.clone();
-        Task::perform(
-            blocking(move || core_calls::use_hotp(&vault, &id, now)),
-            move |result| Message::HotpUsed(used.clone(), result),
-        )
-    }
-
     fn reorder(&mut self, id: String, offset: i64) -> Task<Message> {
         self.list.follow(id.clone());
         self.save(core_calls::reorder(id, offset))
@@ -276,18 +220,21 @@ impl Unlocked {
             Message::Add(m) => self.add_message(m, now),
             Message::Import(m) => self.import_message(m, now),
             Message::Export(m) => self.export_message(m),
-            Message::Settings(m) => {
-                match settings::update(&mut self.settings, m) {
-                    settings::Event::Changed => {
-                        return (Task::none(), Some(Event::Settings(self.settings.clone())));
-                    }
-                    settings::Event::OpenExport => {
-                        self.screen = Screen::Export(export::State::default());
-                    }
-                    settings::Event::Done => self.screen = Screen::List,
+            Message::Settings(m) => match settings::update(&mut self.settings, m) {
+                settings::Event::Changed => {
+                    return (Task::none(), Some(Event::Settings(self.settings.clone())));
                 }
-                Task::none()
-            }
+                settings::Event::OpenExport => {
+                    self.screen = Screen::Export(export::State::default());
+                    Task::none()
+                }
+                settings::Event::OpenSecurity => self.open_security(),
+                settings::Event::Done => {
+                    self.screen = Screen::List;
+                    Task::none()
+                }
+            },
+            Message::Security(m) => self.security_message(m, now),
             Message::Account(m) => self.account_message(m, now),
             Message::Back => {
                 self.screen = Screen::List;
@@ -560,6 +507,7 @@ impl Unlocked {
                 .map(Message::Export),
             Screen::Settings => settings::view(&self.settings).map(Message::Settings),
             Screen::Help => keys::help(),
+            Screen::Security(state) => state.view(self.busy).map(Message::Security),
         };
         let scanning = self.scanning.as_ref().map(|_| {
             row![
@@ -607,3 +555,5 @@ fn scan_clipboard() -> Task<Message> {
 mod tests;
 #[cfg(test)]
 mod tests_list;
+#[cfg(test)]
+mod tests_security;

@@ -16,6 +16,7 @@ pub enum Message {
     SetAutoLock(Choice),
     ToggleHideCodes,
     OpenExport,
+    OpenSecurity,
     Done,
 }
 
@@ -24,6 +25,7 @@ pub enum Event {
     /// The settings changed: apply and save them.
     Changed,
     OpenExport,
+    OpenSecurity,
     Done,
 }
 
@@ -36,6 +38,7 @@ pub fn update(settings: &mut Settings, message: Message) -> Event {
         Message::SetAutoLock(c) => settings.auto_lock_mins = c.0,
         Message::ToggleHideCodes => settings.hide_codes = !settings.hide_codes,
         Message::OpenExport => return Event::OpenExport,
+        Message::OpenSecurity => return Event::OpenSecurity,
         Message::Done => return Event::Done,
     }
     Event::Changed
@@ -150,6 +153,7 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
                 .into(),
         ),
         row![
+            button(text(tr!("settings.security"))).on_press(Message::OpenSecurity),
             button(text(tr!("settings.export"))).on_press(Message::OpenExport),
             button(text(tr!("common.done")))
                 .on_press(Message::Done)
