@@ -304,7 +304,7 @@ fn navigation_key(event: keyboard::Event) -> Option<Message> {
     else {
         return None;
     };
-    if let Some(shortcut) = unlocked::keys_shortcut(&key, modifiers) {
+    if let Some(shortcut) = unlocked::keys::from_key(&key, modifiers) {
         return Some(Message::Unlocked(unlocked::Message::Shortcut(shortcut)));
     }
     // Type-to-search: a printable character no widget took.

@@ -8,7 +8,8 @@ use crate::account::OtpKind;
 
 use super::super::clipboard;
 use super::super::task::blocking;
-use super::{Message, REVEAL_SECS, Unlocked, core_calls, row_label};
+use super::keys::row_label;
+use super::{Message, REVEAL_SECS, Unlocked, core_calls};
 
 impl Unlocked {
     /// Copies a value that `what` names ("Next code copied").

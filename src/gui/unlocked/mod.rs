@@ -11,7 +11,7 @@ mod copying;
 mod core_calls;
 mod export;
 mod import;
-mod keys;
+pub mod keys;
 mod list;
 mod security;
 mod settings;
@@ -29,8 +29,6 @@ use super::clipboard;
 use super::task::{SharedSession, blocking, poisoned, sentence, snapshot};
 use super::widget::toast;
 use core_calls::{Change, Opened};
-use keys::row_label;
-pub use keys::{Shortcut, from_key as keys_shortcut};
 
 pub use list::Message as ListMessage;
 #[cfg(test)]
@@ -85,7 +83,7 @@ pub enum Message {
     /// Escape: back to the list.
     Back,
     /// A keyboard shortcut (Ctrl+F, Ctrl+N, Delete, F1, Tab, ...).
-    Shortcut(Shortcut),
+    Shortcut(keys::Shortcut),
     /// Ctrl+V (or the add screen's Paste): import what the clipboard holds.
     Paste,
     FileDropped(PathBuf),
@@ -311,7 +309,7 @@ impl Unlocked {
                             .entries
                             .iter()
                             .find(|e| e.id == id)
-                            .map_or_else(|| tr!("codes.new_code"), |e| row_label(&e.account));
+                            .map_or_else(|| tr!("codes.new_code"), |e| keys::row_label(&e.account));
                         self.copy_account(code, &label, now)
                     }
                     Err(e) => {

@@ -1,6 +1,7 @@
 //! The list as a person uses it: a filter after scrolling, Enter, the note
 //! naming what was copied, and what counts as activity for the auto-lock.
 
+use super::keys::{Shortcut, from_key as keys_shortcut};
 use super::*;
 use crate::account::Account;
 use crate::secret::Secret;
