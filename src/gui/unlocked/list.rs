@@ -397,11 +397,12 @@ fn row_view(
     .style(text::secondary);
     let id = || e.id.clone();
     let specific = match a.kind {
-        OtpKind::Totp { .. } => vec![
+        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
+        // Time-based: TOTP and Steam Guard.
+        OtpKind::Totp { .. } | OtpKind::Steam => vec![
             (tr!("codes.bind"), Message::Open(Open::Bind(id()))),
             (tr!("codes.qr"), Message::Open(Open::Qr(id()))),
         ],
-        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
     };
     let common = [
         (tr!("codes.rename"), Message::Open(Open::Rename(id()))),

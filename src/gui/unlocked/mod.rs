@@ -182,7 +182,7 @@ impl Unlocked {
 
     fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
         match self.entries.iter().find(|e| e.id == id) {
-            Some(e) if matches!(e.account.kind, OtpKind::Totp { .. }) => {
+            Some(e) if !matches!(e.account.kind, OtpKind::Hotp { .. }) => {
                 let code = e.account.code_at(now);
                 self.list.reveal(id, now + REVEAL_SECS);
                 self.copy(code, &tr!("codes.code"), now)
