@@ -60,25 +60,26 @@ fn expected(dir: &std::path::Path) -> Vec<Expected> {
 }
 
 fn to_account(e: &Expected, adjust: Adjust) -> Account {
+    let secret = Secret::from_base32(&e.secret).unwrap();
+    if e.kind == "steam" {
+        // expected.json gives Steam's fixed SHA1, 5 digits, 30 s.
+        assert_eq!((e.algorithm.as_str(), e.digits, e.period), ("SHA1", 5, 30));
+        return Account::steam(Some(e.issuer.clone()), e.account.clone(), secret);
+    }
     let mut account = Account {
         issuer: Some(e.issuer.clone()),
         name: e.account.clone(),
-        secret: Secret::from_base32(&e.secret).unwrap(),
+        secret,
         algorithm: e.algorithm.parse::<Algorithm>().unwrap(),
         digits: Digits::new(e.digits).unwrap(),
-        kind: match e.kind.as_str() {
-            "hotp" => OtpKind::Hotp { counter: e.counter },
-            "steam" => OtpKind::Steam,
-            _ => OtpKind::Totp {
+        kind: if e.kind == "hotp" {
+            OtpKind::Hotp { counter: e.counter }
+        } else {
+            OtpKind::Totp {
                 period: Period::new(e.period).unwrap(),
-            },
+            }
         },
     };
-    if account.kind == OtpKind::Steam {
-        // expected.json gives Steam's fixed SHA1, 5 digits, 30 s.
-        assert_eq!((e.algorithm.as_str(), e.digits, e.period), ("SHA1", 5, 30));
-        return Account::steam(account.issuer, account.name, account.secret);
-    }
     match adjust {
         Adjust::None => {}
         Adjust::DefaultTotp => {
@@ -430,13 +431,19 @@ fn damaged_files_import_nothing_and_name_the_format() {
 
 // ---- fixtures written by tests/backup/make_fixtures.py ----------------
 
-fn own_fixture(name: &str) -> Vec<u8> {
+/// A fixture of this repository's `tests/<folder>`.
+fn repo_fixture(folder: &str, name: &str) -> Vec<u8> {
     std::fs::read(
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/backup")
+            .join("tests")
+            .join(folder)
             .join(name),
     )
     .unwrap()
+}
+
+fn own_fixture(name: &str) -> Vec<u8> {
+    repo_fixture("backup", name)
 }
 
 fn own_accounts() -> Vec<Account> {
@@ -649,7 +656,7 @@ fn steam_accounts_keep_their_kind_and_codes_in_every_format() {
         assert_eq!(got.code_at(0), "C5V56", "{format}");
     }
     // Aegis's own shape: type steam, SHA1, 5 digits, 30 s.
-    let exported = export::export(&[steam.clone()], ExportFormat::Aegis, None).unwrap();
+    let exported = export::export(std::slice::from_ref(&steam), ExportFormat::Aegis, None).unwrap();
     let v: Value = serde_json::from_slice(&exported.files[0].bytes).unwrap();
     let entry = &v["db"]["entries"][0];
     assert_eq!(entry["type"], "steam");
@@ -828,12 +835,7 @@ mod no_panics {
 // ---- Steam Desktop Authenticator (fixtures of tests/steam/make_fixtures.py)
 
 fn steam_fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/steam")
-            .join(name),
-    )
-    .unwrap()
+    repo_fixture("steam", name)
 }
 
 #[test]
