@@ -53,8 +53,8 @@ fn truncate(digest: &[u8], digits: Digits) -> String {
     format!("{value:0width$}")
 }
 
-/// The 26 characters of Steam Guard codes (no vowels, no 0/1/5-like
-/// letters).
+/// The 26 characters of Steam Guard codes: digits and consonants without
+/// the look-alikes 0, 1, L, S and Z.
 pub const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
 
 /// Steam Guard code at `unix_time`: HMAC-SHA1 of the 30-second time step,

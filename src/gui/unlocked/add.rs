@@ -351,6 +351,7 @@ pub fn pick_file() -> Task<Option<PathBuf>> {
                     "2fas",
                     "bin",
                     "csv",
+                    "maFile",
                     "tessera-backup",
                 ],
             )
