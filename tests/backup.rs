@@ -888,3 +888,23 @@ fn encrypted_mafiles_and_their_manifest_are_refused_naming_the_encryption() {
     assert!(err.to_string().contains(".maFile files"), "{err}");
     assert!(!err.to_string().contains("AES"), "{err}");
 }
+
+#[test]
+fn freeotp_plus_steam_tokens_are_totp_with_the_steam_issuer() {
+    // FreeOTP+ has no Steam type: it shows Steam codes for TOTP tokens whose
+    // issuer is "Steam" (5 digits). Key bytes: FMXNK4QE… (pyotp's vector).
+    let bytes: Vec<i8> = Secret::from_base32("FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW")
+        .unwrap()
+        .expose()
+        .iter()
+        .map(|&b| b as i8)
+        .collect();
+    let json = format!(
+        r#"{{"tokenOrder":["Steam:gaben"],"tokens":[{{"algo":"SHA1","counter":0,"digits":5,"issuerExt":"Steam","label":"gaben","period":30,"secret":{bytes:?},"type":"TOTP"}}]}}"#
+    );
+    let report = import::read(json.as_bytes(), &Options::with_password(None)).unwrap();
+    assert_eq!(report.format, Some(Format::FreeOtpPlus));
+    assert_eq!(report.refused().count(), 0);
+    assert_eq!(report.accounts[0].kind, OtpKind::Steam);
+    assert_eq!(report.accounts[0].code_at(0), "C5V56");
+}
