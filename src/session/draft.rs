@@ -166,7 +166,7 @@ impl Draft {
 
     /// Steam Guard's parameters: each given one must be its fixed value.
     fn steam_parameters(&self) -> Result<(Algorithm, Digits, OtpKind), DraftError> {
-        let given = |field: &Option<String>, fixed: &str| {
+        let fixed_or_absent = |field: &Option<String>, fixed: &str| {
             field
                 .as_deref()
                 .map(str::trim)
@@ -177,8 +177,8 @@ impl Draft {
             _ => true,
         };
         if algorithm_ok
-            && given(&self.digits, "5")
-            && given(&self.period, "30")
+            && fixed_or_absent(&self.digits, "5")
+            && fixed_or_absent(&self.period, "30")
             && self.counter.is_none()
         {
             Ok((Algorithm::Sha1, Digits::SIX, OtpKind::Steam))
