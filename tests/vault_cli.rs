@@ -302,6 +302,50 @@ fn import_takes_the_sources_of_scan() {
 }
 
 #[test]
+fn add_type_steam_lists_and_codes_as_steam() {
+    let env = Env::new();
+    env.init();
+    let key = "FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW";
+    let out = env.pw(&[
+        "add",
+        "--issuer",
+        "Steam",
+        "--account",
+        "gaben",
+        "--secret",
+        key,
+        "--type",
+        "steam",
+    ]);
+    assert_ok(&out);
+    let listed: serde_json::Value =
+        serde_json::from_slice(&env.pw(&["list", "--json"]).stdout).unwrap();
+    let mut a = listed[0].clone();
+    a.as_object_mut().unwrap().remove("id");
+    assert_eq!(
+        a,
+        serde_json::json!({"type": "steam", "issuer": "Steam", "account": "gaben",
+            "algorithm": "SHA1", "digits": 5, "period": 30})
+    );
+    let out = env.pw(&["list"]);
+    assert!(
+        stdout(&out).contains("Steam Guard 30 s, 5 characters, SHA1"),
+        "{}",
+        stdout(&out)
+    );
+    let out = env.pw(&["code", "gaben", "--at", "0"]);
+    assert_ok(&out);
+    assert_eq!(stdout(&out), "C5V56\n");
+    // The same key as a 6-digit TOTP account is another account.
+    let out = env.pw(&["add", "--issuer", "Steam", "--secret", key]);
+    assert!(stdout(&out).starts_with("Added"), "{}", stdout(&out));
+    let out = env.pw(&[
+        "add", "--issuer", "Steam", "--secret", key, "--type", "steam",
+    ]);
+    assert!(stdout(&out).starts_with("Not added"), "{}", stdout(&out));
+}
+
+#[test]
 fn first_add_creates_the_vault() {
     let env = Env::new();
     let out = env.pw(&[

@@ -54,12 +54,12 @@ pub fn account_fields(a: &Account) -> Value {
         "issuer": a.issuer,
         "account": a.name,
         "secret": a.secret.to_base32(),
-        "algorithm": a.algorithm.as_str(),
-        "digits": a.digits.get(),
+        "algorithm": a.code_algorithm().as_str(),
+        "digits": a.code_length(),
     });
     match a.kind {
-        OtpKind::Totp { period } => v["period"] = period.get().into(),
         OtpKind::Hotp { counter } => v["counter"] = counter.into(),
+        kind => v["period"] = kind.period().map(|p| p.get()).into(),
     }
     v
 }

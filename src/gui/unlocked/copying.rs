@@ -47,7 +47,7 @@ impl Unlocked {
 
     pub(super) fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
         match self.entries.iter().find(|e| e.id == id) {
-            Some(e) if matches!(e.account.kind, OtpKind::Totp { .. }) => {
+            Some(e) if !matches!(e.account.kind, OtpKind::Hotp { .. }) => {
                 let code = e.account.code_at(now);
                 let label = row_label(&e.account);
                 self.list.reveal(id, now + REVEAL_SECS);
