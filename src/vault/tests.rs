@@ -151,30 +151,32 @@ fn every_flipped_byte_is_detected() {
     assert!(Vault::open(&flipped, Unlock::Keyring(&store)).is_err());
 }
 
+/// A slot copied from vault B into vault A's header does not open A, even
+/// with the same password and a payload that B's data key decrypts: the
+/// slot's associated data names its vault. The control (B's own header,
+/// same slots, key and payload) opens, so the refusal comes from the
+/// vault id alone.
 #[test]
 fn slots_cannot_move_between_vaults() {
     let dir = tempfile::tempdir().unwrap();
-    let store = MemoryKeyStore::default();
-    let new = |name: &str| {
-        Vault::create(
-            &dir.path().join(name),
-            NewVault {
-                keyring: Some(&store),
-                password: None,
-                recovery: false,
-                policy: KdfPolicy::TEST,
-            },
-        )
-        .unwrap()
-        .0
-    };
-    let a = new("a");
-    let b = new("b");
-    let mut header_a = a.header.clone();
-    header_a.slots = b.header.slots.clone();
-    let forged = format::build(&header_a, &b.dek, b"{}").unwrap();
-    fs::write(dir.path().join("c"), forged).unwrap();
-    assert!(Vault::open(&dir.path().join("c"), Unlock::Keyring(&store)).is_err());
+    let a = password_vault(dir.path()).0;
+    let b_dir = tempfile::tempdir().unwrap();
+    let (mut b, _) = password_vault(b_dir.path());
+    b.add(vec![totp("Moved", "b@x", 9)], 1).unwrap();
+    assert_ne!(a.header.vault_id, b.header.vault_id);
+    let plain = payload::encode(b.entries()).unwrap();
+
+    let control = format::build(&b.header, &b.dek, &plain).unwrap();
+    fs::write(dir.path().join("control"), control).unwrap();
+    let opened = Vault::open(&dir.path().join("control"), Unlock::Password(PW)).unwrap();
+    assert_eq!(opened.entries(), b.entries());
+
+    let mut header = a.header.clone();
+    header.slots = b.header.slots.clone();
+    let forged = format::build(&header, &b.dek, &plain).unwrap();
+    fs::write(dir.path().join("forged"), forged).unwrap();
+    let err = Vault::open(&dir.path().join("forged"), Unlock::Password(PW)).unwrap_err();
+    assert!(matches!(err, VaultError::WrongPassword), "{err:?}");
 }
 
 #[test]
