@@ -116,7 +116,8 @@ fn keyring_vault_through_the_cli() {
         "",
     ));
     let code = ok(&tessera(&vault, &["code", "github", "--at", "59"], ""));
-    assert_eq!(code.trim().len(), 6);
+    // oathtool --totp -b JBSWY3DPEHPK3PXP -N @59
+    assert_eq!(code.trim(), "996554");
     // The keyring holds a 32-byte key under the app id.
     let info = Vault::inspect(&vault).unwrap();
     // One entry per slot: `vault-<vault id>-<slot id>`.
