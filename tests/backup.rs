@@ -493,15 +493,15 @@ fn absurd_kdf_parameters_from_files_are_refused() {
         ),
         "{err}"
     );
-    // andOTP: an iteration count beyond the bound is never run.
+    // andOTP: an iteration count beyond the bound is never run (2^32 - 1
+    // PBKDF2 rounds would take hours; how fast the refusal is:
+    // scripts/bench-refusals).
     let mut bytes = own_fixture("andotp_unicode_password.bin");
     bytes[..4].copy_from_slice(&u32::MAX.to_be_bytes());
-    let started = std::time::Instant::now();
     assert!(matches!(
         import::read(&bytes, &Options::with_password(Some("pässwörd ✓"))),
         Err(BackupError::WrongPassword(Format::AndOtp))
     ));
-    assert!(started.elapsed().as_secs() < 5);
 }
 
 // ---- round trips -------------------------------------------------------
