@@ -2,7 +2,10 @@
 //! views are clicked and typed into, their messages fed back to `update`,
 //! and the tasks they return are run to completion.
 
+use iced::event::Status;
 use iced::futures::StreamExt;
+use iced::keyboard::key::{NativeCode, Named, Physical};
+use iced::keyboard::{self, Key, Location, Modifiers};
 use iced::{Element, Task};
 use iced_test::{selector, simulator};
 
@@ -57,6 +60,31 @@ fn interact(
     let mut ui = simulator(view(codes));
     steps(&mut ui);
     ui.into_messages().collect()
+}
+
+/// Presses `key` with `modifiers` in the simulator of the real view. An
+/// event no widget took goes through the app's key binding, as
+/// `keyboard::listen` (which passes on ignored events only) does; the
+/// messages are then fed back.
+fn press(codes: &mut Codes, key: Named, modifiers: Modifiers) {
+    let event = keyboard::Event::KeyPressed {
+        key: Key::Named(key),
+        modified_key: Key::Named(key),
+        physical_key: Physical::Unidentified(NativeCode::Unidentified),
+        location: Location::Standard,
+        modifiers,
+        repeat: false,
+        text: None,
+    };
+    let mut ui = simulator(view(codes));
+    let statuses = ui.simulate([iced::Event::Keyboard(event.clone())]);
+    let mut messages: Vec<Message> = ui.into_messages().collect();
+    if statuses == [Status::Ignored]
+        && let Some(super::Message::Unlocked(m)) = super::navigation_key(event)
+    {
+        messages.push(m);
+    }
+    settle(codes, messages);
 }
 
 #[test]
@@ -180,14 +208,10 @@ fn manual_order_is_kept_in_the_vault() {
             ],
         );
     }
-    // Select Beta (second row) and move it up with Alt+↑.
-    settle(
-        &mut codes,
-        [
-            Message::List(ListMessage::Move(1)),
-            Message::List(ListMessage::Reorder(-1)),
-        ],
-    );
+    // Select Beta (second row) with ↓ and move it up with Alt+↑, as key
+    // events through the real view and the app's key binding.
+    press(&mut codes, Named::ArrowDown, Modifiers::empty());
+    press(&mut codes, Named::ArrowUp, Modifiers::ALT);
     let vault = testing::reopen(&dir);
     let order: Vec<String> = vault
         .entries()
