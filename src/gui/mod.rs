@@ -25,6 +25,8 @@ mod clipboard;
 mod instance;
 #[cfg(test)]
 mod sim_tests;
+#[cfg(test)]
+mod tests_lock;
 mod task;
 mod unlock;
 mod unlocked;
@@ -150,7 +152,7 @@ impl App {
         match message {
             Message::Locked(m) => self.locked(m),
             Message::Unlocked(m) => self.unlocked(m),
-            Message::Tick => self.tick(),
+            Message::Tick => self.tick(unix_now()),
             Message::SettingsSaved(Ok(())) | Message::Cleared => Task::none(),
             Message::SettingsSaved(Err(e)) => {
                 eprintln!("tessera: the settings could not be saved: {e}");
@@ -224,8 +226,10 @@ impl App {
         Task::batch([clear, task.map(Message::Locked)])
     }
 
-    fn tick(&mut self) -> Task<Message> {
-        self.now = unix_now();
+    /// Once a second, at `now` (Unix seconds): countdowns, clipboard
+    /// clearing, auto-lock.
+    fn tick(&mut self, now: u64) -> Task<Message> {
+        self.now = now;
         let Screen::Unlocked(screen) = &mut self.screen else {
             return Task::none();
         };
