@@ -28,7 +28,7 @@ pub fn fixture_dir(name: &str) -> Option<PathBuf> {
         "TESSERA_REQUIRE_FIXTURES=1 but the fixtures folder {} is missing",
         dir.display()
     );
-    eprintln!("skipped: fixtures not found ({})", dir.display());
+    skipped(&format!("fixtures not found ({})", dir.display()));
     None
 }
 
@@ -45,8 +45,25 @@ pub fn fixture_file(folder: &str, name: &str) -> Option<PathBuf> {
         "TESSERA_REQUIRE_FIXTURES=1 but the fixture {} is missing",
         path.display()
     );
-    eprintln!("skipped: fixture not found ({})", path.display());
+    skipped(&format!("fixture not found ({})", path.display()));
     None
+}
+
+/// Says on the real standard error (not the harness's captured one, so it
+/// shows in a normal `cargo test` run) that the current test skipped.
+/// Once per test (a property test asks at every case).
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let Ok(mut said) = SAID.lock() else { return };
+    if !said.contains(&test) {
+        let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+        said.push(test);
+    }
 }
 
 /// Whether a missing fixture fails the test (`TESSERA_REQUIRE_FIXTURES=1`,
