@@ -61,8 +61,10 @@ fn aegis_with(n: usize) -> Vec<u8> {
                    "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 30}})
         })
         .collect();
-    serde_json::to_vec(&json!({"version": 1, "header": {"slots": null, "params": null},
-                               "db": {"version": 2, "entries": entries}}))
+    serde_json::to_vec(
+        &json!({"version": 1, "header": {"slots": null, "params": null},
+                               "db": {"version": 2, "entries": entries}}),
+    )
     .unwrap()
 }
 
@@ -114,12 +116,19 @@ fn images_wider_or_taller_than_16384_pixels_are_refused() {
         let bytes = png(w, h);
         assert!(bytes.len() < 64 * 1024, "a small file: {}", bytes.len());
         let err = load_image(&bytes).unwrap_err();
-        assert!(matches!(err, ImportError::ImageTooLarge(_)), "{w}x{h}: {err}");
+        assert!(
+            matches!(err, ImportError::ImageTooLarge(_)),
+            "{w}x{h}: {err}"
+        );
         // Through the scan as a whole: the same refusal, with its code.
         let report = import::read(&bytes, &Options::links_only(Some("big.png"))).unwrap();
         assert!(report.accounts.is_empty());
         assert_eq!(
-            report.errors.iter().map(|e| e.error.code()).collect::<Vec<_>>(),
+            report
+                .errors
+                .iter()
+                .map(|e| e.error.code())
+                .collect::<Vec<_>>(),
             [ErrorCode::ImageTooLarge],
             "{w}x{h}"
         );

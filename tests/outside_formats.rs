@@ -285,7 +285,13 @@ fn svg_images(page: &str) -> Vec<(u32, Vec<u8>)> {
         .map(|svg| {
             let view_box = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
             let side: u32 = view_box.split(' ').next().unwrap().parse().unwrap();
-            let path = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+            let path = svg
+                .split(" d=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
             let px = side * SCALE;
             let mut luma = vec![255u8; (px * px) as usize];
             for module in path.split('M').filter(|m| !m.is_empty()) {
@@ -336,16 +342,17 @@ fn html_qr_codes_decode_to_the_accounts() {
 /// what readers accept). Never regenerate it: it must keep opening.
 #[test]
 fn golden_backup_keeps_opening() {
-    let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/backup-v1.tsrbak"),
-    )
-    .unwrap();
+    let bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/backup-v1.tsrbak"))
+            .unwrap();
     let report = import::read(&bytes, &Options::with_password(Some("golden backup ✓"))).unwrap();
     assert_eq!(report.format, Some(import::Format::TesseraBackup));
     assert!(report.encrypted);
     assert_eq!(report.accounts, accounts());
     assert!(matches!(
         import::read(&bytes, &Options::with_password(Some("golden backup"))),
-        Err(import::BackupError::WrongPassword(import::Format::TesseraBackup))
+        Err(import::BackupError::WrongPassword(
+            import::Format::TesseraBackup
+        ))
     ));
 }

@@ -2,6 +2,8 @@
 //! (../shared/fixtures/qr, read at test time; skipped when absent) go through
 //! the whole scan (format sniffing, bounded decoding, every QR step, parsing).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use proptest::prelude::*;

@@ -616,7 +616,10 @@ fn files_are_private_under_umask_000() {
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().any(|n| n == "vault.tessera"), "{names:?}");
-    assert!(names.iter().any(|n| n == ".vault.tessera.lock"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == ".vault.tessera.lock"),
+        "{names:?}"
+    );
     assert!(names.iter().any(|n| n.ends_with(".bak")), "{names:?}");
     for file in &files {
         assert_eq!(mode(file), 0o600, "{}", file.display());

@@ -25,9 +25,9 @@ mod clipboard;
 mod instance;
 #[cfg(test)]
 mod sim_tests;
+mod task;
 #[cfg(test)]
 mod tests_lock;
-mod task;
 mod unlock;
 mod unlocked;
 mod widget;

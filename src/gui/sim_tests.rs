@@ -4,7 +4,7 @@
 
 use iced::event::Status;
 use iced::futures::StreamExt;
-use iced::keyboard::key::{NativeCode, Named, Physical};
+use iced::keyboard::key::{Named, NativeCode, Physical};
 use iced::keyboard::{self, Key, Location, Modifiers};
 use iced::{Element, Task};
 use iced_test::{selector, simulator};
@@ -107,10 +107,7 @@ fn add_manually_then_the_code_is_shown() {
     // The preview shows the code before saving, grouped: 346137 is
     // `oathtool --totp -b JBSWY3DPEHPK3PXP -N @1000000`.
     let code = "346 137";
-    assert!(
-        simulator(view(&codes)).find(code).is_ok(),
-        "preview {code}"
-    );
+    assert!(simulator(view(&codes)).find(code).is_ok(), "preview {code}");
     let m = interact(&codes, |ui| {
         ui.click("Save").expect("Save button");
     });

@@ -22,7 +22,11 @@ fn settings(auto_lock_mins: u64) -> Settings {
 /// whether the vault still lives.
 fn unlocked_app(
     settings: Settings,
-) -> (App, tempfile::TempDir, Weak<std::sync::Mutex<crate::session::Session>>) {
+) -> (
+    App,
+    tempfile::TempDir,
+    Weak<std::sync::Mutex<crate::session::Session>>,
+) {
     let (session, dir): (SharedSession, _) = testing::session();
     let alive = Arc::downgrade(&session);
     let (screen, _) = unlocked::Unlocked::new(session, T0, settings.clone());

@@ -207,12 +207,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         let new = dir.path().join("new.txt");
-        assert!(matches!(save_recovery(&new, "ABCD-EFGH"), Outcome::Saved(_)));
+        assert!(matches!(
+            save_recovery(&new, "ABCD-EFGH"),
+            Outcome::Saved(_)
+        ));
         assert_eq!(mode(&new), 0o600);
         let old = dir.path().join("old.txt");
         std::fs::write(&old, "public").unwrap();
         std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(matches!(save_recovery(&old, "ABCD-EFGH"), Outcome::Saved(_)));
+        assert!(matches!(
+            save_recovery(&old, "ABCD-EFGH"),
+            Outcome::Saved(_)
+        ));
         assert_eq!(mode(&old), 0o600);
         assert!(std::fs::read_to_string(&old).unwrap().contains("ABCD-EFGH"));
     }

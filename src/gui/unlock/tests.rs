@@ -229,7 +229,10 @@ fn a_wrong_password_says_so_and_keeps_the_screen() {
         screen.error.as_deref(),
         Some("Wrong password. Nothing was changed; try again.")
     );
-    assert!(shows(&screen, "Wrong password. Nothing was changed; try again."));
+    assert!(shows(
+        &screen,
+        "Wrong password. Nothing was changed; try again."
+    ));
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written");
     // Nothing typed: asked to type, nothing tried.
     let (screen, events) = open_typing(&path, testing::keys(), "   ");
@@ -248,8 +251,7 @@ fn the_recovery_key_unlocks() {
         keyring: false,
         password: Some(testing::PASSWORD),
     };
-    let (session, key) =
-        crate::session::Session::create(&path, new, testing::keys()).unwrap();
+    let (session, key) = crate::session::Session::create(&path, new, testing::keys()).unwrap();
     drop(session);
     let key = key.expect("a recovery key").expose().to_string();
     let (screen, events) = open_typing(&path, testing::keys(), &key);
