@@ -3,7 +3,8 @@
 //! protocol-buffer decoder (tests/formats/decode_migration.py) for
 //! `migration::encode`, an independent Aegis decryption (Python
 //! `cryptography`, tests/formats/aegis_decrypt.py) for the Aegis export,
-//! a QR reader that is not Tessera's pipeline for the HTML page, and a
+//! QR readers that are not Tessera's pipeline (zbar for the migration
+//! PNG, rxing's plain reader for the HTML page), and a
 //! golden `tessera-backup` file that must keep opening.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -204,6 +205,45 @@ fn migration_link_decoded_by_an_independent_decoder() {
         ]
     }]);
     assert_eq!(decoded, want);
+}
+
+/// The `migration-qr` export's PNG read by zbar (`zbarimg`, not Tessera's
+/// reader), its link by the independent decoder: the same accounts.
+#[test]
+fn migration_qr_png_read_by_zbar_and_decoded_independently() {
+    let exported = export(&accounts(), ExportFormat::MigrationQr, None).unwrap();
+    assert_eq!(exported.files.len(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join(&exported.files[0].name);
+    std::fs::write(&png, &exported.files[0].bytes).unwrap();
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q", png.to_str().unwrap()])
+        .output()
+        .expect("zbarimg (zbar-tools, installed by scripts/setup-debian test)");
+    assert!(out.status.success(), "zbarimg read nothing");
+    let decoded = python(
+        &[script("decode_migration.py").to_str().unwrap()],
+        &out.stdout,
+    );
+    let payload = &decoded[0];
+    assert_eq!(
+        (&payload["batch_size"], &payload["batch_index"]),
+        (&json!(1), &json!(0))
+    );
+    let secrets: Vec<&Value> = payload["otp_parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["secret"])
+        .collect();
+    assert_eq!(
+        secrets,
+        [
+            "HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ",
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            "JBSWY3DPEHPK3PXP"
+        ]
+    );
 }
 
 // ---- Aegis ----------------------------------------------------------------
