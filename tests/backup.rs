@@ -420,8 +420,14 @@ fn damaged_files_import_nothing_and_name_the_format() {
     // Cut in half: still recognised from its opening, refused whole.
     let err = import::read(cut.as_bytes(), &Options::with_password(None)).unwrap_err();
     assert!(
-        err.to_string().contains("not valid JSON") || err.to_string().contains("Aegis"),
-        "{err}"
+        matches!(
+            err,
+            BackupError::Malformed {
+                format: Format::Aegis,
+                ..
+            }
+        ),
+        "{err:?}"
     );
     let text = std::fs::read_to_string(dir.join("2fas_authenticator_plain_v4.2fas")).unwrap();
     let broken = text.replace("\"services\":[", "\"services\":{");
@@ -516,15 +522,15 @@ fn absurd_kdf_parameters_from_files_are_refused() {
         ),
         "{err}"
     );
-    // andOTP: an iteration count beyond the bound is never run.
+    // andOTP: an iteration count beyond the bound is never run (2^32 - 1
+    // PBKDF2 rounds would take hours; how fast the refusal is:
+    // scripts/bench-refusals).
     let mut bytes = own_fixture("andotp_unicode_password.bin");
     bytes[..4].copy_from_slice(&u32::MAX.to_be_bytes());
-    let started = std::time::Instant::now();
     assert!(matches!(
         import::read(&bytes, &Options::with_password(Some("pässwörd ✓"))),
         Err(BackupError::WrongPassword(Format::AndOtp))
     ));
-    assert!(started.elapsed().as_secs() < 5);
 }
 
 // ---- round trips -------------------------------------------------------
@@ -731,11 +737,11 @@ fn migration_qr_reads_back_through_scan() {
     assert_eq!(missing[0].missing, vec![2]);
 }
 
+/// The page's QR codes are decoded back in tests/outside_formats.rs.
 #[test]
-fn html_page_has_one_qr_per_account() {
+fn html_page_escapes_labels() {
     let exported = export::export(&sample_accounts(), ExportFormat::Html, None).unwrap();
     let page = String::from_utf8(exported.files[0].bytes.to_vec()).unwrap();
-    assert_eq!(page.matches("<svg").count(), sample_accounts().len());
     assert!(page.contains("Bank: Europe &amp; &lt;Co&gt;"));
     assert!(!page.contains("<Co>"));
     assert!(

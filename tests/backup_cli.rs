@@ -69,13 +69,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn fixture(name: &str) -> Option<String> {
-    let path = common::importer_fixtures()?.join(name);
-    if path.is_file() {
-        Some(path.to_str().unwrap().to_string())
-    } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
-    }
+    common::fixture_file("importers", name).map(|p| p.to_str().unwrap().to_string())
 }
 
 #[test]

@@ -26,6 +26,8 @@ mod instance;
 #[cfg(test)]
 mod sim_tests;
 mod task;
+#[cfg(test)]
+mod tests_lock;
 mod unlock;
 mod unlocked;
 mod widget;
@@ -152,7 +154,7 @@ impl App {
         match message {
             Message::Locked(m) => self.locked(m),
             Message::Unlocked(m) => self.unlocked(m),
-            Message::Tick => self.tick(),
+            Message::Tick => self.tick(unix_now()),
             Message::SettingsSaved(Ok(())) | Message::Cleared => Task::none(),
             Message::SettingsSaved(Err(e)) => {
                 eprintln!("tessera: the settings could not be saved: {e}");
@@ -226,8 +228,10 @@ impl App {
         Task::batch([clear, task.map(Message::Locked)])
     }
 
-    fn tick(&mut self) -> Task<Message> {
-        self.now = unix_now();
+    /// Once a second, at `now` (Unix seconds): countdowns, clipboard
+    /// clearing, auto-lock.
+    fn tick(&mut self, now: u64) -> Task<Message> {
+        self.now = now;
         let Screen::Unlocked(screen) = &mut self.screen else {
             return Task::none();
         };
