@@ -126,6 +126,9 @@ proptest! {
         let step = match a.kind {
             OtpKind::Totp { period } => t / period.get(),
             OtpKind::Hotp { counter } => counter,
+            // Steam's alphabet is checked against pyotp's and KeePassXC's
+            // vectors in src/otp.rs.
+            OtpKind::Steam => return Ok(()),
         };
         prop_assert_eq!(a.code_at(t), reference_hotp(&a, step));
         if let Some(next) = a.next_code(t) {
