@@ -210,6 +210,18 @@ impl Unlocked {
     }
 
     pub fn update(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
+        let screen_before = std::mem::discriminant(&self.screen);
+        let toast_before = self.toast.clone();
+        let result = self.route(message, now);
+        // A note belongs to the screen it was shown on: one from before a
+        // change of screen goes (a note made by this change stays).
+        if std::mem::discriminant(&self.screen) != screen_before && self.toast == toast_before {
+            self.toast = None;
+        }
+        result
+    }
+
+    fn route(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
         if message.is_input() {
             self.last_activity = now;
         }
@@ -479,9 +491,15 @@ impl Unlocked {
             .map(|r| sentence(r.error.to_string()))
             .unwrap_or_else(|| tr!("scan.none"));
         let nothing = tr!("codes.nothing", source = source, why = why);
+        // Plain text pasted on the list went into the search field: no
+        // note then. A picture without a code (or a damaged one) is said.
+        let pasted_text = found
+            .errors
+            .iter()
+            .all(|r| r.error.code() == crate::error::ErrorCode::NotOtpauth);
         match &mut self.screen {
             Screen::Add(form) => form.set_error(nothing),
-            _ if source == tr!("source.clipboard") => {}
+            _ if source == tr!("source.clipboard") && pasted_text => {}
             _ => self.toast = Some((nothing, now)),
         }
     }

@@ -265,3 +265,30 @@ fn narrow_rows_keep_their_actions_in_a_menu() {
         Screen::Account(account::State::Delete(_))
     ));
 }
+
+#[test]
+fn a_pasted_picture_without_a_code_is_said_and_notes_stay_with_their_screen() {
+    use crate::error::ImportError;
+    use crate::import::Report;
+    let (mut codes, _dir) = with_accounts(1);
+    let clipboard = tr!("source.clipboard");
+    // Text pasted on the list went into the search field: no note.
+    let text = Report::failed(ImportError::NotOtpauth(String::from("text")));
+    let _ = codes.update(Message::Scanned(clipboard.clone(), text), 1);
+    assert!(codes.toast.is_none());
+    // A picture without a QR code: the note says so.
+    let _ = codes.update(
+        Message::Scanned(clipboard, Report::failed(ImportError::NoQr)),
+        2,
+    );
+    let (note, _) = codes.toast.clone().expect("a note for the picture");
+    assert!(note.contains(&tr!("source.clipboard")), "{note}");
+    // It does not follow to the next screen.
+    let _ = codes.update(Message::Shortcut(Shortcut::Add), 3);
+    assert!(codes.toast.is_none());
+    // A note made by a change of screen stays (Esc back to the list keeps
+    // nothing old, a copy note made on the list stays on the list).
+    let _ = codes.update(Message::Back, 4);
+    let _ = codes.update(Message::List(list::Message::Submit), 5);
+    assert!(codes.toast.is_some());
+}
