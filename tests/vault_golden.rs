@@ -125,7 +125,7 @@ fn future_files_are_newer_never_damaged() {
         assert!(session.newer_version().is_some());
         assert_eq!(session.entries().len(), 1);
         let id = session.entries()[0].id.clone();
-        let e = session.remove(&id).unwrap_err();
+        let e = session.remove(&id, 1).unwrap_err();
         assert!(
             matches!(&e, SessionError::Vault(v) if v.is_newer() && !v.is_damage()),
             "{e:?}"

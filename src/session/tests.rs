@@ -277,7 +277,7 @@ fn add_import_dedup_and_entry_operations() {
         session.entry(&hotp_id).unwrap().account.kind,
         OtpKind::Hotp { counter: 2 }
     );
-    session.remove(&id).unwrap();
+    session.remove(&id, 1).unwrap();
     assert!(matches!(
         session.code(&id, 0, false, 14),
         Err(SessionError::NoSuchEntry(_))

@@ -1,7 +1,7 @@
 use std::fs;
 
 use super::*;
-use crate::account::Digits;
+use crate::account::{Account, Digits, OtpKind};
 use crate::secret::Secret;
 
 const PW: &str = "correct horse";

@@ -467,7 +467,7 @@ impl Unlocked {
             None => Task::none(),
             Some(account::Event::Copy(id)) => self.copy_code(&id, now),
             Some(account::Event::CopyText { value, what }) => self.copy(value, &what, now),
-            Some(account::Event::Delete(id)) => self.save(core_calls::remove(id)),
+            Some(account::Event::Delete(id)) => self.save(core_calls::remove(id, now)),
             Some(account::Event::Rename {
                 id,
                 issuer,
