@@ -106,6 +106,9 @@ pub struct Vault {
     seen: [u8; 32],
     /// Set when the file was written by a newer Tessera: never written.
     newer: Option<String>,
+    /// The file lacks something this vault holds (another computer's or
+    /// an older version was put in place and merged): the next save writes.
+    disk_behind: bool,
     /// The password slot's id and key-encryption key, when known (the
     /// password opened or set it): a rotation of the data key rewraps it.
     password_kek: Option<(String, Key)>,
@@ -246,6 +249,7 @@ impl Vault {
             data: state.data,
             seen: digest(&bytes),
             newer: None,
+            disk_behind: false,
             password_kek,
         };
         Ok((vault, recovery))
@@ -278,6 +282,7 @@ impl Vault {
             data,
             seen: digest(&bytes),
             newer,
+            disk_behind: false,
             password_kek,
         })
     }
@@ -403,6 +408,7 @@ impl Vault {
         let bytes = seal_state(&mut state)?;
         self.files.write_atomic(&bytes)?;
         self.seen = digest(&bytes);
+        self.disk_behind = false;
         self.header = state.header;
         self.dek = state.dek;
         self.data = state.data;

@@ -77,6 +77,9 @@ impl Vault {
         if plan.new_password.is_none() && !self.knows_password() {
             return Err(VaultError::PasswordNeeded);
         }
+        // The slots as on disk now (another computer may have added its
+        // keyring slot since this vault was opened).
+        self.reload()?;
         // Keyring keys are fetched before the lock is taken.
         let mut keyring_keks: HashMap<String, Result<Key, VaultError>> = HashMap::new();
         if let Some(store) = plan.keyring {

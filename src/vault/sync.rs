@@ -64,7 +64,7 @@ impl Vault {
             .ok_or_else(|| VaultError::NotFound(self.files.vault.clone()))?;
         let seen = digest(&bytes);
         if seen == self.seen {
-            return Ok(false);
+            return Ok(self.disk_behind);
         }
         let parsed = format::parse(&bytes, &self.files.vault)?;
         if parsed.header.vault_id != self.header.vault_id {
@@ -80,6 +80,7 @@ impl Vault {
         let disk = payload::decode(&plain)?;
         let (merged, _) = merge::merge(&disk, &self.data);
         let behind = merged != disk;
+        self.disk_behind = behind;
         self.data = merged;
         self.header = parsed.header;
         self.newer = parsed.newer;
