@@ -294,8 +294,19 @@ pub fn wrap(
     kek: &Key,
     dek: &Key,
 ) -> Result<Slot, VaultError> {
-    let id = hex(&random_vec(8)?);
-    let nonce = random_vec(NONCE_LEN)?;
+    wrap_as(vault_id, hex(&random_vec(8)?), random_vec(NONCE_LEN)?, kind, kdf, kek, dek)
+}
+
+/// [`wrap`] with the slot id and nonce given (the golden-file generator).
+pub(super) fn wrap_as(
+    vault_id: &str,
+    id: String,
+    nonce: Vec<u8>,
+    kind: SlotKind,
+    kdf: Option<KdfParams>,
+    kek: &Key,
+    dek: &Key,
+) -> Result<Slot, VaultError> {
     let aad = slot_aad(vault_id, &id, kind, kdf.as_ref());
     let wrapped = seal(kek, &nonce, &aad, dek.as_ref())?;
     Ok(Slot {

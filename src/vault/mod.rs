@@ -419,6 +419,8 @@ impl Vault {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_golden;
+#[cfg(test)]
 mod tests_powercut;
 #[cfg(test)]
 mod tests_security;
