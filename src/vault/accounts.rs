@@ -99,7 +99,7 @@ impl Vault {
             if same_issuer && same_name {
                 return Ok(());
             }
-            e.new_version(now);
+            e.new_version(now)?;
             if let Some(issuer) = issuer {
                 e.account.issuer = issuer;
             }
@@ -126,7 +126,7 @@ impl Vault {
             let after = used.checked_add(1).ok_or(VaultError::CounterExhausted)?;
             let mut shown = e.account.clone();
             shown.kind = OtpKind::Hotp { counter: used };
-            e.new_version(now);
+            e.new_version(now)?;
             e.account.kind = OtpKind::Hotp { counter: after };
             Ok(shown)
         })
@@ -147,7 +147,7 @@ impl Vault {
             sort_tombstones(&mut state.data.tombstones);
             match state.data.entries.iter_mut().find(|e| e.id == winner_id) {
                 Some(winner) => {
-                    winner.new_version(now);
+                    winner.new_version(now)?;
                     winner.account.issuer = copy.account.issuer;
                     winner.account.name = copy.account.name;
                 }
@@ -155,7 +155,7 @@ impl Vault {
                 // as an ordinary account.
                 None => {
                     let mut kept = copy;
-                    kept.new_version(now);
+                    kept.new_version(now)?;
                     kept.conflict = None;
                     state.data.entries.insert(at, kept);
                 }

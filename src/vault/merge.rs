@@ -23,12 +23,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sha2::{Digest, Sha256};
-
 use crate::account::OtpKind;
 
 use super::crypto::hex;
-use super::payload::{Entry, Payload, Tombstone, push_history};
+use super::payload::{Entry, Payload, Tombstone, digest_tag, push_history};
 
 /// Days a deletion record is kept (an older copy of the vault merged after
 /// that brings the account back).
@@ -56,12 +54,12 @@ impl MergeReport {
 }
 
 /// The id of the copy kept of a losing version.
-fn conflict_id(loser: &Entry, loser_tag: u64) -> String {
-    let mut h = Sha256::new();
-    h.update(b"tessera-conflict\0");
-    h.update(loser.id.as_bytes());
-    h.update(loser_tag.to_le_bytes());
-    hex(&h.finalize()[..8])
+fn conflict_id(loser: &Entry) -> String {
+    let tag = digest_tag(
+        b"tessera-conflict\0",
+        &[loser.id.as_bytes(), &loser.tag.to_le_bytes()],
+    );
+    hex(&tag.to_be_bytes())
 }
 
 fn hotp_counter(e: &Entry) -> Option<u64> {
@@ -73,21 +71,25 @@ fn hotp_counter(e: &Entry) -> Option<u64> {
 
 /// The same account changed on both sides: the winner as a new version
 /// descending from both, and the loser's copy when its labels differ.
-fn concurrent(a: &Entry, a_tag: u64, b: &Entry, b_tag: u64) -> (Entry, Option<Entry>) {
-    let ((w, w_tag), (l, l_tag)) = if (a.rev, a_tag) >= (b.rev, b_tag) {
-        ((a, a_tag), (b, b_tag))
+fn concurrent(a: &Entry, b: &Entry) -> (Entry, Option<Entry>) {
+    let (w, l) = if (a.rev, a.tag) >= (b.rev, b.tag) {
+        (a, b)
     } else {
-        ((b, b_tag), (a, a_tag))
+        (b, a)
     };
     let mut merged = w.clone();
     let mut history = l.history.clone();
-    push_history(&mut history, l_tag);
+    push_history(&mut history, l.tag);
     for &t in &w.history {
         push_history(&mut history, t);
     }
-    push_history(&mut history, w_tag);
+    push_history(&mut history, w.tag);
     merged.history = history;
     merged.rev = a.rev.max(b.rev).saturating_add(1);
+    merged.tag = digest_tag(
+        b"tessera-merge\0",
+        &[&w.tag.to_le_bytes(), &l.tag.to_le_bytes()],
+    );
     merged.created = a.created.min(b.created);
     merged.modified = a.modified.max(b.modified);
     let top = hotp_counter(a).max(hotp_counter(b));
@@ -100,15 +102,10 @@ fn concurrent(a: &Entry, a_tag: u64, b: &Entry, b_tag: u64) -> (Entry, Option<En
         if let (Some(counter), OtpKind::Hotp { .. }) = (top, account.kind) {
             account.kind = OtpKind::Hotp { counter };
         }
-        Entry {
-            id: conflict_id(l, l_tag),
-            account,
-            created: l.created,
-            modified: l.modified,
-            rev: 1,
-            history: Vec::new(),
-            conflict: Some(w.id.clone()),
-        }
+        let mut copy = Entry::new(conflict_id(l), account, l.created);
+        copy.modified = l.modified;
+        copy.conflict = Some(w.id.clone());
+        copy
     });
     (merged, copy)
 }
@@ -121,8 +118,12 @@ fn at_least_deleted_counter(mut e: Entry, deletion: Option<&Tombstone>) -> Entry
         (e.account.kind, deletion.and_then(|t| t.counter))
         && deleted > counter
     {
+        let tag = digest_tag(
+            b"tessera-hotp-floor\0",
+            &[&e.tag.to_le_bytes(), &deleted.to_le_bytes()],
+        );
         let modified = e.modified;
-        e.new_version(modified);
+        e.next_version(tag, modified);
         e.account.kind = OtpKind::Hotp { counter: deleted };
     }
     e
@@ -179,7 +180,7 @@ pub fn merge(ours: &Payload, theirs: &Payload) -> (Payload, MergeReport) {
     let their_entries: HashMap<&str, (&Entry, u64)> = theirs
         .entries
         .iter()
-        .map(|e| (e.id.as_str(), (e, e.tag())))
+        .map(|e| (e.id.as_str(), (e, e.tag)))
         .collect();
     let mut present: HashSet<&str> = ours.entries.iter().map(|e| e.id.as_str()).collect();
     present.extend(their_entries.keys().copied());
@@ -187,7 +188,7 @@ pub fn merge(ours: &Payload, theirs: &Payload) -> (Payload, MergeReport) {
     let mut entries = Vec::with_capacity(ours.entries.len() + theirs.entries.len());
     let mut copies: Vec<Entry> = Vec::new();
     for mine in &ours.entries {
-        let my_tag = mine.tag();
+        let my_tag = mine.tag;
         let (kept, kept_tag) = match their_entries.get(mine.id.as_str()) {
             None => (mine.clone(), my_tag),
             Some(&(_, other_tag)) if other_tag == my_tag || mine.descends_from(other_tag) => {
@@ -197,19 +198,19 @@ pub fn merge(ours: &Payload, theirs: &Payload) -> (Payload, MergeReport) {
                 report.changed += 1;
                 (other.clone(), other_tag)
             }
-            Some(&(other, other_tag)) => {
-                let (merged, copy) = concurrent(mine, my_tag, other, other_tag);
+            Some(&(other, _)) => {
+                let (merged, copy) = concurrent(mine, other);
                 if merged.account != mine.account || merged.conflict != mine.conflict {
                     report.changed += 1;
                 }
                 if let Some(copy) = copy
                     && !present.contains(copy.id.as_str())
-                    && !killed(&copy, copy.tag())
+                    && !killed(&copy, copy.tag)
                     && !copies.iter().any(|c| c.id == copy.id)
                 {
                     copies.push(copy);
                 }
-                let tag = merged.tag();
+                let tag = merged.tag;
                 (merged, tag)
             }
         };
@@ -231,8 +232,7 @@ pub fn merge(ours: &Payload, theirs: &Payload) -> (Payload, MergeReport) {
         if ours_ids.contains(e.id.as_str()) {
             continue;
         }
-        let tag = their_entries.get(e.id.as_str()).map_or_else(|| e.tag(), |x| x.1);
-        if !killed(e, tag) {
+        if !killed(e, e.tag) {
             report.added += 1;
             entries.push(at_least_deleted_counter(
                 e.clone(),

@@ -5,10 +5,14 @@
 //! Version 2 (file format 1.1) adds what merging two copies of a vault
 //! needs ([`super::merge`]): each account's version counter `rev` (1 when
 //! added, one more on every change: rename, HOTP use; never the wall
-//! clock), the tags of its earlier versions (`history`, the newest
-//! [`HISTORY_KEPT`]), a `conflict` mark on a copy kept from a conflicting
-//! change, and `tombstones` (id, version and time of a deletion). Version
-//! 1 is still read: each account gets version 1 and no history.
+//! clock), the `tag` naming this version (random for a change, so the same
+//! change made on two computers is still two changes; derived for a
+//! merge, so both computers make the same one), the tags of its earlier
+//! versions (`history`, the newest [`HISTORY_KEPT`]), a `conflict` mark on
+//! a copy kept from a conflicting change, and `tombstones` (id, version,
+//! tags and time of a deletion). Version 1 is still read: each account
+//! gets version 1, a tag derived from its contents (the same on every
+//! computer that reads the same file) and no history.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -17,7 +21,22 @@ use zeroize::Zeroizing;
 use crate::account::{Account, Algorithm, Digits, OtpKind};
 use crate::secret::Secret;
 
+use super::crypto::random_vec;
 use super::error::VaultError;
+
+/// The first 8 bytes of SHA-256 over `parts` (each length-prefixed).
+pub(super) fn digest_tag(domain: &[u8], parts: &[&[u8]]) -> u64 {
+    let mut h = Sha256::new();
+    h.update(domain);
+    for part in parts {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    let digest = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first)
+}
 
 /// Payload version written by this build.
 pub const PAYLOAD_VERSION: u32 = 2;
@@ -38,6 +57,8 @@ pub struct Entry {
     pub modified: u64,
     /// Version counter: 1 when added, one more on every change.
     pub rev: u64,
+    /// Names this version (see the module documentation).
+    pub tag: u64,
     /// Tags ([`Entry::tag`]) of the versions this one descends from,
     /// oldest first, at most [`HISTORY_KEPT`].
     pub history: Vec<u64>,
@@ -74,9 +95,10 @@ pub struct Payload {
 }
 
 impl Entry {
-    /// A new account at version 1.
+    /// A new account at version 1 (its tag derived from the random id).
     pub fn new(id: String, account: Account, now: u64) -> Self {
         Self {
+            tag: digest_tag(b"tessera-new-entry\0", &[id.as_bytes()]),
             id,
             account,
             created: now,
@@ -87,56 +109,51 @@ impl Entry {
         }
     }
 
-    /// What identifies this version: a digest of the id, the version
-    /// counter and the content (not the times, so the same change made on
-    /// two machines is the same version).
-    pub fn tag(&self) -> u64 {
+    /// The tag of a version 1 account read from a payload of version 1:
+    /// a digest of the id and the contents.
+    fn upgraded_tag(&self) -> u64 {
         let a = &self.account;
-        let mut h = Sha256::new();
-        h.update(b"tessera-entry-v2\0");
-        for part in [self.id.as_bytes(), &self.rev.to_le_bytes()] {
-            h.update((part.len() as u64).to_le_bytes());
-            h.update(part);
-        }
-        let issuer = a.issuer.as_deref().map(str::as_bytes);
         let kind = serde_json::to_vec(&a.kind).unwrap_or_default();
-        let conflict = self.conflict.as_deref().map(str::as_bytes);
-        for part in [
-            issuer.unwrap_or(b"\xff"),
-            a.name.as_bytes(),
-            a.secret.expose(),
-            a.algorithm.as_str().as_bytes(),
-            &a.digits.get().to_le_bytes(),
-            &kind,
-            conflict.unwrap_or(b"\xff"),
-        ] {
-            h.update((part.len() as u64).to_le_bytes());
-            h.update(part);
-        }
-        let digest = h.finalize();
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        u64::from_le_bytes(first)
+        digest_tag(
+            b"tessera-entry-v1\0",
+            &[
+                self.id.as_bytes(),
+                a.issuer.as_deref().map_or(b"\xff".as_slice(), str::as_bytes),
+                a.name.as_bytes(),
+                a.secret.expose(),
+                a.algorithm.as_str().as_bytes(),
+                &a.digits.get().to_le_bytes(),
+                &kind,
+            ],
+        )
     }
 
     /// Starts a new version (call before changing the account): the
-    /// current one joins the history, the counter goes up.
-    pub fn new_version(&mut self, now: u64) {
-        let tag = self.tag();
-        push_history(&mut self.history, tag);
+    /// current one joins the history, the counter goes up, a random tag.
+    pub fn new_version(&mut self, now: u64) -> Result<(), VaultError> {
+        let mut random = [0u8; 8];
+        random.copy_from_slice(&random_vec(8)?);
+        self.next_version(u64::from_le_bytes(random), now);
+        Ok(())
+    }
+
+    /// A new version with the tag given (merges derive theirs).
+    pub(super) fn next_version(&mut self, tag: u64, now: u64) {
+        push_history(&mut self.history, self.tag);
+        self.tag = tag;
         self.rev = self.rev.saturating_add(1);
         self.modified = now;
     }
 
     /// Whether `tag` is this version or one it descends from.
     pub fn descends_from(&self, tag: u64) -> bool {
-        self.tag() == tag || self.history.contains(&tag)
+        self.tag == tag || self.history.contains(&tag)
     }
 
     /// The deletion record of this version.
     pub fn tombstone(&self, now: u64) -> Tombstone {
         let mut history = self.history.clone();
-        push_history(&mut history, self.tag());
+        push_history(&mut history, self.tag);
         Tombstone {
             id: self.id.clone(),
             rev: self.rev,
@@ -176,6 +193,8 @@ struct StoredAccount {
     /// Absent in version 1.
     #[serde(default)]
     rev: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tag: Option<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     history: Vec<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,6 +238,7 @@ pub fn encode(payload: &Payload) -> Result<Zeroizing<Vec<u8>>, VaultError> {
                 created: e.created,
                 modified: e.modified,
                 rev: e.rev,
+                tag: Some(e.tag),
                 history: e.history.clone(),
                 conflict: e.conflict.clone(),
             })
@@ -271,7 +291,7 @@ pub fn decode(plain: &[u8]) -> Result<Payload, VaultError> {
         serde_json::from_slice(plain).map_err(|_| VaultError::Corrupt("unreadable payload"))?;
     let mut entries = Vec::with_capacity(doc.accounts.len());
     for s in doc.accounts {
-        if !v1 && (s.rev == 0 || s.history.len() > HISTORY_KEPT) {
+        if !v1 && (s.rev == 0 || s.tag.is_none() || s.history.len() > HISTORY_KEPT) {
             return Err(VaultError::Corrupt("bad account version"));
         }
         // Version 1 has no sync records: whatever a file claims is ignored.
@@ -280,6 +300,7 @@ pub fn decode(plain: &[u8]) -> Result<Payload, VaultError> {
         } else {
             (s.rev, s.history, s.conflict)
         };
+        let tag = s.tag.filter(|_| !v1);
         entries.push(Entry {
             id: s.id,
             account: Account {
@@ -293,9 +314,13 @@ pub fn decode(plain: &[u8]) -> Result<Payload, VaultError> {
             created: s.created,
             modified: s.modified,
             rev,
+            tag: tag.unwrap_or_default(),
             history,
             conflict,
         });
+        if v1 && let Some(e) = entries.last_mut() {
+            e.tag = e.upgraded_tag();
+        }
     }
     if doc
         .tombstones
@@ -334,7 +359,7 @@ mod tests {
             period: Period::new(60).unwrap(),
         };
         let mut second = entry("0011223344556677", totp, 3);
-        second.new_version(4);
+        second.new_version(4).unwrap();
         second.conflict = Some("00112233aabbccdd".into());
         let payload = Payload {
             entries: vec![entry("00112233aabbccdd", hotp, 1), second.clone()],
@@ -372,21 +397,30 @@ mod tests {
     }
 
     #[test]
-    fn tags_follow_content_and_version_not_time() {
+    fn every_change_is_a_new_version_and_v1_tags_follow_content() {
         let account = Account::totp(None, "a", Secret::from_bytes(vec![1; 10]).unwrap());
         let a = entry("0011223344556677", account.clone(), 1);
-        let b = entry("0011223344556677", account, 99);
-        assert_eq!(a.tag(), b.tag());
         let mut renamed = a.clone();
-        renamed.new_version(5);
-        assert_ne!(renamed.tag(), a.tag());
-        assert!(renamed.descends_from(a.tag()));
-        assert!(!a.descends_from(renamed.tag()));
-        renamed.account.name = String::from("b");
-        let mut other = a.clone();
-        other.new_version(6);
-        other.account.name = String::from("c");
-        assert_ne!(renamed.tag(), other.tag());
+        renamed.new_version(5).unwrap();
+        assert_eq!((renamed.rev, renamed.modified), (2, 5));
+        assert!(renamed.descends_from(a.tag));
+        assert!(!a.descends_from(renamed.tag));
+        // The same change made twice is two versions.
+        let mut again = a.clone();
+        again.new_version(5).unwrap();
+        assert_ne!(renamed.tag, again.tag);
+        // Read from version 1, the same contents give the same tag on
+        // every computer; other contents another.
+        let v1 = |name: &str| {
+            let plain = format!(
+                r#"{{"version":1,"accounts":[{{"id":"0011223344556677","issuer":null,
+                "name":"{name}","secret":"JBSWY3DPEHPK3PXP","algorithm":"SHA1","digits":6,
+                "type":"totp","period":30,"created":5,"modified":6}}]}}"#
+            );
+            decode(plain.as_bytes()).unwrap().entries[0].tag
+        };
+        assert_eq!(v1("x"), v1("x"));
+        assert_ne!(v1("x"), v1("y"));
         let mut history = Vec::new();
         for tag in 0..(HISTORY_KEPT as u64 + 5) {
             push_history(&mut history, tag);
@@ -418,7 +452,7 @@ mod tests {
             account.algorithm = Algorithm::ALL[alg];
             let mut e = Entry::new("0123456789abcdef".into(), account, n);
             for _ in 0..changes {
-                e.new_version(n);
+                e.new_version(n).unwrap();
             }
             let payload = Payload { tombstones: vec![e.tombstone(n)], entries: vec![e] };
             let bytes = encode(&payload).unwrap();

@@ -70,9 +70,9 @@ fn golden_v1_1() -> Vec<u8> {
     acme.digits = Digits::new(8).unwrap();
     let mut acme = Entry::new("00000000000000e1".into(), acme, 1_800_000_000);
     let original = acme.clone();
-    acme.new_version(1_800_000_100);
+    acme.next_version(0xa1, 1_800_000_100);
     acme.account.name = String::from("john@email.com");
-    acme.new_version(1_800_000_200);
+    acme.next_version(0xa2, 1_800_000_200);
     acme.account.issuer = Some(String::from("ACME"));
     let mut hotp = Account::totp(
         None,
@@ -82,7 +82,7 @@ fn golden_v1_1() -> Vec<u8> {
     hotp.kind = OtpKind::Hotp { counter: 7 };
     let mut hotp = Entry::new("00000000000000e2".into(), hotp, 1_800_000_000);
     for counter in [8, 9] {
-        hotp.new_version(1_800_000_300);
+        hotp.next_version(0xb0 + counter, 1_800_000_300);
         hotp.account.kind = OtpKind::Hotp { counter };
     }
     let mut conflict = original;

@@ -30,7 +30,7 @@ fn side(entries: Vec<Entry>) -> Payload {
 
 fn rename(e: &Entry, name: &str, now: u64) -> Entry {
     let mut e = e.clone();
-    e.new_version(now);
+    e.new_version(now).unwrap();
     e.account.name = name.into();
     e
 }
@@ -41,7 +41,7 @@ fn use_hotp(e: &Entry, times: u64) -> Entry {
         let OtpKind::Hotp { counter } = e.account.kind else {
             panic!("not HOTP")
         };
-        e.new_version(200);
+        e.new_version(200).unwrap();
         e.account.kind = OtpKind::Hotp {
             counter: counter + 1,
         };
@@ -147,7 +147,7 @@ fn equal_versions_are_broken_by_tag_the_same_way_on_both_sides() {
     let merged = both_ways(&ours, &theirs);
     assert_eq!(merged.entries.len(), 2);
     let winner = &merged.entries[0];
-    let expect = if ours.entries[0].tag() > theirs.entries[0].tag() {
+    let expect = if ours.entries[0].tag > theirs.entries[0].tag {
         "left"
     } else {
         "right"
@@ -180,15 +180,16 @@ fn hotp_the_higher_counter_always_wins() {
 fn delete_against_edit_keeps_the_edit() {
     let base = totp("000000000000000a", "a", 1);
     let h = hotp("000000000000000h", 4);
+    let one_code = use_hotp(&h, 1);
     let ours = Payload {
         entries: Vec::new(),
-        tombstones: vec![base.tombstone(300), use_hotp(&h, 2).tombstone(300)],
+        tombstones: vec![base.tombstone(300), use_hotp(&one_code, 1).tombstone(300)],
     };
     // Theirs renamed both meanwhile (the HOTP one after one code, which the
     // deleting side had seen: a version the deletion covers).
     let theirs = side(vec![
         rename(&base, "edited", 200),
-        rename(&use_hotp(&h, 1), "h edited", 200),
+        rename(&one_code, "h edited", 200),
     ]);
     let merged = both_ways(&ours, &theirs);
     assert_eq!(merged.entries.len(), 2);
@@ -196,9 +197,12 @@ fn delete_against_edit_keeps_the_edit() {
     // The deleted side had used two codes: the kept edit never shows them.
     assert_eq!(merged.entries[1].account.name, "h edited");
     assert_eq!(merged.entries[1].account.kind, OtpKind::Hotp { counter: 6 });
-    // The edit made on the deleting side's version is deleted.
-    let seen = side(vec![use_hotp(&h, 1)]);
+    // A version the deleting side had seen is deleted.
+    let seen = side(vec![one_code.clone()]);
     assert!(both_ways(&ours, &seen).entries.is_empty());
+    // The same change made on the other side is still another edit.
+    let same_change = side(vec![use_hotp(&h, 1)]);
+    assert_eq!(both_ways(&ours, &same_change).entries.len(), 1);
     // The records stay, for copies that still hold the deleted version.
     assert_eq!(merged.tombstones.len(), 2);
 }
