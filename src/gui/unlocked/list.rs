@@ -145,6 +145,14 @@ impl State {
         }
     }
 
+    /// The selection stays on the account selected now after the next
+    /// change (another computer's accounts merged in).
+    pub fn keep_selection(&mut self, entries: &[Entry]) {
+        if self.follow.is_none() {
+            self.follow = self.selected_id(entries);
+        }
+    }
+
     /// The selection will follow `id` after the next change.
     pub fn follow(&mut self, id: String) {
         self.follow = Some(id);
@@ -379,6 +387,11 @@ fn row_view(
         (Some(_), true) | (None, _) => a.name.clone(),
         (Some(i), false) if a.name.is_empty() => i.clone(),
         (Some(i), false) => format!("{i} · {}", a.name),
+    };
+    // Kept from a change made on two computers: the person keeps one.
+    let title = match &e.conflict {
+        Some(_) => format!("{title} · {}", tr!("sync.conflict_mark")),
+        None => title,
     };
     let mask = |c: String| -> String {
         if hidden {
