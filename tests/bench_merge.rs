@@ -26,7 +26,7 @@ fn account(n: usize) -> Account {
         format!("user{n}@example.com"),
         Secret::from_bytes(bytes).unwrap(),
     );
-    if n % 5 == 0 {
+    if n.is_multiple_of(5) {
         a.kind = OtpKind::Hotp { counter: n as u64 };
     }
     a
@@ -40,7 +40,11 @@ fn change(base: &Payload, salt: usize, now: u64) -> Payload {
         let e = &mut p.entries[at];
         e.new_version(now).unwrap();
         match e.account.kind {
-            OtpKind::Hotp { counter } => e.account.kind = OtpKind::Hotp { counter: counter + 1 },
+            OtpKind::Hotp { counter } => {
+                e.account.kind = OtpKind::Hotp {
+                    counter: counter + 1,
+                }
+            }
             _ => e.account.name = format!("renamed {salt} {k}"),
         }
     }
@@ -123,11 +127,21 @@ fn merge_10000_accounts() {
     let edit = |v: &mut Vault, salt: usize| {
         for k in 0..100 {
             let id = v.entries()[(k * 37 + salt) % ACCOUNTS].id.clone();
-            v.rename(&id, None, Some(format!("renamed {salt} {k}")), 1_800_000_100)
-                .unwrap();
-        }
-        v.add((0..100).map(|k| account(ACCOUNTS + salt * 1000 + k)).collect(), 1_800_000_100)
+            v.rename(
+                &id,
+                None,
+                Some(format!("renamed {salt} {k}")),
+                1_800_000_100,
+            )
             .unwrap();
+        }
+        v.add(
+            (0..100)
+                .map(|k| account(ACCOUNTS + salt * 1000 + k))
+                .collect(),
+            1_800_000_100,
+        )
+        .unwrap();
     };
     edit(&mut vault, 1);
     edit(&mut other, 2);
@@ -139,7 +153,9 @@ fn merge_10000_accounts() {
         std::fs::write(&copy, &theirs).unwrap();
         let mut vault = Vault::open(&path, Unlock::Password(PW)).unwrap();
         let t = Instant::now();
-        let merged = vault.merge_copy(&copy, Opener::default(), 1_800_000_300).unwrap();
+        let merged = vault
+            .merge_copy(&copy, Opener::default(), 1_800_000_300)
+            .unwrap();
         times.push(t.elapsed());
         assert_eq!(merged.report.added, 100);
         std::fs::rename(&merged.moved_to, &copy).unwrap();

@@ -5,8 +5,10 @@
 
 mod common;
 
+use common::assert_ok;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const PW: &str = "test password";
 const SYNCTHING: &str = "vault.sync-conflict-20261202-101010-ABCDEF1.tessera";
@@ -34,15 +36,7 @@ impl Env {
 
     /// `tessera --password-stdin ARGS` on `vault` with `stdin`.
     fn run_on(&self, vault: &Path, args: &[&str], stdin: &str) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
-        c.arg("--password-stdin")
-            .args(args)
-            .env("TESSERA_VAULT", vault)
-            .env("TESSERA_TEST_FAST_KDF", "1")
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY");
-        common::run_with_stdin(&mut c, stdin.as_bytes())
+        common::run_with_stdin(&mut common::tessera_pw(vault, args), stdin.as_bytes())
     }
 
     fn pw(&self, args: &[&str]) -> Output {
@@ -52,7 +46,15 @@ impl Env {
     fn add(&self, vault: &Path, name: &str, key: &str) {
         let out = self.run_on(
             vault,
-            &["add", "--issuer", "Sync", "--account", name, "--secret", key],
+            &[
+                "add",
+                "--issuer",
+                "Sync",
+                "--account",
+                name,
+                "--secret",
+                key,
+            ],
             &format!("{PW}\n"),
         );
         assert_ok(&out);
@@ -77,17 +79,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-#[track_caller]
-fn assert_ok(o: &Output) {
-    assert!(
-        o.status.success(),
-        "status {:?}\nstdout: {}\nstderr: {}",
-        o.status,
-        text(&o.stdout),
-        text(&o.stderr)
-    );
-}
-
 #[test]
 fn sync_merges_conflict_copies_and_reports_the_rest() {
     let env = Env::new();
@@ -106,7 +97,9 @@ fn sync_merges_conflict_copies_and_reports_the_rest() {
     let out = env.pw(&["list"]);
     assert_ok(&out);
     assert!(
-        text(&out.stderr).contains(&format!("1 conflict copy of the vault waiting to be merged ({SYNCTHING})")),
+        text(&out.stderr).contains(&format!(
+            "1 conflict copy of the vault waiting to be merged ({SYNCTHING})"
+        )),
         "{}",
         text(&out.stderr)
     );
@@ -121,8 +114,16 @@ fn sync_merges_conflict_copies_and_reports_the_rest() {
 
     let out = env.pw(&["sync"]);
     let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}\n{}", text(&out.stderr));
-    assert!(stdout.contains(&format!("Merged {SYNCTHING}: 1 added")), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("Merged {SYNCTHING}: 1 added")),
+        "{stdout}"
+    );
     assert!(stdout.contains("Left alone: vault (1).tessera is a copy of another vault"));
     assert!(stdout.contains("Could not merge vault (Case Conflict).tessera"));
     assert!(!copy.exists());
@@ -152,9 +153,21 @@ fn write_commands_merge_first_and_a_changed_password_is_asked_for() {
     );
     assert_ok(&out);
     // `add` merges it first.
-    let out = env.pw(&["add", "--issuer", "Sync", "--account", "second", "--secret", "GEZDGNBVGY3TQOJQ"]);
+    let out = env.pw(&[
+        "add",
+        "--issuer",
+        "Sync",
+        "--account",
+        "second",
+        "--secret",
+        "GEZDGNBVGY3TQOJQ",
+    ]);
     assert_ok(&out);
-    assert!(text(&out.stderr).contains("Merged vault (Anna's conflicted copy"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Merged vault (Anna's conflicted copy"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(env.names(), vec!["renamed on laptop", "second"]);
 
     // The password changed on the other computer (its key rotated).
@@ -162,16 +175,40 @@ fn write_commands_merge_first_and_a_changed_password_is_asked_for() {
     std::fs::copy(env.vault(), &copy).unwrap();
     let out = env.run_on(&copy, &["passwd"], &format!("{PW}\nthe laptop password\n"));
     assert_ok(&out);
-    env.run_on(&copy, &["add", "--issuer", "Sync", "--account", "third", "--secret", "MFRGGZDFMZTWQ2LK"], "the laptop password\n");
+    env.run_on(
+        &copy,
+        &[
+            "add",
+            "--issuer",
+            "Sync",
+            "--account",
+            "third",
+            "--secret",
+            "MFRGGZDFMZTWQ2LK",
+        ],
+        "the laptop password\n",
+    );
     // Without its password: reported, exit 1, nothing lost.
     let out = env.pw(&["sync"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("needs its password"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("needs its password"),
+        "{}",
+        text(&out.stdout)
+    );
     assert!(copy.exists());
     // With it (line 2 of standard input): merged, its newer key kept.
-    let out = env.run_on(&env.vault(), &["sync"], &format!("{PW}\nthe laptop password\n"));
+    let out = env.run_on(
+        &env.vault(),
+        &["sync"],
+        &format!("{PW}\nthe laptop password\n"),
+    );
     assert_ok(&out);
-    assert!(text(&out.stdout).contains("newer key"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("newer key"),
+        "{}",
+        text(&out.stdout)
+    );
     let list = env.run_on(&env.vault(), &["list"], "the laptop password\n");
     assert_ok(&list);
     assert!(text(&list.stdout).contains("third"));

@@ -43,7 +43,9 @@ const COPY_NAMES: [&str; 6] = [
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
-    Add { hotp: bool },
+    Add {
+        hotp: bool,
+    },
     Rename(usize),
     Delete(usize),
     UseHotp(usize),
@@ -88,14 +90,18 @@ struct Sim {
     now: u64,
 }
 
+/// The cheap test parameters of Argon2id.
+const CHEAP_KDF: KdfPolicy = KdfPolicy::Fixed {
+    m_kib: 1024,
+    t: 1,
+    p: 1,
+};
+
 fn keys() -> Keys {
+    let keyring = Arc::new(MemoryKeyStore::default());
     Keys {
-        keyring: Arc::new(MemoryKeyStore::default()),
-        policy: KdfPolicy::Fixed {
-            m_kib: 1024,
-            t: 1,
-            p: 1,
-        },
+        keyring,
+        policy: CHEAP_KDF,
     }
 }
 
@@ -164,8 +170,11 @@ impl Sim {
                 let seed = self.next + 1;
                 let mut bytes = seed.to_le_bytes().to_vec();
                 bytes.extend_from_slice(b"-sim-key-");
-                let mut account =
-                    Account::totp(Some("Sim".into()), format!("user{seed}"), Secret::from_bytes(bytes).unwrap());
+                let mut account = Account::totp(
+                    Some("Sim".into()),
+                    format!("user{seed}"),
+                    Secret::from_bytes(bytes).unwrap(),
+                );
                 if hotp {
                     account.kind = OtpKind::Hotp { counter: 0 };
                 }
@@ -184,7 +193,9 @@ impl Sim {
                 };
                 let e = self.event(m, &key);
                 let name = format!("name{e}");
-                self.sessions[m].rename(&id, None, Some(&name), now).unwrap();
+                self.sessions[m]
+                    .rename(&id, None, Some(&name), now)
+                    .unwrap();
                 self.stories.get_mut(&key).unwrap().names.insert(name);
             }
             Op::Delete(n) => {
@@ -251,7 +262,12 @@ impl Sim {
             if let Some(e) = present.first() {
                 prop_assert!(story.names.contains(&e.account.name));
                 if let (Some(used), OtpKind::Hotp { counter }) = (story.used, e.account.kind) {
-                    prop_assert!(counter > used, "counter {} went back (used {})", counter, used);
+                    prop_assert!(
+                        counter > used,
+                        "counter {} went back (used {})",
+                        counter,
+                        used
+                    );
                 }
             }
         }
@@ -265,7 +281,9 @@ impl Sim {
 fn scratch() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
     if shm.is_dir()
-        && let Ok(dir) = tempfile::Builder::new().prefix("tessera-sim").tempdir_in(shm)
+        && let Ok(dir) = tempfile::Builder::new()
+            .prefix("tessera-sim")
+            .tempdir_in(shm)
     {
         return dir;
     }

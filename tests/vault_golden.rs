@@ -99,7 +99,10 @@ fn v1_1_opens_with_its_sync_records() {
     let store = tessera::vault::MemoryKeyStore::default();
     use tessera::vault::KeyStore;
     store
-        .set(&info.keyring_entries[0], &zeroize::Zeroizing::new([9u8; 32]))
+        .set(
+            &info.keyring_entries[0],
+            &zeroize::Zeroizing::new([9u8; 32]),
+        )
         .unwrap();
     assert!(matches!(
         Vault::open(&path, Unlock::Keyring(&store)),

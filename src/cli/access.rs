@@ -315,26 +315,6 @@ pub(super) fn create(ctx: &Ctx, no_keyring: bool, out: &mut dyn Write) -> Result
     Ok(session)
 }
 
-/// Opens the vault to change it: the file and the sync tools' conflict
-/// copies are merged first.
-pub(super) fn open_to_write(ctx: &Ctx) -> Result<Session> {
-    let mut session = open(ctx)?;
-    super::sync::merge_first(ctx, &mut session)?;
-    Ok(session)
-}
-
-/// Opens the vault to change it (merged first, see [`open_to_write`]),
-/// creating it when there is none.
-pub(super) fn open_or_create(ctx: &Ctx) -> Result<Session> {
-    if ctx.path()?.exists() {
-        open_to_write(ctx)
-    } else {
-        // The creation notice (and recovery key) goes to the terminal,
-        // keeping standard output for the command's own result.
-        create(ctx, false, &mut io::stderr().lock())
-    }
-}
-
 /// The first line of a password file.
 pub(super) fn password_from_file(path: &Path) -> Result<Zeroizing<String>> {
     let mut text = Zeroizing::new(String::new());

@@ -11,10 +11,11 @@ use tessera::account::OtpKind;
 use tessera::session::Session;
 use tessera::vault::{Added, Entry};
 
-use super::access::{Ctx, on_terminal, open, open_or_create, open_to_write, shown};
+use super::access::{Ctx, on_terminal, open, shown};
 use super::clock::now;
 use super::json::AccountJson;
 use super::key_input::{KeyOptions, account_from_key, account_from_link, arg_or_stdin};
+use super::sync::{open_or_create, open_to_write};
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["uri", "secret"]))]
@@ -132,7 +133,8 @@ pub(super) fn code(
     let mut id = find_one(&session, query)?.id.clone();
     if session
         .entry(&id)
-        .is_some_and(|e| matches!(e.account.kind, OtpKind::Hotp { .. })) {
+        .is_some_and(|e| matches!(e.account.kind, OtpKind::Hotp { .. }))
+    {
         // Using an HOTP code saves its counter: merge first.
         super::sync::merge_first(ctx, &mut session)?;
         id = find_one(&session, query)?.id.clone();

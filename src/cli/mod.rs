@@ -221,7 +221,7 @@ fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::import(
             &args,
             ctx.password_stdin,
-            &mut || access::open_or_create(ctx),
+            &mut || sync::open_or_create(ctx),
             &mut out,
         )?,
         Command::Export(args) => export::export(&args, &access::open(ctx)?, &mut out)?,

@@ -10,9 +10,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use tessera::session::{Session, SyncReport};
+use tessera::session::Session;
+use tessera::session::sync::SyncReport;
 
-use super::access::{Ctx, on_terminal, open, prompt, shown};
+use super::access::{Ctx, create, on_terminal, open, prompt, shown};
 use super::clock::now;
 
 fn name(path: &Path) -> String {
@@ -93,7 +94,9 @@ fn run_sync(ctx: &Ctx, session: &mut Session, ask: bool) -> Result<SyncReport> {
     };
     if let Some(text) = typed {
         let again = session.sync(Some(&text), now())?;
-        report.failed.retain(|(p, _)| !again.merged.iter().any(|(m, _)| m == p));
+        report
+            .failed
+            .retain(|(p, _)| !again.merged.iter().any(|(m, _)| m == p));
         for (copy, error) in again.failed {
             if let Some(slot) = report.failed.iter_mut().find(|(p, _)| *p == copy) {
                 slot.1 = error;
@@ -133,7 +136,9 @@ pub(super) fn merge_first(ctx: &Ctx, session: &mut Session) -> Result<()> {
         eprintln!("tessera: {line}");
     }
     if !report.failed.is_empty() {
-        eprintln!("tessera: `tessera sync` merges the remaining copies (it asks for a password when needed).");
+        eprintln!(
+            "tessera: `tessera sync` merges the remaining copies (it asks for a password when needed)."
+        );
     }
     Ok(())
 }
@@ -151,4 +156,24 @@ pub(super) fn mention_pending(vault: &Path) {
         plural(pending.len(), "conflict copy", "conflict copies"),
         names.join(", ")
     );
+}
+
+/// Opens the vault to change it: the file and the sync tools' conflict
+/// copies are merged first.
+pub(super) fn open_to_write(ctx: &Ctx) -> Result<Session> {
+    let mut session = open(ctx)?;
+    merge_first(ctx, &mut session)?;
+    Ok(session)
+}
+
+/// Opens the vault to change it (merged first, see [`open_to_write`]),
+/// creating it when there is none.
+pub(super) fn open_or_create(ctx: &Ctx) -> Result<Session> {
+    if ctx.path()?.exists() {
+        open_to_write(ctx)
+    } else {
+        // The creation notice (and recovery key) goes to the terminal,
+        // keeping standard output for the command's own result.
+        create(ctx, false, &mut std::io::stderr().lock())
+    }
 }

@@ -27,7 +27,7 @@ mod draft;
 mod error;
 mod export;
 mod password;
-mod sync;
+pub mod sync;
 #[cfg(test)]
 mod tests;
 
@@ -46,7 +46,6 @@ use crate::vault::{
 pub use draft::{Draft, DraftError, DraftKind};
 pub use error::SessionError;
 pub use password::{MIN_PASSWORD_CHARS, check_new_password};
-pub use sync::SyncReport;
 
 /// What an export wrote.
 #[derive(Debug)]

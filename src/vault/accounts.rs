@@ -36,7 +36,10 @@ impl Vault {
                     continue;
                 }
                 let id = new_entry_id()?;
-                state.data.entries.push(Entry::new(id.clone(), account, now));
+                state
+                    .data
+                    .entries
+                    .push(Entry::new(id.clone(), account, now));
                 results.push(Added::New(id));
             }
             Ok(results)

@@ -18,6 +18,26 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::error::VaultError;
+use super::keyring::KeyStore;
+use super::merge::MergeReport;
+
+/// What may open a copy of the vault whose data key differs.
+#[derive(Clone, Copy, Default)]
+pub struct Opener<'a> {
+    pub keyring: Option<&'a dyn KeyStore>,
+    /// A password or recovery key typed for the copy.
+    pub typed: Option<&'a str>,
+}
+
+/// What merging one conflict copy did.
+#[derive(Debug, Clone)]
+pub struct CopyMerged {
+    pub report: MergeReport,
+    /// Where the copy was moved (`<name>.merged`).
+    pub moved_to: PathBuf,
+    /// Whether the copy's data key (rotated elsewhere) replaced this one's.
+    pub rekeyed: bool,
+}
 
 /// The suffix given to a copy once merged.
 pub const MERGED_SUFFIX: &str = ".merged";
@@ -40,10 +60,7 @@ fn is_host_name(s: &str) -> bool {
 /// conflict marking.
 fn is_conflict_suffix(suffix: &str) -> bool {
     if let Some(rest) = suffix.strip_prefix(".sync-conflict-") {
-        return !rest.is_empty()
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        return !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     }
     if let Some(rest) = suffix.strip_prefix("_conflict-") {
         return !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'-');

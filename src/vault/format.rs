@@ -294,7 +294,15 @@ pub fn wrap(
     kek: &Key,
     dek: &Key,
 ) -> Result<Slot, VaultError> {
-    wrap_as(vault_id, hex(&random_vec(8)?), random_vec(NONCE_LEN)?, kind, kdf, kek, dek)
+    wrap_as(
+        vault_id,
+        hex(&random_vec(8)?),
+        random_vec(NONCE_LEN)?,
+        kind,
+        kdf,
+        kek,
+        dek,
+    )
 }
 
 /// [`wrap`] with the slot id and nonce given (the golden-file generator).

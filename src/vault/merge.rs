@@ -96,7 +96,8 @@ fn concurrent(a: &Entry, b: &Entry) -> (Entry, Option<Entry>) {
     if let (Some(counter), OtpKind::Hotp { .. }) = (top, merged.account.kind) {
         merged.account.kind = OtpKind::Hotp { counter };
     }
-    let labels_differ = (&w.account.issuer, &w.account.name) != (&l.account.issuer, &l.account.name);
+    let labels_differ =
+        (&w.account.issuer, &w.account.name) != (&l.account.issuer, &l.account.name);
     let copy = labels_differ.then(|| {
         let mut account = l.account.clone();
         if let (Some(counter), OtpKind::Hotp { .. }) = (top, account.kind) {
@@ -220,7 +221,9 @@ pub fn merge(ours: &Payload, theirs: &Payload) -> (Payload, MergeReport) {
         }
         let deletion = dead.get(kept.id.as_str()).copied();
         let kept = at_least_deleted_counter(kept, deletion);
-        let copy_at = copies.iter().position(|c| c.conflict.as_deref() == Some(&kept.id));
+        let copy_at = copies
+            .iter()
+            .position(|c| c.conflict.as_deref() == Some(&kept.id));
         entries.push(kept);
         if let Some(at) = copy_at {
             report.conflicts += 1;

@@ -36,14 +36,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-
+pub use copies::{CopyMerged, Opener};
 pub use error::VaultError;
 pub use format::SlotKind;
 pub use kdf::{KdfParams, KdfPolicy};
 pub use keyring::{KeyStore, MemoryKeyStore, OsKeyring, entry_user, slot_entry_user};
 pub use merge::{MergeReport, TOMBSTONE_DAYS, TOMBSTONES_KEPT};
 pub use payload::{Entry, Payload, Tombstone};
-pub use sync::{CopyMerged, Opener};
 pub use recovery::{RecoveryKey, looks_like_recovery_key};
 
 use crypto::{Key, hex, random_key, random_vec};
@@ -401,7 +400,8 @@ impl Vault {
             data: self.data.clone(),
         };
         let out = change(&mut state)?;
-        let unchanged = state.data == self.data && state.header == self.header && state.dek == self.dek;
+        let unchanged =
+            state.data == self.data && state.header == self.header && state.dek == self.dek;
         if unchanged && !disk_behind {
             return Ok(out);
         }

@@ -118,7 +118,9 @@ impl Entry {
             b"tessera-entry-v1\0",
             &[
                 self.id.as_bytes(),
-                a.issuer.as_deref().map_or(b"\xff".as_slice(), str::as_bytes),
+                a.issuer
+                    .as_deref()
+                    .map_or(b"\xff".as_slice(), str::as_bytes),
                 a.name.as_bytes(),
                 a.secret.expose(),
                 a.algorithm.as_str().as_bytes(),
@@ -384,7 +386,11 @@ mod tests {
         assert!(payload.tombstones.is_empty());
         // Written back as version 2.
         let again = encode(&payload).unwrap();
-        assert!(std::str::from_utf8(&again).unwrap().contains(r#""version":2"#));
+        assert!(
+            std::str::from_utf8(&again)
+                .unwrap()
+                .contains(r#""version":2"#)
+        );
         assert_eq!(decode(&again).unwrap(), payload);
     }
 

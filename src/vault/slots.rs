@@ -163,9 +163,10 @@ impl Vault {
                 slots.push(format::wrap(&id, SlotKind::Recovery, None, &kek, &dek)?);
                 recovery = Some(key);
             }
-            if !slots.iter().any(|s| {
-                s.kind == SlotKind::Password || (s.kind == SlotKind::Keyring && !s.stale)
-            }) {
+            if !slots
+                .iter()
+                .any(|s| s.kind == SlotKind::Password || (s.kind == SlotKind::Keyring && !s.stale))
+            {
                 return Err(VaultError::LastSlot);
             }
             state.header.slots = slots;

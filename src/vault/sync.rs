@@ -12,33 +12,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::copies;
+use super::copies::{self, CopyMerged, Opener};
 use super::error::VaultError;
 use super::format::{self, Header};
-use super::keyring::KeyStore;
-use super::merge::{self, MergeReport, prune_tombstones};
+use super::merge::{self, prune_tombstones};
 use super::payload;
 use super::store::{self, digest};
 use super::unlock::{Unlock, Unlocked, unlock_bytes};
 use super::{Vault, looks_like_recovery_key};
-
-/// What may open a copy of the vault whose data key differs.
-#[derive(Clone, Copy, Default)]
-pub struct Opener<'a> {
-    pub keyring: Option<&'a dyn KeyStore>,
-    /// A password or recovery key typed for the copy.
-    pub typed: Option<&'a str>,
-}
-
-/// What merging one conflict copy did.
-#[derive(Debug, Clone)]
-pub struct CopyMerged {
-    pub report: MergeReport,
-    /// Where the copy was moved (`<name>.merged`).
-    pub moved_to: PathBuf,
-    /// Whether the copy's data key (rotated elsewhere) replaced this one's.
-    pub rekeyed: bool,
-}
 
 /// Which of two keyings of one vault a merge keeps: more rotations, then
 /// the larger slot ids (the same answer on every computer).

@@ -41,7 +41,14 @@ fn golden_v1_1() -> Vec<u8> {
         format::wrap_as(VAULT_ID, id.into(), vec![n; 24], kind, kdf, kek, dek).unwrap()
     };
     let (stale_kek, old_dek) = (key(9), key(0x41));
-    let mut stale = slot("00000000000000c3", 3, SlotKind::Keyring, None, &stale_kek, &old_dek);
+    let mut stale = slot(
+        "00000000000000c3",
+        3,
+        SlotKind::Keyring,
+        None,
+        &stale_kek,
+        &old_dek,
+    );
     stale.stale = true;
     let header = Header {
         vault_id: VAULT_ID.into(),
@@ -49,7 +56,14 @@ fn golden_v1_1() -> Vec<u8> {
         nonce: vec![4; 24],
         slots: vec![
             stale,
-            slot("00000000000000a1", 1, SlotKind::Password, Some(kdf), &password_kek, &dek),
+            slot(
+                "00000000000000a1",
+                1,
+                SlotKind::Password,
+                Some(kdf),
+                &password_kek,
+                &dek,
+            ),
             slot(
                 "00000000000000b2",
                 2,

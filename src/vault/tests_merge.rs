@@ -169,11 +169,20 @@ fn hotp_the_higher_counter_always_wins() {
     assert_eq!(winner.account.name, "y");
     assert_eq!(winner.account.kind, OtpKind::Hotp { counter: 12 });
     // The loser's labels differ: its copy never goes back either.
-    assert_eq!(merged.entries[1].account.kind, OtpKind::Hotp { counter: 12 });
+    assert_eq!(
+        merged.entries[1].account.kind,
+        OtpKind::Hotp { counter: 12 }
+    );
     // Only counters moved on both sides: no conflict copy.
-    let merged = both_ways(&side(vec![use_hotp(&base, 2)]), &side(vec![use_hotp(&base, 5)]));
+    let merged = both_ways(
+        &side(vec![use_hotp(&base, 2)]),
+        &side(vec![use_hotp(&base, 5)]),
+    );
     assert_eq!(merged.entries.len(), 1);
-    assert_eq!(merged.entries[0].account.kind, OtpKind::Hotp { counter: 15 });
+    assert_eq!(
+        merged.entries[0].account.kind,
+        OtpKind::Hotp { counter: 15 }
+    );
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::secret::Secret;
 const PW: &str = "correct horse";
 const GOLDEN_PW: &str = "golden password";
 
-fn password_vault(path: &Path, keyring: Option<&dyn KeyStore>) -> (Vault, RecoveryKey) {
+pub(super) fn password_vault(path: &Path, keyring: Option<&dyn KeyStore>) -> (Vault, RecoveryKey) {
     let (vault, key) = Vault::create(
         path,
         NewVault {

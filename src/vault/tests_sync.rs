@@ -7,7 +7,7 @@
 use std::fs;
 
 use super::super::{
-    Added, KdfPolicy, MemoryKeyStore, NewVault, SlotKind, Unlock, Vault, VaultError,
+    Added, KdfPolicy, KeyStore, MemoryKeyStore, SlotKind, Unlock, Vault, VaultError,
 };
 use super::*;
 use crate::account::Account;
@@ -24,17 +24,7 @@ fn account(seed: u8) -> Account {
 }
 
 fn new_vault(path: &Path, keyring: Option<&dyn KeyStore>) -> Vault {
-    Vault::create(
-        path,
-        NewVault {
-            keyring,
-            password: Some(PW),
-            recovery: true,
-            policy: KdfPolicy::TEST,
-        },
-    )
-    .unwrap()
-    .0
+    super::super::tests_security::password_vault(path, keyring).0
 }
 
 fn names(vault: &Vault) -> Vec<String> {
@@ -73,7 +63,8 @@ fn a_save_merges_a_file_replaced_by_the_other_computers_version() {
     let (_dir, mut a, mut b) = two_computers();
     a.add(vec![account(2)], 20).unwrap();
     let id = b.entries()[0].id.clone();
-    b.rename(&id, None, Some("renamed on b".into()), 20).unwrap();
+    b.rename(&id, None, Some("renamed on b".into()), 20)
+        .unwrap();
     b.add(vec![account(3)], 20).unwrap();
     // The sync tool puts A's file in place of B's, while B is open.
     fs::copy(a.path(), b.path()).unwrap();
@@ -115,7 +106,13 @@ fn conflict_copies_are_merged_and_set_aside_other_vaults_left_alone() {
     let merged = b.merge_copy(&copy, Opener::default(), 30).unwrap();
     assert_eq!(merged.report.added, 1);
     assert!(!merged.rekeyed);
-    assert_eq!(merged.moved_to, copy.with_file_name(format!("{}.merged", copy.file_name().unwrap().to_string_lossy())));
+    assert_eq!(
+        merged.moved_to,
+        copy.with_file_name(format!(
+            "{}.merged",
+            copy.file_name().unwrap().to_string_lossy()
+        ))
+    );
     assert!(!copy.exists() && merged.moved_to.exists());
     assert_eq!(names(&b), vec!["a's name", "user1", "user3"]);
     assert!(matches!(
@@ -137,7 +134,9 @@ fn a_copy_whose_key_was_rotated_elsewhere_merges_with_its_password() {
         .unwrap();
     a.add(vec![account(2)], 20).unwrap();
     b.add(vec![account(3)], 20).unwrap();
-    let copy = dir.path().join("b/vault (conflicted copy 2026-12-02 101010).tessera");
+    let copy = dir
+        .path()
+        .join("b/vault (conflicted copy 2026-12-02 101010).tessera");
     fs::copy(a.path(), &copy).unwrap();
     assert!(matches!(
         b.merge_copy(&copy, Opener::default(), 30),
@@ -168,7 +167,11 @@ fn a_copy_whose_key_was_rotated_elsewhere_merges_with_its_password() {
     // Merged the other way round, A keeps its own (newer) key.
     fs::copy(b.path(), dir.path().join("a/vault (1).tessera")).unwrap();
     let back = a
-        .merge_copy(&dir.path().join("a/vault (1).tessera"), Opener::default(), 40)
+        .merge_copy(
+            &dir.path().join("a/vault (1).tessera"),
+            Opener::default(),
+            40,
+        )
         .unwrap();
     assert!(!back.rekeyed);
     assert_eq!(names(&a), names(&b));

@@ -114,7 +114,7 @@ impl State {
         order.into_iter().map(|(_, i)| shown[i]).collect()
     }
 
-    fn selected_id(&self, entries: &[Entry]) -> Option<String> {
+    pub(super) fn selected_id(&self, entries: &[Entry]) -> Option<String> {
         self.visible(entries)
             .get(self.selected)
             .map(|e| e.id.clone())

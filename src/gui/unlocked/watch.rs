@@ -12,7 +12,8 @@ use std::time::{Duration, SystemTime};
 
 use iced::{Subscription, Task};
 
-use crate::session::{Session, SyncReport};
+use crate::session::Session;
+use crate::session::sync::SyncReport;
 use crate::vault::Entry;
 
 use super::super::task::{blocking, poisoned, sentence};
@@ -60,6 +61,8 @@ impl Seen {
 }
 
 /// Events of the vault's folder (only the folder: not recursive).
+// `Subscription::run_with` hands its data as `&PathBuf`.
+#[allow(clippy::ptr_arg)]
 fn folder_events(vault: &PathBuf) -> impl iced::futures::Stream<Item = Message> + use<> {
     let dir = match vault.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -142,11 +145,8 @@ impl Unlocked {
                     self.toast = Some((note, now));
                 }
             }
-            Err(e) => {
-                // Looked at again on the next change or poll.
-                self.watch.seen = Seen::default();
-                self.toast = Some((e, now));
-            }
+            // Tried again on the next change of the folder.
+            Err(e) => self.toast = Some((e, now)),
         }
     }
 
