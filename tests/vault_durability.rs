@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -17,13 +19,8 @@ use tessera::vault::{Unlock, Vault};
 const PW: &str = "durable password";
 
 fn tessera(vault: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
-    c.arg("--password-stdin")
-        .args(args)
-        .env("TESSERA_VAULT", vault)
-        .env("TESSERA_TEST_FAST_KDF", "1")
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .stdin(Stdio::piped())
+    let mut c = common::tessera_pw(vault, args);
+    c.stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     c

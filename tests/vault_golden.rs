@@ -1,7 +1,9 @@
 //! Every released vault format keeps opening. `tests/golden/v1.tessera`
 //! was written by format 1.0 (password "golden password", cheap Argon2id
 //! parameters recorded in the file: reading accepts any parameters within
-//! the caps; only creation enforces the floor). Never regenerate it.
+//! the caps; only creation enforces the floor). `tests/golden/v1.1.tessera`
+//! is format 1.1 with payload version 2 (sync records), every byte fixed by
+//! its generator (`src/vault/tests_golden.rs`). Never regenerate either.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -59,6 +61,61 @@ fn v1_opens_with_password_and_recovery_key() {
         Err(VaultError::WrongPassword)
     ));
     assert_eq!(std::fs::read(&path).unwrap(), original);
+}
+
+const RECOVERY_1_1: &str = "GEZD-GNBV-GY3T-QOJQ-GEZD-GNBV-GY3T-QOJQ";
+
+#[test]
+fn v1_1_opens_with_its_sync_records() {
+    let (_dir, path) = copy("v1.1.tessera");
+    let original = std::fs::read(&path).unwrap();
+    let info = Vault::inspect(&path).unwrap();
+    assert_eq!(info.version, (1, 1));
+    assert!(info.newer.is_none());
+    assert_eq!(
+        info.slots,
+        vec![SlotKind::Keyring, SlotKind::Password, SlotKind::Recovery]
+    );
+    for unlock in [
+        Unlock::Password("golden password"),
+        Unlock::Recovery(RECOVERY_1_1),
+    ] {
+        let vault = Vault::open(&path, unlock).unwrap();
+        let e = vault.entries();
+        assert_eq!(e.len(), 3);
+        assert_eq!(e[0].account.issuer.as_deref(), Some("ACME"));
+        assert_eq!(e[0].account.name, "john@email.com");
+        assert_eq!(e[0].account.algorithm, Algorithm::Sha256);
+        assert_eq!((e[0].rev, e[0].history.len()), (3, 2));
+        assert_eq!(e[1].account.kind, OtpKind::Hotp { counter: 9 });
+        // RFC 4226 Appendix D, count 9.
+        assert_eq!(e[1].account.code_at(0), "520489");
+        assert_eq!(e[2].conflict.as_deref(), Some(e[0].id.as_str()));
+        assert_eq!(e[2].account.name, "john.doe@work.example");
+        let t = vault.tombstones();
+        assert_eq!((t.len(), t[0].counter, t[0].rev), (1, Some(5), 1));
+    }
+    // The keyring slot is stale (its data key was rotated elsewhere).
+    let store = tessera::vault::MemoryKeyStore::default();
+    use tessera::vault::KeyStore;
+    store
+        .set(
+            &info.keyring_entries[0],
+            &zeroize::Zeroizing::new([9u8; 32]),
+        )
+        .unwrap();
+    assert!(matches!(
+        Vault::open(&path, Unlock::Keyring(&store)),
+        Err(VaultError::KeyringStale)
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    // It stays writable, keeping its records.
+    let mut vault = Vault::open(&path, Unlock::Password("golden password")).unwrap();
+    let id = vault.entries()[0].id.clone();
+    vault.rename(&id, None, Some("renamed".into()), 1).unwrap();
+    let again = Vault::open(&path, Unlock::Recovery(RECOVERY_1_1)).unwrap();
+    assert_eq!(again.entries()[0].rev, 4);
+    assert_eq!(again.tombstones().len(), 1);
 }
 
 #[test]
@@ -125,7 +182,7 @@ fn future_files_are_newer_never_damaged() {
         assert!(session.newer_version().is_some());
         assert_eq!(session.entries().len(), 1);
         let id = session.entries()[0].id.clone();
-        let e = session.remove(&id).unwrap_err();
+        let e = session.remove(&id, 1).unwrap_err();
         assert!(
             matches!(&e, SessionError::Vault(v) if v.is_newer() && !v.is_damage()),
             "{e:?}"

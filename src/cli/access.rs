@@ -315,17 +315,6 @@ pub(super) fn create(ctx: &Ctx, no_keyring: bool, out: &mut dyn Write) -> Result
     Ok(session)
 }
 
-/// Opens the vault, creating it first when there is none.
-pub(super) fn open_or_create(ctx: &Ctx) -> Result<Session> {
-    if ctx.path()?.exists() {
-        open(ctx)
-    } else {
-        // The creation notice (and recovery key) goes to the terminal,
-        // keeping standard output for the command's own result.
-        create(ctx, false, &mut io::stderr().lock())
-    }
-}
-
 /// The first line of a password file.
 pub(super) fn password_from_file(path: &Path) -> Result<Zeroizing<String>> {
     let mut text = Zeroizing::new(String::new());

@@ -11,10 +11,11 @@ use tessera::account::OtpKind;
 use tessera::session::Session;
 use tessera::vault::{Added, Entry};
 
-use super::access::{Ctx, on_terminal, open, open_or_create, shown};
+use super::access::{Ctx, on_terminal, open, shown};
 use super::clock::now;
 use super::json::AccountJson;
 use super::key_input::{KeyOptions, account_from_key, account_from_link, arg_or_stdin};
+use super::sync::{open_or_create, open_to_write};
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["uri", "secret"]))]
@@ -70,7 +71,7 @@ pub(super) fn add(ctx: &Ctx, args: &AddArgs, out: &mut dyn Write) -> Result<Exit
 
 /// `tessera remove`.
 pub(super) fn remove(ctx: &Ctx, query: &str, yes: bool, out: &mut dyn Write) -> Result<ExitCode> {
-    let mut session = open(ctx)?;
+    let mut session = open_to_write(ctx)?;
     let entry = find_one(&session, query)?.clone();
     if !yes {
         if !on_terminal() {
@@ -87,7 +88,7 @@ pub(super) fn remove(ctx: &Ctx, query: &str, yes: bool, out: &mut dyn Write) -> 
             return Ok(ExitCode::FAILURE);
         }
     }
-    session.remove(&entry.id)?;
+    session.remove(&entry.id, now())?;
     writeln!(out, "Removed {} [{}].", label(&entry), entry.id)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -103,7 +104,7 @@ pub(super) fn rename(
     if issuer.is_none() && account.is_none() {
         bail!("give --issuer and/or --account");
     }
-    let mut session = open(ctx)?;
+    let mut session = open_to_write(ctx)?;
     let entry = find_one(&session, query)?.clone();
     session.rename(&entry.id, issuer.as_deref(), account.as_deref(), now())?;
     let renamed = session
@@ -129,7 +130,17 @@ pub(super) fn code(
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let mut session = open(ctx)?;
-    let id = find_one(&session, query)?.id.clone();
+    let mut id = find_one(&session, query)?.id.clone();
+    if session
+        .entry(&id)
+        .is_some_and(|e| matches!(e.account.kind, OtpKind::Hotp { .. }))
+    {
+        // Using an HOTP code saves its counter: merge first.
+        super::sync::merge_first(ctx, &mut session)?;
+        id = find_one(&session, query)?.id.clone();
+    } else {
+        super::sync::mention_pending(session.path());
+    }
     let code = session.code(&id, at.unwrap_or_else(now), next, now())?;
     writeln!(out, "{code}")?;
     Ok(ExitCode::SUCCESS)
@@ -161,6 +172,7 @@ fn find_one<'v>(session: &'v Session, query: &str) -> Result<&'v Entry> {
 
 pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCode> {
     let session = open(ctx)?;
+    super::sync::mention_pending(session.path());
     let vault = session.vault();
     if json {
         let doc: Vec<AccountJson<'_>> = vault
@@ -168,6 +180,7 @@ pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCod
             .iter()
             .map(|e| AccountJson {
                 id: Some(&e.id),
+                conflict: e.conflict.as_deref(),
                 ..AccountJson::new(&e.account)
             })
             .collect();
@@ -214,9 +227,13 @@ pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCod
             OtpKind::Steam => "characters",
             _ => "digits",
         };
+        let conflict = match &e.conflict {
+            Some(other) => format!("  [conflict: another version of {other}]"),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "  {:16}  {:issuer_w$}  {:name_w$}  {detail}, {} {length}, {}",
+            "  {:16}  {:issuer_w$}  {:name_w$}  {detail}, {} {length}, {}{conflict}",
             e.id,
             a.issuer.as_deref().unwrap_or("-"),
             a.name,

@@ -27,6 +27,10 @@ pub(super) struct AccountJson<'a> {
     /// The code at the requested time (`scan`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// `list`: on a copy kept from a conflicting change made on two
+    /// computers, the id of the account whose other version won.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<&'a str>,
 }
 
 impl<'a> AccountJson<'a> {
@@ -48,6 +52,7 @@ impl<'a> AccountJson<'a> {
             period,
             counter,
             code: None,
+            conflict: None,
         }
     }
 }

@@ -21,6 +21,7 @@ mod key_input;
 pub mod logging;
 mod scan;
 mod slots;
+mod sync;
 
 pub use code::CodeArgs;
 pub use scan::ScanArgs;
@@ -110,6 +111,18 @@ Exit status: 0 when every source gave at least one account and no error, 1 other
     Import(import::ImportArgs),
     /// Write every account to a backup or export file for another app.
     Export(export::ExportArgs),
+    /// Merge the copies that sync tools (Syncthing, Nextcloud, Dropbox,
+    /// OneDrive, Google Drive) left next to the vault when two computers
+    /// changed it at once, and move each aside (`.merged`).
+    #[command(after_help = "\
+Copies of another vault are left alone and reported. A copy whose key was changed on
+another computer needs its password or recovery key: asked on the terminal, or line 2
+of standard input with --password-stdin. Commands that change the vault (add, import,
+remove, rename, an HOTP code) merge first; list and TOTP codes only mention the copies.
+
+Exit status: 0 when every copy was merged or there was nothing to do, 1 when a copy
+could not be opened or read.")]
+    Sync,
     /// List the vault's accounts (no secrets, no codes).
     List {
         /// A JSON array of account objects with their ids.
@@ -209,7 +222,7 @@ fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::import(
             &args,
             ctx.password_stdin,
-            &mut || access::open_or_create(ctx),
+            &mut || sync::open_or_create(ctx),
             &mut out,
         )?,
         Command::Export(args) => export::export(&args, &access::open(ctx)?, &mut out)?,
@@ -224,6 +237,7 @@ fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Keyring { action } => slots::keyring(ctx, action, &mut out)?,
         Command::Recovery => slots::recovery(ctx, &mut out)?,
         Command::Backups => backups::list(ctx, &mut out)?,
+        Command::Sync => sync::sync(ctx, &mut out)?,
         Command::Restore { backup } => backups::restore(ctx, &backup, &mut out)?,
         Command::Completions { shell } => {
             completions::completions(shell, &mut out)?;

@@ -254,10 +254,11 @@ impl App {
     /// One tick a second while unlocked (countdowns), none while locked.
     pub fn subscription(&self) -> Subscription<Message> {
         let raises = instance::raises().map(|()| Message::Raise);
-        match self.screen {
+        match &self.screen {
             Screen::Locked(_) => raises,
-            Screen::Unlocked(_) => Subscription::batch([
+            Screen::Unlocked(screen) => Subscription::batch([
                 raises,
+                screen.subscription().map(Message::Unlocked),
                 iced::time::every(Duration::from_secs(1)).map(|_| Message::Tick),
                 keyboard::listen().filter_map(navigation_key),
                 iced::event::listen_with(dropped_file),

@@ -15,7 +15,10 @@
 //!   in each ([`Session::backups`]), restore one ([`Session::restore`]),
 //!   delete them after a credential was revoked;
 //! - a vault written by a newer Tessera opens read-only
-//!   ([`Session::newer_version`]) or fails as newer, never as damaged.
+//!   ([`Session::newer_version`]) or fails as newer, never as damaged;
+//! - merge the file changed under us and the sync tools' conflict copies
+//!   ([`Session::sync`], see [`sync`]); after a password unlock, re-enrol
+//!   this computer's keyring slot when another computer rotated the key.
 //!
 //! Time is a parameter (`now`); nothing here reads the clock or prints.
 
@@ -24,6 +27,7 @@ mod draft;
 mod error;
 mod export;
 mod password;
+pub mod sync;
 #[cfg(test)]
 mod tests;
 
@@ -143,6 +147,8 @@ pub struct Session {
     vault: Vault,
     keys: Keys,
     kdf_upgrade_error: Option<VaultError>,
+    /// This computer's keyring slot was enrolled again at opening.
+    reenrolled: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -208,6 +214,11 @@ impl Session {
                     if let Unlock::Password(password) = unlock {
                         session.upgrade_kdf(password);
                     }
+                    // Best effort: the vault is open either way.
+                    session.reenrolled = session
+                        .vault
+                        .reenrol_keyring(session.keys.keyring.as_ref())
+                        .unwrap_or(false);
                     return Ok(session);
                 }
                 Err(e) if e.is_damage() => return Err(damaged(path, e, Some(unlock))),
@@ -258,6 +269,7 @@ impl Session {
             vault,
             keys,
             kdf_upgrade_error: None,
+            reenrolled: false,
         }
     }
 
@@ -310,7 +322,9 @@ impl Session {
         self.vault.entry(id)
     }
 
-    /// Reloads the vault if another process changed the file.
+    /// Reloads the vault if the file changed (another process, or another
+    /// computer's version put in place by a sync tool), merging it with
+    /// what this session holds; returns whether the accounts changed.
     pub fn reload(&mut self) -> Result<bool, SessionError> {
         Ok(self.vault.reload()?)
     }
@@ -359,9 +373,10 @@ impl Session {
         Ok(self.vault.rename(id, issuer, name, now)?)
     }
 
-    /// Removes an account; returns it.
-    pub fn remove(&mut self, id: &str) -> Result<Entry, SessionError> {
-        Ok(self.vault.remove(id)?)
+    /// Removes an account (a deletion record dated `now` is kept for
+    /// merging); returns it.
+    pub fn remove(&mut self, id: &str, now: u64) -> Result<Entry, SessionError> {
+        Ok(self.vault.remove(id, now)?)
     }
 
     /// Moves an account by `offset` places (negative: up), clamped.

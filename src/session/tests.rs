@@ -335,7 +335,7 @@ fn add_import_dedup_and_entry_operations() {
         session.entry(&hotp_id).unwrap().account.kind,
         OtpKind::Hotp { counter: 2 }
     );
-    session.remove(&id).unwrap();
+    session.remove(&id, 1).unwrap();
     assert!(matches!(
         session.code(&id, 0, false, 14),
         Err(SessionError::NoSuchEntry(_))
@@ -404,4 +404,34 @@ fn encrypted_exports_need_a_new_password() {
         .export(&out, ExportFormat::AegisEncrypted, Some("eight ch"), false)
         .unwrap();
     assert!(out.exists());
+}
+
+/// Issue 16 point 4: computer B's keyring slot is its own; the password
+/// changed on computer A rotates the data key, which A cannot rewrap for
+/// B. B's keyring then says so (never "damaged", never a new vault); one
+/// password unlock re-enrols it, and B's keyring opens the vault again.
+#[test]
+fn a_key_rotated_on_another_computer_re_enrols_this_keyring_after_a_password_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _) = password_session(&dir);
+    a.add(&draft("A", KEY), 1).unwrap();
+    let b_keys = keys();
+    let mut b = Session::open(&path(&dir), Some(PW), b_keys.clone()).unwrap();
+    b.enable_keyring().unwrap();
+    drop(b);
+    assert!(Session::open(&path(&dir), None, b_keys.clone()).is_ok());
+    // On A (whose keyring does not hold B's key): a new password.
+    a.change_password("a new long password").unwrap();
+    let stale = Session::open(&path(&dir), None, b_keys.clone()).unwrap_err();
+    assert!(
+        matches!(stale, SessionError::Vault(VaultError::KeyringStale)),
+        "{stale:?}"
+    );
+    assert!(stale.to_string().contains("another computer"));
+    let b = Session::open(&path(&dir), Some("a new long password"), b_keys.clone()).unwrap();
+    assert!(b.keyring_reenrolled());
+    drop(b);
+    let b = Session::open(&path(&dir), None, b_keys).unwrap();
+    assert!(!b.keyring_reenrolled());
+    assert_eq!(b.entries().len(), 1);
 }

@@ -75,8 +75,24 @@ pub enum VaultError {
     KeyringTimeout(u64),
     #[error("the vault is busy: another Tessera process holds {} (waited {secs} s)", .0.display(), secs = .1)]
     Busy(PathBuf, u64),
-    #[error("the vault was re-keyed by another process since it was opened; unlock it again")]
+    #[error(
+        "the vault was re-keyed by another process or on another computer since it was opened; unlock it again"
+    )]
     Rekeyed,
+    /// This computer's keyring slot wraps a data key rotated elsewhere.
+    #[error(
+        "the vault's key was changed on another computer (a new password or recovery key): unlock it once with the password or recovery key, and this computer's keyring opens it again"
+    )]
+    KeyringStale,
+    /// A copy of the vault whose data key differs from this one's.
+    #[error(
+        "this copy of the vault has another key (changed on another computer): it needs its password or recovery key"
+    )]
+    CopyNeedsCredential,
+    #[error("{} is a copy of another vault (another vault id); it was left alone", .0.display())]
+    OtherVault(PathBuf),
+    #[error("that account is not a copy kept from a conflict")]
+    NotAConflict,
     #[error(
         "this would leave no password or keyring to unlock the vault; set a password first (tessera passwd)"
     )]

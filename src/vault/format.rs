@@ -1,7 +1,7 @@
-//! The vault file, format 1.0:
+//! The vault file, format 1.1:
 //!
 //! ```text
-//! "TSRVAULT" | u16 LE major = 1 | u16 LE minor = 0 | u32 LE header length
+//! "TSRVAULT" | u16 LE major = 1 | u16 LE minor = 1 | u32 LE header length
 //! | header (UTF-8 JSON) | payload: XChaCha20-Poly1305 ciphertext + 16-byte tag
 //! ```
 //!
@@ -12,6 +12,11 @@
 //! XChaCha20-Poly1305 under its own key-encryption key and a fresh nonce,
 //! with associated data binding it to this vault and slot (id, type, KDF
 //! parameters), so slots cannot be swapped between vaults.
+//!
+//! 1.1 (payload version 2, see `payload`) adds the sync records, the
+//! header's `rotation` count and a slot's `stale` mark (both left out
+//! while 0 / false). A 1.0 build with the forward-compatibility fix opens
+//! a 1.1 file read-only; 1.0 files keep opening here.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -22,7 +27,7 @@ use super::kdf::KdfParams;
 
 pub const MAGIC: &[u8; 8] = b"TSRVAULT";
 pub const MAJOR: u16 = 1;
-pub const MINOR: u16 = 0;
+pub const MINOR: u16 = 1;
 /// Bytes before the header: magic, major, minor, header length.
 pub const PREFIX_LEN: usize = 16;
 /// Largest header accepted.
@@ -72,6 +77,12 @@ pub struct Slot {
     /// The wrapped data key with its tag (48 bytes).
     #[serde(with = "super::crypto::b64")]
     pub wrapped: Vec<u8>,
+    /// A keyring slot that still wraps an earlier data key: the key was
+    /// rotated on a computer whose keyring does not hold this slot's key.
+    /// It opens nothing until that computer unlocks once with the password
+    /// (or recovery key) and rewraps it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
 }
 
 /// The authenticated header.
@@ -85,6 +96,14 @@ pub struct Header {
     #[serde(with = "super::crypto::b64")]
     pub nonce: Vec<u8>,
     pub slots: Vec<Slot>,
+    /// How many times the data key was rotated: when two copies of the
+    /// vault are merged, the one with more rotations keeps its key.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rotation: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Header {
@@ -144,6 +163,8 @@ struct RawHeader {
     #[serde(with = "super::crypto::b64")]
     nonce: Vec<u8>,
     slots: Vec<serde_json::Value>,
+    #[serde(default)]
+    rotation: u64,
 }
 
 const KNOWN_SLOTS: [&str; 3] = ["keyring", "password", "recovery"];
@@ -169,6 +190,7 @@ fn read_header(json: &[u8]) -> Result<(Header, usize), VaultError> {
         cipher: raw.cipher,
         nonce: raw.nonce,
         slots,
+        rotation: raw.rotation,
     };
     Ok((header, unknown))
 }
@@ -272,8 +294,27 @@ pub fn wrap(
     kek: &Key,
     dek: &Key,
 ) -> Result<Slot, VaultError> {
-    let id = hex(&random_vec(8)?);
-    let nonce = random_vec(NONCE_LEN)?;
+    wrap_as(
+        vault_id,
+        hex(&random_vec(8)?),
+        random_vec(NONCE_LEN)?,
+        kind,
+        kdf,
+        kek,
+        dek,
+    )
+}
+
+/// [`wrap`] with the slot id and nonce given (the golden-file generator).
+pub(super) fn wrap_as(
+    vault_id: &str,
+    id: String,
+    nonce: Vec<u8>,
+    kind: SlotKind,
+    kdf: Option<KdfParams>,
+    kek: &Key,
+    dek: &Key,
+) -> Result<Slot, VaultError> {
     let aad = slot_aad(vault_id, &id, kind, kdf.as_ref());
     let wrapped = seal(kek, &nonce, &aad, dek.as_ref())?;
     Ok(Slot {
@@ -282,6 +323,7 @@ pub fn wrap(
         kdf,
         nonce,
         wrapped,
+        stale: false,
     })
 }
 
@@ -295,6 +337,7 @@ pub fn rewrap(vault_id: &str, slot: &Slot, kek: &Key, dek: &Key) -> Result<Slot,
     Ok(Slot {
         nonce,
         wrapped,
+        stale: false,
         ..slot.clone()
     })
 }

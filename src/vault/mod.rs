@@ -16,29 +16,33 @@
 //! never lose each other's changes, and a crash leaves the old or the new
 //! vault, never a broken one.
 
+mod accounts;
+pub mod copies;
 pub mod crypto;
 mod disk;
 pub mod error;
 pub mod format;
 pub mod kdf;
 pub mod keyring;
+pub mod merge;
 mod payload;
 mod recovery;
 mod slots;
 pub mod store;
+mod sync;
 mod unlock;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::account::{Account, OtpKind};
-
+pub use copies::{CopyMerged, Opener};
 pub use error::VaultError;
 pub use format::SlotKind;
 pub use kdf::{KdfParams, KdfPolicy};
 pub use keyring::{KeyStore, MemoryKeyStore, OsKeyring, entry_user, slot_entry_user};
-pub use payload::Entry;
+pub use merge::{MergeReport, TOMBSTONE_DAYS, TOMBSTONES_KEPT};
+pub use payload::{Entry, Payload, Tombstone};
 pub use recovery::{RecoveryKey, looks_like_recovery_key};
 
 use crypto::{Key, hex, random_key, random_vec};
@@ -96,11 +100,14 @@ pub struct Vault {
     files: Files,
     header: Header,
     dek: Key,
-    entries: Vec<Entry>,
+    data: Payload,
     /// Digest of the file as last read or written.
     seen: [u8; 32],
     /// Set when the file was written by a newer Tessera: never written.
     newer: Option<String>,
+    /// The file lacks something this vault holds (another computer's or
+    /// an older version was put in place and merged): the next save writes.
+    disk_behind: bool,
     /// The password slot's id and key-encryption key, when known (the
     /// password opened or set it): a rotation of the data key rewraps it.
     password_kek: Option<(String, Key)>,
@@ -110,7 +117,7 @@ impl fmt::Debug for Vault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Vault")
             .field("path", &self.files.vault)
-            .field("entries", &self.entries.len())
+            .field("entries", &self.data.entries.len())
             .finish_non_exhaustive()
     }
 }
@@ -119,13 +126,14 @@ impl fmt::Debug for Vault {
 struct State {
     header: Header,
     dek: Key,
-    entries: Vec<Entry>,
+    data: Payload,
 }
 
 impl State {
     /// The position of the account `id`, or `NoSuchEntry`.
     fn index_of(&self, id: &str) -> Result<usize, VaultError> {
-        self.entries
+        self.data
+            .entries
             .iter()
             .position(|e| e.id == id)
             .ok_or_else(|| VaultError::NoSuchEntry(id.to_string()))
@@ -136,18 +144,14 @@ impl State {
 /// the bytes decrypt back to the same accounts before they are written.
 fn seal_state(state: &mut State) -> Result<Vec<u8>, VaultError> {
     state.header.nonce = random_vec(crypto::NONCE_LEN)?;
-    let plain = payload::encode(&state.entries)?;
+    let plain = payload::encode(&state.data)?;
     let bytes = format::build(&state.header, &state.dek, &plain)?;
     let parsed = format::parse(&bytes, Path::new(""))?;
     let back = payload::decode(&format::open_payload(&parsed, &state.dek)?)?;
-    if back != state.entries {
+    if back != state.data {
         return Err(VaultError::Encrypt);
     }
     Ok(bytes)
-}
-
-fn new_entry_id() -> Result<String, VaultError> {
-    Ok(hex(&random_vec(8)?))
 }
 
 impl Vault {
@@ -225,9 +229,10 @@ impl Vault {
                 cipher: String::from("xchacha20poly1305"),
                 nonce: Vec::new(),
                 slots,
+                rotation: 0,
             },
             dek,
-            entries: Vec::new(),
+            data: Payload::default(),
         };
         let bytes = seal_state(&mut state)?;
         if let Err(e) = files.write_atomic(&bytes) {
@@ -240,9 +245,10 @@ impl Vault {
             files,
             header: state.header,
             dek: state.dek,
-            entries: state.entries,
+            data: state.data,
             seen: digest(&bytes),
             newer: None,
+            disk_behind: false,
             password_kek,
         };
         Ok((vault, recovery))
@@ -257,7 +263,7 @@ impl Vault {
         let Unlocked {
             header,
             dek,
-            entries,
+            data,
             newer,
             password_kek,
         } = unlock_bytes(&bytes, path, unlock)?;
@@ -272,9 +278,10 @@ impl Vault {
             files,
             header,
             dek,
-            entries,
+            data,
             seen: digest(&bytes),
             newer,
+            disk_behind: false,
             password_kek,
         })
     }
@@ -320,11 +327,16 @@ impl Vault {
 
     /// The accounts, in the order they were added.
     pub fn entries(&self) -> &[Entry] {
-        &self.entries
+        &self.data.entries
+    }
+
+    /// The deletion records kept for merging (newest first).
+    pub fn tombstones(&self) -> &[Tombstone] {
+        &self.data.tombstones
     }
 
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
+        self.data.entries.iter().find(|e| e.id == id)
     }
 
     /// Accounts matching `query`: its id, or a case-insensitive part of
@@ -342,6 +354,7 @@ impl Vault {
             (issuer, name, both)
         };
         let found: Vec<&Entry> = self
+            .data
             .entries
             .iter()
             .filter(|e| {
@@ -365,34 +378,6 @@ impl Vault {
         found
     }
 
-    /// Reloads the vault if another process changed the file.
-    pub fn reload(&mut self) -> Result<bool, VaultError> {
-        let bytes = self
-            .files
-            .read()?
-            .ok_or_else(|| VaultError::NotFound(self.files.vault.clone()))?;
-        let seen = digest(&bytes);
-        if seen == self.seen {
-            return Ok(false);
-        }
-        let parsed = format::parse(&bytes, &self.files.vault)?;
-        if parsed.header.vault_id != self.header.vault_id {
-            return Err(VaultError::Rekeyed);
-        }
-        let plain = match format::open_payload(&parsed, &self.dek) {
-            Ok(plain) => plain,
-            Err(_) if parsed.header.slots != self.header.slots => {
-                return Err(VaultError::Rekeyed);
-            }
-            Err(e) => return Err(e),
-        };
-        self.entries = payload::decode(&plain)?;
-        self.header = parsed.header;
-        self.newer = parsed.newer;
-        self.seen = seen;
-        Ok(true)
-    }
-
     /// Applies a change durably: under the lock, on the current file
     /// contents (reloaded if another process saved meanwhile), then saved
     /// atomically. On error nothing is written and the vault is unchanged.
@@ -405,128 +390,36 @@ impl Vault {
         }
         let _lock = self.files.lock(self.files.lock_wait)?;
         self.files.clean_temps();
-        self.reload()?;
+        let disk_behind = self.refresh()?;
         if let Some(what) = &self.newer {
             return Err(VaultError::NewerReadOnly(what.clone()));
         }
         let mut state = State {
             header: self.header.clone(),
             dek: self.dek.clone(),
-            entries: self.entries.clone(),
+            data: self.data.clone(),
         };
         let out = change(&mut state)?;
-        let unchanged = state.entries == self.entries
-            && state.header.slots == self.header.slots
-            && state.dek == self.dek;
-        if unchanged {
+        let unchanged =
+            state.data == self.data && state.header == self.header && state.dek == self.dek;
+        if unchanged && !disk_behind {
             return Ok(out);
         }
         let bytes = seal_state(&mut state)?;
         self.files.write_atomic(&bytes)?;
         self.seen = digest(&bytes);
+        self.disk_behind = false;
         self.header = state.header;
         self.dek = state.dek;
-        self.entries = state.entries;
+        self.data = state.data;
         Ok(out)
-    }
-
-    /// Adds accounts, skipping those whose token is already in the vault
-    /// (or earlier in `accounts`).
-    pub fn add(&mut self, accounts: Vec<Account>, now: u64) -> Result<Vec<Added>, VaultError> {
-        self.commit(|state| {
-            let mut results = Vec::with_capacity(accounts.len());
-            for account in accounts {
-                if let Some(e) = state
-                    .entries
-                    .iter()
-                    .find(|e| e.account.same_token(&account))
-                {
-                    results.push(Added::Duplicate {
-                        existing: e.id.clone(),
-                    });
-                    continue;
-                }
-                let id = new_entry_id()?;
-                state.entries.push(Entry {
-                    id: id.clone(),
-                    account,
-                    created: now,
-                    modified: now,
-                });
-                results.push(Added::New(id));
-            }
-            Ok(results)
-        })
-    }
-
-    /// Removes an account; returns it.
-    pub fn remove(&mut self, id: &str) -> Result<Entry, VaultError> {
-        self.commit(|state| {
-            let at = state.index_of(id)?;
-            Ok(state.entries.remove(at))
-        })
-    }
-
-    /// Moves an account by `offset` places in the list order (negative:
-    /// up), clamped to the ends. The order is kept in the vault.
-    pub fn move_entry(&mut self, id: &str, offset: i64) -> Result<(), VaultError> {
-        self.commit(|state| {
-            let from = state.index_of(id)?;
-            let last = state.entries.len().saturating_sub(1) as i64;
-            let to = (from as i64 + offset).clamp(0, last) as usize;
-            let entry = state.entries.remove(from);
-            state.entries.insert(to, entry);
-            Ok(())
-        })
-    }
-
-    /// Changes the issuer (`Some(None)` removes it) and/or account name.
-    pub fn rename(
-        &mut self,
-        id: &str,
-        issuer: Option<Option<String>>,
-        name: Option<String>,
-        now: u64,
-    ) -> Result<(), VaultError> {
-        self.commit(|state| {
-            let at = state.index_of(id)?;
-            let e = &mut state.entries[at];
-            if let Some(issuer) = issuer {
-                e.account.issuer = issuer;
-            }
-            if let Some(name) = name {
-                e.account.name = name;
-            }
-            e.modified = now;
-            Ok(())
-        })
-    }
-
-    /// HOTP: uses the counter `skip` steps ahead of the stored one and
-    /// saves the counter after it *before* returning, so a code is never
-    /// shown twice. Returns the account at the counter used.
-    pub fn use_hotp(&mut self, id: &str, skip: u64, now: u64) -> Result<Account, VaultError> {
-        self.commit(|state| {
-            let at = state.index_of(id)?;
-            let e = &mut state.entries[at];
-            let OtpKind::Hotp { counter } = e.account.kind else {
-                return Ok(e.account.clone());
-            };
-            let used = counter
-                .checked_add(skip)
-                .ok_or(VaultError::CounterExhausted)?;
-            let after = used.checked_add(1).ok_or(VaultError::CounterExhausted)?;
-            let mut shown = e.account.clone();
-            shown.kind = OtpKind::Hotp { counter: used };
-            e.account.kind = OtpKind::Hotp { counter: after };
-            e.modified = now;
-            Ok(shown)
-        })
     }
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_golden;
 #[cfg(test)]
 mod tests_powercut;
 #[cfg(test)]

@@ -10,6 +10,11 @@
 //! rotation issues a new recovery key; the password slot needs its
 //! key-encryption key, known when the password opened the vault (or given
 //! with [`Vault::provide_password`]).
+//!
+//! Each computer has its own keyring slot. A keyring slot whose key is not
+//! in this computer's keyring (another computer's) cannot be rewrapped: a
+//! rotation keeps it, marked stale, and that computer re-enrols it after
+//! one password unlock ([`Vault::reenrol_keyring`]).
 
 use std::collections::HashMap;
 
@@ -72,6 +77,9 @@ impl Vault {
         if plan.new_password.is_none() && !self.knows_password() {
             return Err(VaultError::PasswordNeeded);
         }
+        // The slots as on disk now (another computer may have added its
+        // keyring slot since this vault was opened).
+        self.reload()?;
         // Keyring keys are fetched before the lock is taken.
         let mut keyring_keks: HashMap<String, Result<Key, VaultError>> = HashMap::new();
         if let Some(store) = plan.keyring {
@@ -79,10 +87,11 @@ impl Vault {
                 .header
                 .slots
                 .iter()
-                .filter(|s| s.kind == SlotKind::Keyring)
+                .filter(|s| s.kind == SlotKind::Keyring && !s.stale)
             {
                 let kek = keyring_kek(store, &self.header.vault_id, slot);
                 if let Err(e) = &kek
+                    && !matches!(e, VaultError::KeyringNoEntry)
                     && !plan.drop_unreachable_keyring
                 {
                     return Err(VaultError::Keyring(format!(
@@ -119,8 +128,15 @@ impl Vault {
             for slot in &state.header.slots {
                 match slot.kind {
                     SlotKind::Keyring if keyring.is_none() => {}
+                    // Another computer's slot (or one already stale): kept,
+                    // stale, for that computer to re-enrol.
+                    SlotKind::Keyring if slot.stale => slots.push(slot.clone()),
                     SlotKind::Keyring => match keyring_keks.remove(&slot.id) {
                         Some(Ok(kek)) => slots.push(format::rewrap(&id, slot, &kek, &dek)?),
+                        Some(Err(VaultError::KeyringNoEntry)) => slots.push(format::Slot {
+                            stale: true,
+                            ..slot.clone()
+                        }),
                         Some(Err(e)) => keyring_dropped = Some(e),
                         // Added by another process since: unlock again.
                         None => return Err(VaultError::Rekeyed),
@@ -149,11 +165,12 @@ impl Vault {
             }
             if !slots
                 .iter()
-                .any(|s| matches!(s.kind, SlotKind::Keyring | SlotKind::Password))
+                .any(|s| s.kind == SlotKind::Password || (s.kind == SlotKind::Keyring && !s.stale))
             {
                 return Err(VaultError::LastSlot);
             }
             state.header.slots = slots;
+            state.header.rotation = state.header.rotation.saturating_add(1);
             state.dek = dek;
             Ok((
                 Rekeyed {
@@ -249,7 +266,8 @@ impl Vault {
         Ok((rekeyed, cleanup))
     }
 
-    /// Adds a keyring slot with a new key, replacing any keyring slot.
+    /// Adds a keyring slot with a new key, replacing this keyring's slots
+    /// (other computers' keyring slots stay: each computer has its own).
     /// The vault is saved first and the key stored in `store` (under the
     /// new slot's own name) after the save succeeds; if the keyring then
     /// refuses it, the previous keyring slot is put back. Entries of
@@ -257,15 +275,23 @@ impl Vault {
     /// still use them.
     pub fn enable_keyring(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
         let kek = random_key()?;
+        // This keyring's slots: those whose key it holds (or cannot say).
         let previous: Vec<format::Slot> = self
             .header
             .slots
             .iter()
             .filter(|s| s.kind == SlotKind::Keyring)
+            .filter(|s| {
+                !matches!(
+                    keyring_kek(store, &self.header.vault_id, s),
+                    Err(VaultError::KeyringNoEntry)
+                )
+            })
             .cloned()
             .collect();
+        let replaced: Vec<String> = previous.iter().map(|s| s.id.clone()).collect();
         let new_id = self.commit(|state| {
-            state.header.slots.retain(|s| s.kind != SlotKind::Keyring);
+            state.header.slots.retain(|s| !replaced.contains(&s.id));
             let slot = format::wrap(
                 &state.header.vault_id,
                 SlotKind::Keyring,
@@ -340,5 +366,33 @@ impl Vault {
         })?;
         self.password_kek = Some((new_id, new_kek));
         Ok(())
+    }
+
+    /// Rewraps the stale keyring slots whose key `store` holds (this
+    /// computer's, left behind by a rotation on another computer) with the
+    /// current data key. Call after the password or recovery key opened
+    /// the vault. Returns whether a slot was re-enrolled.
+    pub fn reenrol_keyring(&mut self, store: &dyn KeyStore) -> Result<bool, VaultError> {
+        if self.newer.is_some() {
+            return Ok(false);
+        }
+        let mut ours = HashMap::new();
+        for slot in self.header.slots.iter().filter(|s| s.stale) {
+            if let Ok(kek) = keyring_kek(store, &self.header.vault_id, slot) {
+                ours.insert(slot.id.clone(), kek);
+            }
+        }
+        if ours.is_empty() {
+            return Ok(false);
+        }
+        self.commit(|state| {
+            let id = state.header.vault_id.clone();
+            for slot in &mut state.header.slots {
+                if let Some(kek) = ours.get(&slot.id).filter(|_| slot.stale) {
+                    *slot = format::rewrap(&id, slot, kek, &state.dek)?;
+                }
+            }
+            Ok(true)
+        })
     }
 }

@@ -1,7 +1,7 @@
 use std::fs;
 
 use super::*;
-use crate::account::Digits;
+use crate::account::{Account, Digits, OtpKind};
 use crate::secret::Secret;
 
 const PW: &str = "correct horse";
@@ -164,7 +164,11 @@ fn slots_cannot_move_between_vaults() {
     let (mut b, _) = password_vault(b_dir.path());
     b.add(vec![totp("Moved", "b@x", 9)], 1).unwrap();
     assert_ne!(a.header.vault_id, b.header.vault_id);
-    let plain = payload::encode(b.entries()).unwrap();
+    let plain = payload::encode(&payload::Payload {
+        entries: b.entries().to_vec(),
+        tombstones: Vec::new(),
+    })
+    .unwrap();
 
     let control = format::build(&b.header, &b.dek, &plain).unwrap();
     fs::write(dir.path().join("control"), control).unwrap();

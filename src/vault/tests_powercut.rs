@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use super::disk::{Disk, RealDisk};
 use super::*;
+use crate::account::Account;
 use crate::secret::Secret;
 
 #[derive(Debug, Clone)]

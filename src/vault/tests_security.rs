@@ -10,12 +10,13 @@ use serde_json::json;
 
 use super::crypto::{NONCE_LEN, random_key, seal};
 use super::*;
+use crate::account::Account;
 use crate::secret::Secret;
 
 const PW: &str = "correct horse";
 const GOLDEN_PW: &str = "golden password";
 
-fn password_vault(path: &Path, keyring: Option<&dyn KeyStore>) -> (Vault, RecoveryKey) {
+pub(super) fn password_vault(path: &Path, keyring: Option<&dyn KeyStore>) -> (Vault, RecoveryKey) {
     let (vault, key) = Vault::create(
         path,
         NewVault {
@@ -63,17 +64,20 @@ fn future_file(minor: u16, payload_version: u32, unknown_slot: bool) -> Vec<u8> 
         "slots": slots,
         "sync": { "device": "a future field" },
     });
-    let entry = Entry {
-        id: "0011223344556677".into(),
-        account: Account::totp(
+    let entry = Entry::new(
+        "0011223344556677".into(),
+        Account::totp(
             Some("Future Co".into()),
             "me@example.com",
             Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
         ),
-        created: 1_900_000_000,
-        modified: 1_900_000_000,
+        1_900_000_000,
+    );
+    let payload = payload::Payload {
+        entries: vec![entry],
+        tombstones: Vec::new(),
     };
-    let plain = payload::encode(&[entry]).unwrap();
+    let plain = payload::encode(&payload).unwrap();
     let mut doc: serde_json::Value = serde_json::from_slice(&plain).unwrap();
     doc["version"] = json!(payload_version);
     doc["accounts"][0]["sync_version"] = json!(7);
@@ -126,7 +130,7 @@ fn a_newer_file_opens_read_only_and_is_never_rewritten() {
         for result in [
             vault.add(vec![account(1)], 1).map(|_| ()),
             vault.rename(&id, None, Some("x".into()), 1),
-            vault.remove(&id).map(|_| ()),
+            vault.remove(&id, 1).map(|_| ()),
             vault
                 .change_password("new password", None, KdfPolicy::TEST)
                 .map(|_| ()),

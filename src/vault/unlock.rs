@@ -8,7 +8,7 @@ use super::crypto::Key;
 use super::error::VaultError;
 use super::format::{self, Header, Slot, SlotKind};
 use super::keyring::{KeyStore, entry_user, slot_entry_user};
-use super::payload::{self, Entry};
+use super::payload::{self, Payload};
 use super::recovery::parse_recovery;
 
 /// A way to unlock a vault.
@@ -23,7 +23,7 @@ pub enum Unlock<'a> {
 pub(super) struct Unlocked {
     pub header: Header,
     pub dek: Key,
-    pub entries: Vec<Entry>,
+    pub data: Payload,
     /// See [`format::Parsed::newer`].
     pub newer: Option<String>,
     /// The password slot's id and key-encryption key, when the password
@@ -53,10 +53,17 @@ pub(super) fn keyring_kek(
     Ok(kek)
 }
 
-/// The data key the keyring opens (any keyring slot), else the first error.
+/// The data key the keyring opens (any keyring slot), else the first
+/// error. A stale slot (its data key changed on another computer, see
+/// [`Slot::stale`]) opens nothing: when this keyring holds its key, the
+/// error is [`VaultError::KeyringStale`] (unlock with the password once).
 fn keyring_dek(store: &dyn KeyStore, header: &Header) -> Result<Key, VaultError> {
     let mut first = None;
-    for slot in header.slots.iter().filter(|s| s.kind == SlotKind::Keyring) {
+    let live = header
+        .slots
+        .iter()
+        .filter(|s| s.kind == SlotKind::Keyring && !s.stale);
+    for slot in live {
         match keyring_kek(store, &header.vault_id, slot) {
             Ok(kek) => {
                 return format::unwrap(&header.vault_id, slot, &kek)
@@ -66,6 +73,14 @@ fn keyring_dek(store: &dyn KeyStore, header: &Header) -> Result<Key, VaultError>
                 first.get_or_insert(e);
             }
         }
+    }
+    let stale_but_ours = header
+        .slots
+        .iter()
+        .filter(|s| s.kind == SlotKind::Keyring && s.stale)
+        .any(|slot| keyring_kek(store, &header.vault_id, slot).is_ok());
+    if stale_but_ours {
+        return Err(VaultError::KeyringStale);
     }
     Err(first.unwrap_or(VaultError::NoSuchSlot("keyring")))
 }
@@ -103,11 +118,11 @@ pub(super) fn unlock_bytes(
         }
     };
     let plain = format::open_payload(&parsed, &dek)?;
-    let entries = payload::decode(&plain)?;
+    let data = payload::decode(&plain)?;
     Ok(Unlocked {
         header: parsed.header,
         dek,
-        entries,
+        data,
         newer: parsed.newer,
         password_kek,
     })

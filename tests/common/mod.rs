@@ -188,3 +188,30 @@ pub fn run_with_stdin(command: &mut std::process::Command, stdin: &[u8]) -> std:
     let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
 }
+
+/// `tessera --password-stdin ARGS` on the vault at `vault`: cheap Argon2id
+/// (`TESSERA_TEST_FAST_KDF`, debug builds only), no keyring (the session
+/// bus points at nothing), no display.
+pub fn tessera_pw(vault: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"));
+    c.arg("--password-stdin")
+        .args(args)
+        .env("TESSERA_VAULT", vault)
+        .env("TESSERA_TEST_FAST_KDF", "1")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    c
+}
+
+/// Fails with the status and both outputs unless the command succeeded.
+#[track_caller]
+pub fn assert_ok(o: &std::process::Output) {
+    assert!(
+        o.status.success(),
+        "status {:?}\nstdout: {}\nstderr: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

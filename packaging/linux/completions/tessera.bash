@@ -67,6 +67,9 @@ _tessera() {
             tessera,scan)
                 cmd="tessera__subcmd__scan"
                 ;;
+            tessera,sync)
+                cmd="tessera__subcmd__sync"
+                ;;
             tessera__subcmd__help,add)
                 cmd="tessera__subcmd__help__subcmd__add"
                 ;;
@@ -118,6 +121,9 @@ _tessera() {
             tessera__subcmd__help,scan)
                 cmd="tessera__subcmd__help__subcmd__scan"
                 ;;
+            tessera__subcmd__help,sync)
+                cmd="tessera__subcmd__help__subcmd__sync"
+                ;;
             *)
                 ;;
         esac
@@ -125,7 +131,7 @@ _tessera() {
 
     case "${cmd}" in
         tessera)
-            opts="-h -V --vault --password-stdin --help --version scan code init add import export list remove rename passwd keyring recovery backups restore completions man help"
+            opts="-h -V --vault --password-stdin --help --version scan code init add import export sync list remove rename passwd keyring recovery backups restore completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,7 +323,7 @@ _tessera() {
             return 0
             ;;
         tessera__subcmd__help)
-            opts="scan code init add import export list remove rename passwd keyring recovery backups restore completions man help"
+            opts="scan code init add import export sync list remove rename passwd keyring recovery backups restore completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,6 +574,20 @@ _tessera() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tessera__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tessera__subcmd__import)
             opts="-h --backup-password-file --vault --password-stdin --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -771,6 +791,24 @@ _tessera() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tessera__subcmd__sync)
+            opts="-h --vault --password-stdin --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

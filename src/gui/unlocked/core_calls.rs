@@ -42,9 +42,9 @@ pub fn import(chosen: Vec<Account>, now: u64) -> Change {
 }
 
 /// Removes an account.
-pub fn remove(id: String) -> Change {
+pub fn remove(id: String, now: u64) -> Change {
     Box::new(move |s| {
-        s.remove(&id)
+        s.remove(&id, now)
             .map(|e| tr!("codes.removed", label = e.account.display_label()))
     })
 }

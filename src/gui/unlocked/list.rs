@@ -157,6 +157,14 @@ impl State {
         }
     }
 
+    /// The selection stays on the account selected now after the next
+    /// change (another computer's accounts merged in).
+    pub fn keep_selection(&mut self, entries: &[Entry]) {
+        if self.follow.is_none() {
+            self.follow = self.selected_id(entries);
+        }
+    }
+
     /// The selection will follow `id` after the next change.
     pub fn follow(&mut self, id: String) {
         self.follow = Some(id);
@@ -449,6 +457,11 @@ fn row_view(
         None => a.name.clone(),
         Some(i) if a.name.is_empty() => i.clone(),
         Some(i) => format!("{i} · {}", a.name),
+    };
+    // Kept from a change made on two computers: the person keeps one.
+    let title = match &e.conflict {
+        Some(_) => format!("{title} · {}", tr!("sync.conflict_mark")),
+        None => title,
     };
     let mask = |c: String| -> String {
         if hidden {

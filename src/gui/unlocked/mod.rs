@@ -15,6 +15,7 @@ pub mod keys;
 mod list;
 mod security;
 mod settings;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -54,6 +55,8 @@ pub struct Unlocked {
     /// derivation): Cancel drops its result at once; the worker stops
     /// within the decoder's work budget.
     scanning: Option<iced::task::Handle>,
+    /// The vault's folder, watched for another computer's changes.
+    watch: watch::Watch,
 }
 
 /// The screen shown over the list (the list keeps its search meanwhile).
@@ -99,6 +102,10 @@ pub enum Message {
     Exported(Result<String, String>),
     ClipboardWritten(Result<(), String>),
     ClipboardCleared,
+    /// The vault's folder changed, or it is time to look (polling).
+    FolderChanged,
+    /// A merge of the changed file and conflict copies finished.
+    Synced(Result<(Vec<Entry>, String), String>),
 }
 
 /// What the parent must act on.
@@ -110,7 +117,9 @@ pub enum Event {
 impl Unlocked {
     pub fn new(vault: SharedSession, now: u64, settings: Settings) -> (Self, Task<Message>) {
         let entries = snapshot(&vault);
+        let path = vault.lock().map(|s| s.path().to_path_buf());
         let screen = Self {
+            watch: watch::Watch::new(path.unwrap_or_default()),
             vault,
             entries,
             list: list::State::default(),
@@ -124,7 +133,8 @@ impl Unlocked {
         };
         // The search field is focused by the first typed character, not
         // now: a focused field blinks its caret, redrawing twice a second.
-        (screen, Task::none())
+        // Conflict copies waiting in the folder are merged at once.
+        (screen, Task::done(Message::FolderChanged))
     }
 
     /// Once a second: clipboard clearing, toasts, auto-lock.
@@ -222,6 +232,15 @@ impl Unlocked {
     }
 
     fn route(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
+        // The folder watch is not the person's activity (auto-lock).
+        let message = match message {
+            Message::FolderChanged => return (self.folder_changed(now), None),
+            Message::Synced(result) => {
+                self.synced(result, now);
+                return (Task::none(), None);
+            }
+            other => other,
+        };
         if message.is_input() {
             self.last_activity = now;
         }
@@ -345,7 +364,10 @@ impl Unlocked {
                 }
                 Task::none()
             }
-            Message::ClipboardWritten(Ok(())) | Message::ClipboardCleared => Task::none(),
+            Message::ClipboardWritten(Ok(()))
+            | Message::ClipboardCleared
+            | Message::FolderChanged
+            | Message::Synced(_) => Task::none(),
             Message::ClipboardWritten(Err(e)) => {
                 self.copied = None;
                 self.toast = Some((sentence(e), now));
@@ -463,7 +485,7 @@ impl Unlocked {
         match state.update(message, &self.entries, now) {
             None => Task::none(),
             Some(account::Event::CopyText { value, what }) => self.copy(value, &what, now),
-            Some(account::Event::Delete(id)) => self.save(core_calls::remove(id)),
+            Some(account::Event::Delete(id)) => self.save(core_calls::remove(id, now)),
             Some(account::Event::Rename {
                 id,
                 issuer,

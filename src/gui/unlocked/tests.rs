@@ -55,3 +55,73 @@ fn a_scan_in_progress_can_be_cancelled() {
     // The aborted task ends at once, with nothing to deliver.
     assert!(crate::gui::sim_tests::run(task).is_empty());
 }
+
+/// Issue 16: the sync tool puts another computer's version in place of
+/// the vault file (an account added there, moved to the top); the watch
+/// merges it and the list keeps the open screen, the search and the
+/// selected account (and auto-lock does not count it as activity).
+#[test]
+fn another_computers_version_is_merged_keeping_screen_search_and_selection() {
+    let (session, dir) = crate::gui::task::testing::session();
+    let key = |s: &str| crate::secret::Secret::from_base32(s).unwrap();
+    session
+        .lock()
+        .unwrap()
+        .import(
+            vec![
+                Account::totp(Some("Bank".into()), "one", key("JBSWY3DPEHPK3PXP")),
+                Account::totp(Some("Bank".into()), "two", key("GEZDGNBVGY3TQOJQ")),
+            ],
+            0,
+        )
+        .unwrap();
+    let (mut codes, first) = Unlocked::new(session, 0, Settings::default());
+    for message in crate::gui::sim_tests::run(first) {
+        let (task, _) = codes.update(message, 1);
+        for m in crate::gui::sim_tests::run(task) {
+            let _ = codes.update(m, 1);
+        }
+    }
+    let _ = codes.update(Message::List(list::Message::Search("bank".into())), 2);
+    let _ = codes.update(Message::List(list::Message::Move(1)), 3);
+    let selected = codes.list.selected_id(&codes.entries).unwrap();
+    assert_eq!(selected, codes.entries[1].id);
+    codes.screen = Screen::Settings;
+    // The laptop added an account and moved it to the top.
+    let laptop_dir = tempfile::tempdir().unwrap();
+    let copy = laptop_dir.path().join("v.tessera");
+    std::fs::copy(dir.path().join("v.tessera"), &copy).unwrap();
+    let mut laptop = crate::session::Session::open(
+        &copy,
+        Some(crate::gui::task::testing::PASSWORD),
+        crate::gui::task::testing::keys(),
+    )
+    .unwrap();
+    let added = laptop
+        .add_account(
+            Account::totp(Some("Bank".into()), "new", key("KRSXG5CTMVRXEZLU")),
+            5,
+        )
+        .unwrap();
+    let crate::vault::Added::New(id) = added else {
+        panic!("{added:?}")
+    };
+    laptop.move_entry(&id, -5).unwrap();
+    drop(laptop);
+    std::fs::copy(&copy, dir.path().join("v.tessera")).unwrap();
+    let (task, _) = codes.update(Message::FolderChanged, 100);
+    let results = crate::gui::sim_tests::run(task);
+    assert_eq!(results.len(), 1);
+    for m in results {
+        let _ = codes.update(m, 101);
+    }
+    assert_eq!(codes.entries.len(), 3);
+    assert_eq!(codes.entries[0].id, id);
+    assert_eq!(codes.list.visible(&codes.entries).len(), 3);
+    assert_eq!(codes.list.selected_id(&codes.entries), Some(selected));
+    assert!(matches!(codes.screen, Screen::Settings));
+    assert_eq!(codes.last_activity, 3);
+    // Nothing changed since: no merge runs.
+    let (task, _) = codes.update(Message::FolderChanged, 102);
+    assert!(crate::gui::sim_tests::run(task).is_empty());
+}
