@@ -32,11 +32,16 @@ fn account(n: usize) -> Account {
     a
 }
 
-/// One computer's changes: `salt` picks which accounts.
+/// One computer's changes: `salt` picks which accounts (the first 20 are
+/// changed by both computers).
 fn change(base: &Payload, salt: usize, now: u64) -> Payload {
     let mut p = base.clone();
-    for k in 0..200 {
-        let at = (k * 37 + salt) % p.entries.len();
+    for k in 0..220 {
+        let at = if k < 20 {
+            k * 53 + 3
+        } else {
+            (k * 37 + salt) % p.entries.len()
+        };
         let e = &mut p.entries[at];
         e.new_version(now).unwrap();
         match e.account.kind {

@@ -140,6 +140,11 @@ fn open_with_text(ctx: &Ctx, path: &Path, text: &str) -> Result<Session> {
     let session =
         Session::open(path, Some(text), ctx.keys.clone()).map_err(|e| explain(path, e))?;
     warn_upgrade(&session);
+    if session.keyring_reenrolled() {
+        eprintln!(
+            "tessera: the vault's key had been changed on another computer; this computer's keyring opens it again."
+        );
+    }
     Ok(session)
 }
 

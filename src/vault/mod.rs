@@ -9,12 +9,15 @@
 //! renewing the recovery key and removing the keyring slot rotate the data
 //! key. A file written by a newer Tessera is read-only here.
 //!
-//! Every change goes through [`Vault::commit`]: take the lock file, reload
-//! the file if another process changed it, apply the change to what is on
-//! disk, write a temporary file, fsync, keep the previous version as a
-//! backup, rename, fsync the folder ([`store`]). So the GUI and the CLI
-//! never lose each other's changes, and a crash leaves the old or the new
-//! vault, never a broken one.
+//! Every change goes through [`Vault::commit`]: take the lock file, merge
+//! the file if it changed (another process, or another computer's version
+//! put in place by a sync tool: [`merge`], account by account, with the
+//! version counters and deletion records of the payload), apply the change
+//! to that, write a temporary file, fsync, keep the previous version as a
+//! backup, rename, fsync the folder ([`store`]). So the GUI, the CLI and
+//! other computers never lose each other's changes, and a crash leaves the
+//! old or the new vault, never a broken one. The conflict copies sync tools
+//! leave next to the file ([`copies`]) are merged by [`Vault::merge_copy`].
 
 mod accounts;
 pub mod copies;

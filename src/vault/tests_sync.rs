@@ -221,3 +221,40 @@ fn the_other_computers_keyring_slot_goes_stale_and_re_enrols() {
     );
     assert!(Vault::open(&path, Unlock::Keyring(&keyring_a)).is_ok());
 }
+
+/// The same account renamed on both computers: one version wins, the
+/// other is kept marked conflict; keeping the copy puts its name on the
+/// account and removes the copy.
+#[test]
+fn a_conflict_is_kept_then_resolved() {
+    let (dir, mut a, mut b) = two_computers();
+    let id = a.entries()[0].id.clone();
+    a.rename(&id, None, Some("on a".into()), 20).unwrap();
+    b.rename(&id, None, Some("on b".into()), 20).unwrap();
+    let copy = dir.path().join("b/vault-LAPTOP.tessera");
+    fs::copy(a.path(), &copy).unwrap();
+    let merged = b.merge_copy(&copy, Opener::default(), 30).unwrap();
+    assert_eq!(merged.report.conflicts, 1);
+    assert_eq!(names(&b), vec!["on a", "on b"]);
+    let (winner, loser) = (&b.entries()[0], &b.entries()[1]);
+    assert_eq!(loser.conflict.as_deref(), Some(id.as_str()));
+    assert_eq!(winner.id, id);
+    let (copy_id, kept_name) = (loser.id.clone(), loser.account.name.clone());
+    assert!(matches!(
+        b.keep_conflict_copy(&id, 40),
+        Err(VaultError::NotAConflict)
+    ));
+    b.keep_conflict_copy(&copy_id, 40).unwrap();
+    assert_eq!(b.entries().len(), 1);
+    assert_eq!(b.entries()[0].account.name, kept_name);
+    assert!(b.entries()[0].conflict.is_none());
+    // A merges B's resolution: no conflict copy comes back.
+    fs::copy(b.path(), dir.path().join("a/vault (1).tessera")).unwrap();
+    a.merge_copy(
+        &dir.path().join("a/vault (1).tessera"),
+        Opener::default(),
+        50,
+    )
+    .unwrap();
+    assert_eq!(names(&a), vec![kept_name]);
+}
