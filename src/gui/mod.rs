@@ -65,7 +65,7 @@ fn window_icon() -> Option<window::Icon> {
 /// closed. If Tessera is already running, brings its window forward
 /// instead and returns.
 pub fn run(vault: PathBuf) -> iced::Result {
-    if let instance::Role::Forwarded = instance::acquire() {
+    if let instance::Role::Forwarded = instance::acquire(&instance::request(None)) {
         eprintln!("tessera: already running; its window was brought forward");
         return Ok(());
     }
@@ -247,7 +247,7 @@ impl App {
 
     /// One tick a second while unlocked (countdowns), none while locked.
     pub fn subscription(&self) -> Subscription<Message> {
-        let raises = instance::raises().map(|()| Message::Raise);
+        let raises = instance::requests().map(|_| Message::Raise);
         match self.screen {
             Screen::Locked(_) => raises,
             Screen::Unlocked(_) => Subscription::batch([
