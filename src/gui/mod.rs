@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use iced::{Element, Font, Subscription, Task, Theme, keyboard, window};
 
+use crate::import::Report;
 use crate::settings::{Settings, ThemeChoice};
 
 /// The translation of a catalog key (locales/*.yml) in the current
@@ -61,35 +62,52 @@ fn window_icon() -> Option<window::Icon> {
     window::icon::from_rgba(rgba.into_raw(), width, height).ok()
 }
 
+/// How [`run`] ended.
+pub enum Ran {
+    /// The window was open until closed.
+    Closed,
+    /// Tessera was already running: its window was asked to come forward
+    /// (and given the link).
+    Forwarded,
+}
+
 /// Opens the app on the vault at `vault` and runs until the window is
-/// closed. If Tessera is already running, brings its window forward
-/// instead and returns.
-pub fn run(vault: PathBuf) -> iced::Result {
-    if let instance::Role::Forwarded = instance::acquire(&instance::request(None)) {
-        eprintln!("tessera: already running; its window was brought forward");
-        return Ok(());
+/// closed; `link` (an `otpauth://` or `otpauth-migration://` link) opens
+/// the add checklist with its accounts once the vault is unlocked. If
+/// Tessera is already running, hands the link to its window and brings it
+/// forward instead, and returns at once.
+pub fn run(vault: PathBuf, link: Option<zeroize::Zeroizing<String>>) -> Result<Ran, iced::Error> {
+    let request = instance::request(link);
+    if let instance::Role::Forwarded = instance::acquire(&request) {
+        return Ok(Ran::Forwarded);
     }
-    iced::application(move || App::new(vault.clone()), App::update, App::view)
-        .title("Tessera")
-        .theme(App::theme)
-        .subscription(App::subscription)
-        .settings(iced::Settings {
-            id: Some(APP_ID.to_string()),
-            default_font: Font::with_name("Fira Sans"),
-            ..iced::Settings::default()
-        })
-        .window(window::Settings {
-            size: iced::Size::new(640.0, 560.0),
-            min_size: Some(iced::Size::new(420.0, 360.0)),
-            icon: window_icon(),
-            #[cfg(target_os = "linux")]
-            platform_specific: window::settings::PlatformSpecific {
-                application_id: APP_ID.to_string(),
-                ..Default::default()
-            },
-            ..window::Settings::default()
-        })
-        .run()
+    let link = request.link;
+    iced::application(
+        move || App::new(vault.clone(), link.clone()),
+        App::update,
+        App::view,
+    )
+    .title("Tessera")
+    .theme(App::theme)
+    .subscription(App::subscription)
+    .settings(iced::Settings {
+        id: Some(APP_ID.to_string()),
+        default_font: Font::with_name("Fira Sans"),
+        ..iced::Settings::default()
+    })
+    .window(window::Settings {
+        size: iced::Size::new(640.0, 560.0),
+        min_size: Some(iced::Size::new(420.0, 360.0)),
+        icon: window_icon(),
+        #[cfg(target_os = "linux")]
+        platform_specific: window::settings::PlatformSpecific {
+            application_id: APP_ID.to_string(),
+            ..Default::default()
+        },
+        ..window::Settings::default()
+    })
+    .run()
+    .map(|()| Ran::Closed)
 }
 
 /// Switches the catalogs to the chosen (or the system's) language.
@@ -105,6 +123,9 @@ pub struct App {
     now: u64,
     settings: Settings,
     settings_path: Option<PathBuf>,
+    /// The accounts of a link that arrived while locked: the add checklist
+    /// shows them once the vault is unlocked.
+    pending_link: Option<Report>,
 }
 
 #[derive(Debug)]
@@ -119,8 +140,11 @@ pub enum Message {
     Locked(unlock::Message),
     Unlocked(unlocked::Message),
     Tick,
-    /// Another `tessera` start asked this window to come forward.
-    Raise,
+    /// Another `tessera` start asked this window to come forward, maybe
+    /// with a link to add.
+    Forwarded(instance::Request),
+    /// The accounts of an `otpauth://` or `otpauth-migration://` link.
+    LinkRead(Report),
     SettingsSaved(Result<(), String>),
     /// A copied code was cleared (or left, if the clipboard had changed).
     Cleared,
@@ -128,7 +152,10 @@ pub enum Message {
 
 impl App {
     /// The app on `vault_path`, locked, checking the vault at once.
-    pub fn new(vault_path: PathBuf) -> (Self, Task<Message>) {
+    pub fn new(
+        vault_path: PathBuf,
+        link: Option<zeroize::Zeroizing<String>>,
+    ) -> (Self, Task<Message>) {
         let (locked, task) = unlock::Locked::new(vault_path.clone());
         let settings_path = crate::settings::default_path();
         let settings = settings_path
@@ -142,8 +169,10 @@ impl App {
             now: unix_now(),
             settings,
             settings_path,
+            pending_link: None,
         };
-        (app, task.map(Message::Locked))
+        let link = link.map_or_else(Task::none, read_link);
+        (app, Task::batch([task.map(Message::Locked), link]))
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
@@ -156,8 +185,17 @@ impl App {
                 eprintln!("tessera: the settings could not be saved: {e}");
                 Task::none()
             }
-            Message::Raise => window::latest()
-                .and_then(|id| Task::batch([window::minimize(id, false), window::gain_focus(id)])),
+            Message::Forwarded(request) => {
+                let link = request.link.map_or_else(Task::none, read_link);
+                Task::batch([raise(), link])
+            }
+            Message::LinkRead(report) => match self.screen {
+                Screen::Unlocked(_) => self.unlocked(link_checklist(report)),
+                Screen::Locked(_) => {
+                    self.pending_link = Some(report);
+                    Task::none()
+                }
+            },
         }
     }
 
@@ -177,7 +215,11 @@ impl App {
                     screen.copied_before(key, self.now);
                 }
                 self.screen = Screen::Unlocked(Box::new(screen));
-                task.map(Message::Unlocked)
+                let link = match self.pending_link.take() {
+                    Some(report) => self.unlocked(link_checklist(report)),
+                    None => Task::none(),
+                };
+                Task::batch([task.map(Message::Unlocked), link])
             }
             None => task.map(Message::Locked),
         }
@@ -247,7 +289,7 @@ impl App {
 
     /// One tick a second while unlocked (countdowns), none while locked.
     pub fn subscription(&self) -> Subscription<Message> {
-        let raises = instance::requests().map(|_| Message::Raise);
+        let raises = instance::requests().map(Message::Forwarded);
         match self.screen {
             Screen::Locked(_) => raises,
             Screen::Unlocked(_) => Subscription::batch([
@@ -316,6 +358,41 @@ fn navigation_key(event: keyboard::Event) -> Option<Message> {
         Named::Enter => Some(list(ListMessage::Submit)),
         _ => None,
     }
+}
+
+/// Brings the window forward: on X11 the window manager raises and
+/// focuses it; winit 0.30 cannot activate an existing Wayland surface, so
+/// there the compositor is asked for attention (xdg-activation) instead.
+fn raise() -> Task<Message> {
+    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty());
+    window::latest().and_then(move |id| {
+        let attention = if wayland {
+            window::request_user_attention(id, Some(window::UserAttention::Informational))
+        } else {
+            Task::none()
+        };
+        Task::batch([
+            window::minimize(id, false),
+            window::gain_focus(id),
+            attention,
+        ])
+    })
+}
+
+/// Reads a link through the core's one import path (never logged).
+fn read_link(link: zeroize::Zeroizing<String>) -> Task<Message> {
+    Task::perform(
+        blocking(move || {
+            let options = crate::import::Options::links_only(None);
+            crate::import::read(link.as_bytes(), &options).unwrap_or_default()
+        }),
+        Message::LinkRead,
+    )
+}
+
+/// The add checklist of a link's accounts (or why there are none).
+fn link_checklist(report: Report) -> unlocked::Message {
+    unlocked::Message::Scanned(tr!("source.link"), report)
 }
 
 fn list(message: ListMessage) -> Message {

@@ -5,7 +5,8 @@
 //!   kernel drops the lock when it exits, even on a crash). Nobody else ever
 //!   removes or binds the socket, so two quick starts cannot both become
 //!   the primary.
-//! - Both files live in a private folder: `$XDG_RUNTIME_DIR/tessera`, or
+//! - Both files live in a private folder: `$XDG_RUNTIME_DIR/tessera`
+//!   (`$XDG_RUNTIME_DIR/app/FLATPAK_ID/tessera` in Flatpak), or
 //!   `/tmp/tessera-UID` without a runtime directory; created with mode 0700
 //!   and refused unless it is a real folder owned by this user that no one
 //!   else can enter.
@@ -121,9 +122,14 @@ pub enum Outcome {
 /// The private folder of the channel: `$XDG_RUNTIME_DIR/tessera`, else
 /// `/tmp/tessera-UID`, created 0700 and checked.
 pub fn default_dir() -> io::Result<PathBuf> {
-    let dir = match std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
-        Some(runtime) => PathBuf::from(runtime).join("tessera"),
-        None => {
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty());
+    // Inside Flatpak each instance has its own runtime folder; the app's
+    // shared one is app/ID.
+    let flatpak = std::env::var_os("FLATPAK_ID").filter(|v| !v.is_empty());
+    let dir = match (runtime, flatpak) {
+        (Some(runtime), Some(id)) => PathBuf::from(runtime).join("app").join(id).join("tessera"),
+        (Some(runtime), None) => PathBuf::from(runtime).join("tessera"),
+        (None, _) => {
             std::env::temp_dir().join(format!("tessera-{}", rustix::process::getuid().as_raw()))
         }
     };
