@@ -97,6 +97,8 @@ pub struct Vault {
     header: Header,
     dek: Key,
     entries: Vec<Entry>,
+    /// Entry ids, most recently used first (kept encrypted with them).
+    recent: Vec<String>,
     /// Digest of the file as last read or written.
     seen: [u8; 32],
     /// Set when the file was written by a newer Tessera: never written.
@@ -120,6 +122,7 @@ struct State {
     header: Header,
     dek: Key,
     entries: Vec<Entry>,
+    recent: Vec<String>,
 }
 
 impl State {
@@ -136,11 +139,12 @@ impl State {
 /// the bytes decrypt back to the same accounts before they are written.
 fn seal_state(state: &mut State) -> Result<Vec<u8>, VaultError> {
     state.header.nonce = random_vec(crypto::NONCE_LEN)?;
-    let plain = payload::encode(&state.entries)?;
+    let plain = payload::encode_with_recent(&state.entries, &state.recent)?;
     let bytes = format::build(&state.header, &state.dek, &plain)?;
     let parsed = format::parse(&bytes, Path::new(""))?;
-    let back = payload::decode(&format::open_payload(&parsed, &state.dek)?)?;
-    if back != state.entries {
+    let opened = format::open_payload(&parsed, &state.dek)?;
+    let back = payload::decode(&opened)?;
+    if back != state.entries || payload::decode_recent(&opened)? != state.recent {
         return Err(VaultError::Encrypt);
     }
     Ok(bytes)
@@ -228,6 +232,7 @@ impl Vault {
             },
             dek,
             entries: Vec::new(),
+            recent: Vec::new(),
         };
         let bytes = seal_state(&mut state)?;
         if let Err(e) = files.write_atomic(&bytes) {
@@ -241,6 +246,7 @@ impl Vault {
             header: state.header,
             dek: state.dek,
             entries: state.entries,
+            recent: state.recent,
             seen: digest(&bytes),
             newer: None,
             password_kek,
@@ -258,6 +264,7 @@ impl Vault {
             header,
             dek,
             entries,
+            recent,
             newer,
             password_kek,
         } = unlock_bytes(&bytes, path, unlock)?;
@@ -273,6 +280,7 @@ impl Vault {
             header,
             dek,
             entries,
+            recent,
             seen: digest(&bytes),
             newer,
             password_kek,
@@ -387,6 +395,7 @@ impl Vault {
             Err(e) => return Err(e),
         };
         self.entries = payload::decode(&plain)?;
+        self.recent = payload::decode_recent(&plain)?;
         self.header = parsed.header;
         self.newer = parsed.newer;
         self.seen = seen;
@@ -413,9 +422,11 @@ impl Vault {
             header: self.header.clone(),
             dek: self.dek.clone(),
             entries: self.entries.clone(),
+            recent: self.recent.clone(),
         };
         let out = change(&mut state)?;
         let unchanged = state.entries == self.entries
+            && state.recent == self.recent
             && state.header.slots == self.header.slots
             && state.dek == self.dek;
         if unchanged {
@@ -427,7 +438,23 @@ impl Vault {
         self.header = state.header;
         self.dek = state.dek;
         self.entries = state.entries;
+        self.recent = state.recent;
         Ok(out)
+    }
+
+    /// Entry ids, most recently used first.
+    pub fn recent(&self) -> &[String] {
+        &self.recent
+    }
+
+    /// Saves the recently used order (ids of accounts in the vault, at
+    /// most `limit`); written only when it changed.
+    pub fn set_recent(&mut self, ids: &[String], limit: usize) -> Result<(), VaultError> {
+        self.commit(|state| {
+            let known = |id: &&String| state.entries.iter().any(|e| &e.id == *id);
+            state.recent = ids.iter().filter(known).take(limit).cloned().collect();
+            Ok(())
+        })
     }
 
     /// Adds accounts, skipping those whose token is already in the vault

@@ -44,6 +44,16 @@ struct StoredAccount {
 struct PayloadDoc {
     version: u32,
     accounts: Vec<StoredAccount>,
+    /// Entry ids, most recently used first (the tray's menu).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    recent: Vec<String>,
+}
+
+/// Only the recently used ids.
+#[derive(Deserialize)]
+struct RecentOnly {
+    #[serde(default)]
+    recent: Vec<String>,
 }
 
 fn ser_secret<S: Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
@@ -56,9 +66,27 @@ fn de_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
     Secret::from_base32(&text).map_err(|_| serde::de::Error::custom("invalid stored secret"))
 }
 
-/// Serializes and pads the entries.
+/// Serializes and pads the entries (no recently used ids).
+#[cfg(test)]
 pub fn encode(entries: &[Entry]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    encode_with_recent(entries, &[])
+}
+
+/// The recently used entry ids of a decrypted payload (none in older
+/// payloads).
+pub fn decode_recent(plain: &[u8]) -> Result<Vec<String>, VaultError> {
+    let doc: RecentOnly =
+        serde_json::from_slice(plain).map_err(|_| VaultError::Corrupt("unreadable payload"))?;
+    Ok(doc.recent)
+}
+
+/// Serializes and pads the entries and the recently used ids.
+pub fn encode_with_recent(
+    entries: &[Entry],
+    recent: &[String],
+) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     let doc = PayloadDoc {
+        recent: recent.to_vec(),
         version: PAYLOAD_VERSION,
         accounts: entries
             .iter()

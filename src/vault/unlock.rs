@@ -24,6 +24,8 @@ pub(super) struct Unlocked {
     pub header: Header,
     pub dek: Key,
     pub entries: Vec<Entry>,
+    /// Entry ids, most recently used first.
+    pub recent: Vec<String>,
     /// See [`format::Parsed::newer`].
     pub newer: Option<String>,
     /// The password slot's id and key-encryption key, when the password
@@ -104,10 +106,12 @@ pub(super) fn unlock_bytes(
     };
     let plain = format::open_payload(&parsed, &dek)?;
     let entries = payload::decode(&plain)?;
+    let recent = payload::decode_recent(&plain)?;
     Ok(Unlocked {
         header: parsed.header,
         dek,
         entries,
+        recent,
         newer: parsed.newer,
         password_kek,
     })
