@@ -23,16 +23,18 @@ macro_rules! tr {
 }
 
 mod clipboard;
+mod input;
 mod instance;
+mod shell;
 #[cfg(test)]
 mod sim_tests;
 mod task;
+mod tray;
 mod unlock;
 mod unlocked;
 mod widget;
 
 use task::{blocking, unix_now};
-use unlocked::ListMessage;
 
 /// Reverse-DNS application id shared by the window, desktop file and icon.
 pub const APP_ID: &str = crate::APP_ID;
@@ -64,7 +66,7 @@ fn window_icon() -> Option<window::Icon> {
 
 /// How [`run`] ended.
 pub enum Ran {
-    /// The window was open until closed.
+    /// The app ran until the window was closed (or Quit in the tray).
     Closed,
     /// Tessera was already running: its window was asked to come forward
     /// (and given the link).
@@ -82,12 +84,14 @@ pub fn run(vault: PathBuf, link: Option<zeroize::Zeroizing<String>>) -> Result<R
         return Ok(Ran::Forwarded);
     }
     let link = request.link;
-    iced::application(
-        move || App::new(vault.clone(), link.clone()),
+    // A daemon: the app can outlive its window (kept in the tray).
+    let tray = tray::start(tray::Menu::default());
+    iced::daemon(
+        move || App::new(vault.clone(), link.clone(), tray),
         App::update,
         App::view,
     )
-    .title("Tessera")
+    .title(|_: &App, _| String::from("Tessera"))
     .theme(App::theme)
     .subscription(App::subscription)
     .settings(iced::Settings {
@@ -95,7 +99,13 @@ pub fn run(vault: PathBuf, link: Option<zeroize::Zeroizing<String>>) -> Result<R
         default_font: Font::with_name("Fira Sans"),
         ..iced::Settings::default()
     })
-    .window(window::Settings {
+    .run()
+    .map(|()| Ran::Closed)
+}
+
+/// The main window's settings (opened at start, and again from the tray).
+fn window_settings() -> window::Settings {
+    window::Settings {
         size: iced::Size::new(640.0, 560.0),
         min_size: Some(iced::Size::new(420.0, 360.0)),
         icon: window_icon(),
@@ -105,9 +115,7 @@ pub fn run(vault: PathBuf, link: Option<zeroize::Zeroizing<String>>) -> Result<R
             ..Default::default()
         },
         ..window::Settings::default()
-    })
-    .run()
-    .map(|()| Ran::Closed)
+    }
 }
 
 /// Switches the catalogs to the chosen (or the system's) language.
@@ -126,6 +134,14 @@ pub struct App {
     /// The accounts of a link that arrived while locked: the add checklist
     /// shows them once the vault is unlocked.
     pending_link: Option<Report>,
+    /// The window, while open.
+    window: Option<window::Id>,
+    /// The tray icon is up (a tray host took it).
+    tray: bool,
+    /// The menu the tray shows now.
+    tray_menu: tray::Menu,
+    /// The window is being closed from the tray (Hide), not to quit.
+    hiding: bool,
 }
 
 #[derive(Debug)]
@@ -145,6 +161,13 @@ pub enum Message {
     Forwarded(instance::Request),
     /// The accounts of an `otpauth://` or `otpauth-migration://` link.
     LinkRead(Report),
+    WindowOpened(window::Id),
+    WindowClosed(window::Id),
+    Tray(tray::Event),
+    /// The recently used order was saved on lock (or could not be).
+    RecentSaved(Result<(), String>),
+    /// The recently used order was saved (or could not be): exit now.
+    Quit,
     SettingsSaved(Result<(), String>),
     /// A copied code was cleared (or left, if the clipboard had changed).
     Cleared,
@@ -155,8 +178,12 @@ impl App {
     pub fn new(
         vault_path: PathBuf,
         link: Option<zeroize::Zeroizing<String>>,
+        tray: bool,
     ) -> (Self, Task<Message>) {
         let (locked, task) = unlock::Locked::new(vault_path.clone());
+        // Known at once: a request forwarded before the window maps must
+        // not open a second one.
+        let (id, open) = window::open(window_settings());
         let settings_path = crate::settings::default_path();
         let settings = settings_path
             .as_deref()
@@ -170,12 +197,27 @@ impl App {
             settings,
             settings_path,
             pending_link: None,
+            window: Some(id),
+            tray,
+            tray_menu: tray::Menu::default(),
+            hiding: false,
         };
         let link = link.map_or_else(Task::none, read_link);
-        (app, Task::batch([task.map(Message::Locked), link]))
+        let tasks = [
+            open.map(Message::WindowOpened),
+            task.map(Message::Locked),
+            link,
+        ];
+        (app, Task::batch(tasks))
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
+        let task = self.route(message);
+        self.refresh_tray();
+        task
+    }
+
+    fn route(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::Locked(m) => self.locked(m),
             Message::Unlocked(m) => self.unlocked(m),
@@ -187,7 +229,20 @@ impl App {
             }
             Message::Forwarded(request) => {
                 let link = request.link.map_or_else(Task::none, read_link);
-                Task::batch([raise(), link])
+                Task::batch([self.show_window(), link])
+            }
+            Message::WindowOpened(id) => {
+                self.window = Some(id);
+                Task::none()
+            }
+            Message::WindowClosed(id) => self.window_closed(id),
+            Message::Tray(event) => self.tray_event(event),
+            Message::Quit => iced::exit(),
+            Message::RecentSaved(result) => {
+                if let Err(e) = result {
+                    eprintln!("tessera: the recently used order could not be saved: {e}");
+                }
+                Task::none()
             }
             Message::LinkRead(report) => match self.screen {
                 Screen::Unlocked(_) => self.unlocked(link_checklist(report)),
@@ -250,6 +305,7 @@ impl App {
 
     /// Drops the unlocked vault (its keys and secrets are zeroized on drop).
     fn lock(&mut self) -> Task<Message> {
+        let saved = self.save_recent().map(Message::RecentSaved);
         let copied = match &mut self.screen {
             Screen::Unlocked(screen) => screen.take_copied().map(zeroize::Zeroizing::new),
             Screen::Locked(_) => None,
@@ -263,7 +319,7 @@ impl App {
         };
         let (locked, task) = unlock::Locked::new(self.vault_path.clone());
         self.screen = Screen::Locked(Box::new(locked));
-        Task::batch([clear, task.map(Message::Locked)])
+        Task::batch([saved, clear, task.map(Message::Locked)])
     }
 
     fn tick(&mut self) -> Task<Message> {
@@ -279,7 +335,7 @@ impl App {
     }
 
     /// `None` follows the desktop's light or dark preference.
-    pub fn theme(&self) -> Option<Theme> {
+    pub fn theme(&self, _: window::Id) -> Option<Theme> {
         match self.settings.theme {
             ThemeChoice::System => None,
             ThemeChoice::Light => Some(Theme::Light),
@@ -289,94 +345,28 @@ impl App {
 
     /// One tick a second while unlocked (countdowns), none while locked.
     pub fn subscription(&self) -> Subscription<Message> {
-        let raises = instance::requests().map(Message::Forwarded);
+        let always = Subscription::batch([
+            instance::requests().map(Message::Forwarded),
+            tray::events().map(Message::Tray),
+            window::close_events().map(Message::WindowClosed),
+        ]);
         match self.screen {
-            Screen::Locked(_) => raises,
+            Screen::Locked(_) => always,
             Screen::Unlocked(_) => Subscription::batch([
-                raises,
+                always,
                 iced::time::every(Duration::from_secs(1)).map(|_| Message::Tick),
-                keyboard::listen().filter_map(navigation_key),
-                iced::event::listen_with(dropped_file),
+                keyboard::listen().filter_map(input::navigation_key),
+                iced::event::listen_with(input::dropped_file),
             ]),
         }
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view(&self, _: window::Id) -> Element<'_, Message> {
         match &self.screen {
             Screen::Locked(s) => s.view().map(Message::Locked),
             Screen::Unlocked(s) => s.view(self.now).map(Message::Unlocked),
         }
     }
-}
-
-/// Files dropped on the window, and Ctrl+V even when a text field has
-/// taken the keystroke (a pasted screenshot or link is imported).
-fn dropped_file(event: iced::Event, _: iced::event::Status, _: window::Id) -> Option<Message> {
-    match event {
-        iced::Event::Window(window::Event::FileDropped(path)) => {
-            Some(Message::Unlocked(unlocked::Message::FileDropped(path)))
-        }
-        iced::Event::Keyboard(keyboard::Event::KeyPressed {
-            key: keyboard::Key::Character(c),
-            modifiers,
-            ..
-        }) if c.as_str() == "v" && modifiers.command() => {
-            Some(Message::Unlocked(unlocked::Message::Paste))
-        }
-        _ => None,
-    }
-}
-
-fn navigation_key(event: keyboard::Event) -> Option<Message> {
-    use keyboard::key::Named;
-    let keyboard::Event::KeyPressed {
-        key,
-        modifiers,
-        text,
-        ..
-    } = event
-    else {
-        return None;
-    };
-    // Type-to-search: a printable character no widget took.
-    if let Some(typed) = text.filter(|t| t.chars().all(|c| !c.is_control()) && !t.is_empty())
-        && !modifiers.control()
-        && !modifiers.alt()
-        && !modifiers.logo()
-    {
-        return Some(list(ListMessage::TypeToSearch(typed.to_string())));
-    }
-    let keyboard::Key::Named(named) = key else {
-        return None;
-    };
-    match named {
-        Named::ArrowDown if modifiers.alt() => Some(list(ListMessage::Reorder(1))),
-        Named::ArrowUp if modifiers.alt() => Some(list(ListMessage::Reorder(-1))),
-        Named::ArrowDown => Some(list(ListMessage::Move(1))),
-        Named::ArrowUp => Some(list(ListMessage::Move(-1))),
-        Named::Escape => Some(Message::Unlocked(unlocked::Message::Back)),
-        Named::Enter => Some(list(ListMessage::Submit)),
-        _ => None,
-    }
-}
-
-/// Brings the window forward: on X11 the window manager raises and
-/// focuses it; winit 0.30 cannot activate an existing Wayland surface, so
-/// there the compositor is asked for attention (xdg-activation) instead.
-fn raise() -> Task<Message> {
-    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty());
-    window::latest().and_then(move |id| {
-        let attention = if wayland {
-            window::request_user_attention(id, Some(window::UserAttention::Informational))
-        } else {
-            Task::none()
-        };
-        Task::batch([
-            window::minimize(id, false),
-            window::gain_focus(id),
-            attention,
-        ])
-    })
 }
 
 /// Reads a link through the core's one import path (never logged).
@@ -393,10 +383,6 @@ fn read_link(link: zeroize::Zeroizing<String>) -> Task<Message> {
 /// The add checklist of a link's accounts (or why there are none).
 fn link_checklist(report: Report) -> unlocked::Message {
     unlocked::Message::Scanned(tr!("source.link"), report)
-}
-
-fn list(message: ListMessage) -> Message {
-    Message::Unlocked(unlocked::Message::List(message))
 }
 
 #[cfg(test)]

@@ -52,6 +52,8 @@ pub struct Unlocked {
     /// derivation): Cancel drops its result at once; the worker stops
     /// within the decoder's work budget.
     scanning: Option<iced::task::Handle>,
+    /// Entry ids, most recently copied first (the tray's menu).
+    recent: Vec<String>,
 }
 
 /// The screen shown over the list (the list keeps its search meanwhile).
@@ -100,6 +102,7 @@ pub enum Event {
 impl Unlocked {
     pub fn new(vault: SharedSession, now: u64, settings: Settings) -> (Self, Task<Message>) {
         let entries = snapshot(&vault);
+        let recent = vault.lock().map(|v| v.recent().to_vec()).ok();
         let screen = Self {
             vault,
             entries,
@@ -111,6 +114,7 @@ impl Unlocked {
             busy: false,
             scanning: None,
             settings,
+            recent: recent.unwrap_or_default(),
         };
         // The search field is focused by the first typed character, not
         // now: a focused field blinks its caret, redrawing twice a second.
@@ -157,6 +161,15 @@ impl Unlocked {
         self.copied = Some((value, now));
     }
 
+    /// The entries, and the ids copied lately (most recent first).
+    pub fn entries_and_recent(&self) -> (&[Entry], &[String]) {
+        (&self.entries, &self.recent)
+    }
+
+    pub fn session(&self) -> SharedSession {
+        self.vault.clone()
+    }
+
     /// The value copied last, if still to be cleared (taken on lock).
     pub fn take_copied(&mut self) -> Option<String> {
         self.copied.take().map(|(value, _)| value)
@@ -180,7 +193,11 @@ impl Unlocked {
         )
     }
 
-    fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
+    /// Copies a code (list, tray) with the rules of every copy.
+    pub(in crate::gui) fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
+        self.recent.retain(|r| r != id);
+        self.recent.insert(0, id.to_string());
+        self.recent.truncate(super::tray::MAX_ACCOUNTS);
         match self.entries.iter().find(|e| e.id == id) {
             Some(e) if matches!(e.account.kind, OtpKind::Totp { .. }) => {
                 let code = e.account.code_at(now);

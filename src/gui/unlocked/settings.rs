@@ -15,6 +15,7 @@ pub enum Message {
     SetClipboardClear(Choice),
     SetAutoLock(Choice),
     ToggleHideCodes,
+    ToggleKeepInTray,
     OpenExport,
     Done,
 }
@@ -35,6 +36,7 @@ pub fn update(settings: &mut Settings, message: Message) -> Event {
         Message::SetClipboardClear(c) => settings.clipboard_clear_secs = c.0,
         Message::SetAutoLock(c) => settings.auto_lock_mins = c.0,
         Message::ToggleHideCodes => settings.hide_codes = !settings.hide_codes,
+        Message::ToggleKeepInTray => settings.keep_in_tray = !settings.keep_in_tray,
         Message::OpenExport => return Event::OpenExport,
         Message::Done => return Event::Done,
     }
@@ -150,6 +152,16 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
                 tr!("common.off")
             }))
             .on_press(Message::ToggleHideCodes)
+            .into(),
+        ),
+        line(
+            tr!("settings.keep_in_tray"),
+            button(text(if settings.keep_in_tray {
+                tr!("common.on")
+            } else {
+                tr!("common.off")
+            }))
+            .on_press(Message::ToggleKeepInTray)
             .into(),
         ),
         row![
