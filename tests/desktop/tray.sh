@@ -94,12 +94,14 @@ unlock
 expect_menu "$(printf 'GitHub (me)\nACME (ops)\nHide window\nLock\nQuit')"
 echo "unlocked: accounts, Hide window, Lock, Quit"
 
-# A click on the second account copies its current code.
+# A click on the second account copies its current code (the clipboard
+# holds a marker before, so a stale copy cannot pass).
+printf 'before the click' | xclip -selection clipboard -i >/dev/null 2>&1
 $host click "$item" "ACME (ops)"
 got=""
 for _ in $(seq 40); do
   got=$(xclip -o -selection clipboard 2>/dev/null || true)
-  [[ -n "$got" ]] && break
+  [[ -n "$got" && "$got" != "before the click" ]] && break
   sleep 0.1
 done
 now=$(date +%s)
