@@ -4,7 +4,10 @@
 //! is a module with its own state, `Message`, `update` (returning an
 //! `Event` for its parent) and `view`; this module only routes, and holds
 //! the clock, the settings, the theme and the subscriptions. Slow work (key
-//! derivation, keyring, file I/O) runs in tasks ([`task`]).
+//! derivation, keyring, file I/O) runs in tasks ([`task`]). The app is an
+//! iced daemon: [`shell`] opens, hides and reopens its window and handles
+//! the [`tray`]; [`instance`] keeps one app per user and takes the links
+//! later starts hand over.
 
 use std::path::PathBuf;
 use std::time::Duration;

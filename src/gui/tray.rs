@@ -221,3 +221,43 @@ pub fn accounts(entries: &[crate::vault::Entry], recent: &[String]) -> Vec<(Stri
         .map(|e| (e.id.clone(), e.account.display_label()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::Account;
+    use crate::secret::Secret;
+    use crate::vault::Entry;
+
+    fn entry(id: &str, issuer: &str) -> Entry {
+        let secret = Secret::from_bytes(vec![7; 20]).expect("a key");
+        Entry {
+            id: id.to_string(),
+            account: Account::totp(Some(issuer.to_string()), "me", secret),
+            created: 0,
+            modified: 0,
+        }
+    }
+
+    #[test]
+    fn recently_used_first_then_list_order_at_most_ten() {
+        let entries: Vec<Entry> = (0..12)
+            .map(|i| entry(&format!("id{i}"), &format!("I{i}")))
+            .collect();
+        let recent = vec![
+            String::from("id5"),
+            String::from("gone"),
+            String::from("id2"),
+        ];
+        let offered = accounts(&entries, &recent);
+        let ids: Vec<&str> = offered.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "id5", "id2", "id0", "id1", "id3", "id4", "id6", "id7", "id8", "id9"
+            ]
+        );
+        assert_eq!(offered[0].1, entries[5].account.display_label());
+        assert!(accounts(&[], &recent).is_empty());
+    }
+}
