@@ -174,14 +174,31 @@ pub enum OtpKind {
     Totp { period: Period },
     /// RFC 4226: the code changes when the counter is advanced.
     Hotp { counter: u64 },
+    /// Steam Guard: TOTP with fixed parameters (HMAC-SHA1, 30 s) whose code
+    /// is 5 characters of Steam's alphabet (see [`crate::otp::steam`]). The
+    /// account's `algorithm` and `digits` are not used.
+    Steam,
 }
 
 impl OtpKind {
-    /// `"totp"` or `"hotp"`.
+    /// Length of a Steam Guard code, in characters.
+    pub const STEAM_CHARS: u32 = 5;
+
+    /// `"totp"`, `"hotp"` or `"steam"`.
     pub fn type_name(self) -> &'static str {
         match self {
             Self::Totp { .. } => "totp",
             Self::Hotp { .. } => "hotp",
+            Self::Steam => "steam",
+        }
+    }
+
+    /// The period of a time-based kind (Steam: 30 s); `None` for HOTP.
+    pub fn period(self) -> Option<Period> {
+        match self {
+            Self::Totp { period } => Some(period),
+            Self::Steam => Some(Period::THIRTY),
+            Self::Hotp { .. } => None,
         }
     }
 }
@@ -208,9 +225,10 @@ pub struct Account {
     pub secret: Secret,
     /// HMAC hash function.
     pub algorithm: Algorithm,
-    /// Code length.
+    /// Code length (not used by Steam Guard accounts, whose codes are
+    /// always 5 characters: see [`Account::code_length`]).
     pub digits: Digits,
-    /// TOTP with its period, or HOTP with its counter.
+    /// TOTP with its period, HOTP with its counter, or Steam Guard.
     pub kind: OtpKind,
 }
 
@@ -227,18 +245,49 @@ impl Account {
         }
     }
 
+    /// A Steam Guard account. Its `algorithm` and `digits` hold the
+    /// defaults (SHA1, 6), which Steam Guard codes do not use: every Steam
+    /// account is built this way, so two of them with the same labels and
+    /// key are equal.
+    pub fn steam(issuer: Option<String>, name: impl Into<String>, secret: Secret) -> Self {
+        Self {
+            kind: OtpKind::Steam,
+            ..Self::totp(issuer, name, secret)
+        }
+    }
+
+    /// The length of a code: the digits, or 5 for Steam Guard.
+    pub fn code_length(&self) -> u32 {
+        match self.kind {
+            OtpKind::Steam => OtpKind::STEAM_CHARS,
+            _ => self.digits.get(),
+        }
+    }
+
+    /// The hash function that computes the codes (always SHA1 for Steam
+    /// Guard).
+    pub fn code_algorithm(&self) -> Algorithm {
+        match self.kind {
+            OtpKind::Steam => Algorithm::Sha1,
+            _ => self.algorithm,
+        }
+    }
+
     /// Whether two accounts compute the same codes (same secret, type and
     /// parameters), whatever their labels. HOTP counters are not compared.
     pub fn same_token(&self, other: &Account) -> bool {
-        let kinds_match = match (self.kind, other.kind) {
-            (OtpKind::Totp { period: a }, OtpKind::Totp { period: b }) => a == b,
-            (OtpKind::Hotp { .. }, OtpKind::Hotp { .. }) => true,
+        let parameters_match = match (self.kind, other.kind) {
+            (OtpKind::Totp { period: a }, OtpKind::Totp { period: b }) => {
+                a == b && self.algorithm == other.algorithm && self.digits == other.digits
+            }
+            (OtpKind::Hotp { .. }, OtpKind::Hotp { .. }) => {
+                self.algorithm == other.algorithm && self.digits == other.digits
+            }
+            // Fixed parameters: the stored algorithm and digits are unused.
+            (OtpKind::Steam, OtpKind::Steam) => true,
             _ => false,
         };
-        kinds_match
-            && self.secret == other.secret
-            && self.algorithm == other.algorithm
-            && self.digits == other.digits
+        parameters_match && self.secret == other.secret
     }
 
     /// `Issuer (name)`, `Issuer` or `name`, for messages and lists.
@@ -292,6 +341,29 @@ mod tests {
         assert_eq!(Period::parse("300").unwrap().get(), 300);
         assert!(parse_counter("-1").is_err());
         assert_eq!(parse_counter("18446744073709551615").unwrap(), u64::MAX);
+    }
+
+    #[test]
+    fn steam_is_its_own_kind() {
+        let key = || Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let steam = Account::steam(Some("Steam".into()), "me", key());
+        assert_eq!(steam.kind.type_name(), "steam");
+        assert_eq!(steam.code_length(), 5);
+        assert_eq!(steam.kind.period(), Some(Period::THIRTY));
+        // Same key and 30 s, but a 6-digit TOTP: other codes.
+        let totp = Account::totp(Some("Steam".into()), "me", key());
+        assert!(!steam.same_token(&totp) && !totp.same_token(&steam));
+        // The unused algorithm and digits do not make two Steam tokens differ.
+        let mut other = Account::steam(None, "other label", key());
+        other.algorithm = Algorithm::Sha512;
+        other.digits = Digits::new(8).unwrap();
+        assert!(steam.same_token(&other));
+        assert_eq!(other.code_algorithm(), Algorithm::Sha1);
+        // Stored with its own tag, no period or counter.
+        let json = serde_json::to_string(&OtpKind::Steam).unwrap();
+        assert_eq!(json, r#"{"type":"steam"}"#);
+        let back: OtpKind = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, OtpKind::Steam);
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub enum ImportError {
         "invalid counter {0}: the HOTP counter must be a whole number from 0 to 18446744073709551615"
     )]
     InvalidCounter(String),
-    #[error("unsupported OTP type {0}: only totp and hotp are supported")]
+    #[error("unsupported OTP type {0}: only totp, hotp and steam are supported")]
     UnsupportedType(String),
     #[error("duplicated parameter '{0}': it may appear only once")]
     DuplicateParameter(&'static str),

@@ -340,11 +340,16 @@ pub enum EncodeError {
     Period(String),
     #[error("{0}: Google Authenticator exports allow 6 or 8 digits only")]
     Digits(String),
+    #[error("{0}: Google Authenticator exports cannot carry Steam Guard accounts")]
+    Steam(String),
 }
 
 /// Whether an account fits the migration format (30 s TOTP or HOTP, 6 or
-/// 8 digits).
+/// 8 digits; no Steam Guard, which the format has no type for).
 pub fn check_encodable(account: &Account) -> Result<(), EncodeError> {
+    if account.kind == OtpKind::Steam {
+        return Err(EncodeError::Steam(account.display_label()));
+    }
     if let OtpKind::Totp { period } = account.kind
         && period != Period::THIRTY
     {
@@ -385,6 +390,8 @@ pub fn encode(accounts: &[&Account], info: BatchInfo) -> Result<String, EncodeEr
                 put_varint_field(&mut entry, 6, 1);
                 put_varint_field(&mut entry, 7, counter);
             }
+            // Refused by `check_encodable` above.
+            OtpKind::Steam => return Err(EncodeError::Steam(account.display_label())),
         }
         put_bytes(&mut payload, 1, &entry);
     }

@@ -1,9 +1,11 @@
-//! One-time codes: HOTP (RFC 4226) and TOTP (RFC 6238).
+//! One-time codes: HOTP (RFC 4226), TOTP (RFC 6238) and Steam Guard.
 //!
 //! Time is always a parameter (`unix_time`, seconds since 1970): only the
 //! front ends read the clock. TOTP goes through `totp-rs` (its non-compliant
 //! builder, since our own types already validated every parameter and
-//! it refuses the common 80-bit keys); HOTP is computed here.
+//! it refuses the common 80-bit keys); HOTP and Steam Guard are computed
+//! here (Steam Guard is checked against `totp-rs`'s `steam` feature in the
+//! tests).
 
 use hmac::{Hmac, KeyInit, Mac};
 
@@ -32,23 +34,46 @@ fn mac<M: Mac + KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Dynamic truncation (RFC 4226 §5.4) and reduction to `digits` digits.
+/// Dynamic truncation (RFC 4226 §5.4): the 31-bit value picked by the
+/// digest's last nibble. `None` only for a digest shorter than 20 bytes,
+/// which no HMAC here returns.
+fn dynamic_truncation(digest: &[u8]) -> Option<u32> {
+    let offset = usize::from(digest.last()? & 0x0f);
+    let bytes: [u8; 4] = digest.get(offset..offset + 4)?.try_into().ok()?;
+    Some(u32::from_be_bytes(bytes) & 0x7fff_ffff)
+}
+
+/// Dynamic truncation and reduction to `digits` digits.
 fn truncate(digest: &[u8], digits: Digits) -> String {
-    let Some(last) = digest.last() else {
+    let Some(binary) = dynamic_truncation(digest) else {
         return String::new();
     };
-    let offset = usize::from(last & 0x0f);
-    let bytes: [u8; 4] = match digest
-        .get(offset..offset + 4)
-        .and_then(|s| s.try_into().ok())
-    {
-        Some(b) => b,
-        None => return String::new(),
-    };
-    let binary = u32::from_be_bytes(bytes) & 0x7fff_ffff;
     let width = digits.get() as usize;
     let value = binary % 10u32.pow(digits.get());
     format!("{value:0width$}")
+}
+
+/// The 26 characters of Steam Guard codes: digits and consonants without
+/// the look-alikes 0, 1, L, S and Z.
+pub const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
+
+/// Steam Guard code at `unix_time`: HMAC-SHA1 of the 30-second time step,
+/// the 31-bit dynamic-truncation value, then 5 times: the character at
+/// (value mod 26), value divided by 26.
+pub fn steam(secret: &Secret, unix_time: u64) -> String {
+    let step = unix_time / Period::THIRTY.get();
+    let digest = mac::<Hmac<sha1::Sha1>>(secret.expose(), &step.to_be_bytes());
+    let Some(mut value) = dynamic_truncation(&digest) else {
+        return String::new();
+    };
+    let radix = STEAM_ALPHABET.len() as u32;
+    (0..OtpKind::STEAM_CHARS)
+        .map(|_| {
+            let c = STEAM_ALPHABET[(value % radix) as usize];
+            value /= radix;
+            char::from(c)
+        })
+        .collect()
 }
 
 /// TOTP value at `unix_time` (RFC 6238, T0 = 0), computed by `totp-rs`.
@@ -87,6 +112,7 @@ impl Account {
                 totp(&self.secret, self.algorithm, self.digits, period, unix_time)
             }
             OtpKind::Hotp { counter } => hotp(&self.secret, self.algorithm, self.digits, counter),
+            OtpKind::Steam => steam(&self.secret, unix_time),
         }
     }
 
@@ -111,15 +137,19 @@ impl Account {
                 self.digits,
                 counter.checked_add(1)?,
             )),
+            OtpKind::Steam => {
+                let period = Period::THIRTY.get();
+                let next = (unix_time / period).checked_add(1)?.checked_mul(period)?;
+                Some(steam(&self.secret, next))
+            }
         }
     }
 
-    /// Seconds until the TOTP code changes (1..=period); `None` for HOTP.
+    /// Seconds until a time-based (TOTP, Steam) code changes
+    /// (1..=period); `None` for HOTP.
     pub fn seconds_remaining(&self, unix_time: u64) -> Option<u64> {
-        match self.kind {
-            OtpKind::Totp { period } => Some(period.get() - unix_time % period.get()),
-            OtpKind::Hotp { .. } => None,
-        }
+        let period = self.kind.period()?.get();
+        Some(period - unix_time % period)
     }
 }
 
@@ -229,6 +259,120 @@ mod tests {
         assert_eq!(a.code_at(12345), "755224");
         assert_eq!(a.next_code(0).as_deref(), Some("287082"));
         assert_eq!(a.seconds_remaining(5), None);
+    }
+
+    fn b32(text: &str) -> Secret {
+        Secret::from_base32(text).unwrap()
+    }
+
+    #[test]
+    fn steam_vectors_of_pyotp() {
+        // pyauth/pyotp test.py, class SteamTOTP (test_match_examples and
+        // test_verify; the same secret and codes as its
+        // `otpauth://totp/Steam:?secret=FMXN...&encoder=steam` parse_uri case).
+        let table: [(&str, &[(u64, &str)]); 2] = [
+            (
+                "BASE32SECRET3232",
+                &[
+                    (0, "2TC8B"),
+                    (30, "YKKK4"),
+                    (60, "M4HQB"),
+                    (90, "DTVB3"),
+                    (1662883100, "N3G63"),
+                    (946681223, "7VP3X"),
+                ],
+            ),
+            (
+                "FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW",
+                &[
+                    (0, "C5V56"),
+                    (30, "QJY8Y"),
+                    (60, "R3WQY"),
+                    (90, "JG3T3"),
+                    (1662884261, "V6WKJ"),
+                    (946681223, "4MK54"),
+                ],
+            ),
+        ];
+        for (key, cases) in table {
+            let account = Account::steam(Some("Steam".into()), "", b32(key));
+            for (t, want) in cases {
+                assert_eq!(account.code_at(*t), *want, "{key} at {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn steam_vectors_of_keepassxc() {
+        // keepassxreboot/keepassxc tests/TestTotp.cpp, testSteamTotp: codes
+        // of a real Steam app (also Authenticator Pro's SteamOtpTest).
+        let account = Account::steam(None, "", b32("63BEDWCQZKTQWPESARIERL5DTTQFCJTK"));
+        assert_eq!(account.code_at(1511200518), "FR8RV");
+        assert_eq!(account.code_at(1511200714), "9P3VP");
+    }
+
+    /// totp-rs 6 with its `steam` feature (a dev-dependency feature).
+    fn totp_rs_steam(secret: &Secret, t: u64) -> String {
+        totp_rs::Builder::new()
+            .with_algorithm(totp_rs::Algorithm::Steam)
+            .with_digits(5)
+            .with_skew(0)
+            .with_step_duration(30)
+            .with_secret(secret.expose())
+            .build_noncompliant()
+            .generate(t)
+            .to_string()
+    }
+
+    #[test]
+    fn steam_agrees_with_totp_rs() {
+        // The Steam entry of Aegis's importer test vectors (beemdevelopment/
+        // Aegis, app/src/test/.../vectors/VaultEntries.java: SteamInfo
+        // JRZCL47CMXVOQMNPZR2F7J4RGI, SHA1, 5 digits, 30 s; Aegis's tests
+        // give no code, so totp-rs computes them), then assorted keys.
+        let keys = [
+            b32("JRZCL47CMXVOQMNPZR2F7J4RGI"),
+            b32("FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW"),
+            ascii(b"12345678901234567890"),
+            ascii(&[0xff; 64]),
+            ascii(&[7]),
+        ];
+        let times = [0, 29, 30, 59, 1111111109, 1662884261, 20000000000, u64::MAX];
+        for key in &keys {
+            for t in times {
+                let ours = steam(key, t);
+                assert_eq!(ours.len(), 5);
+                assert!(ours.bytes().all(|c| STEAM_ALPHABET.contains(&c)));
+                assert_eq!(ours, totp_rs_steam(key, t), "at {t}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        #[test]
+        fn steam_agrees_with_totp_rs_on_any_key_and_time(
+            key in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..=64),
+            t in proptest::prelude::any::<u64>(),
+        ) {
+            let key = ascii(&key);
+            proptest::prop_assert_eq!(steam(&key, t), totp_rs_steam(&key, t));
+        }
+    }
+
+    #[test]
+    fn steam_next_code_and_remaining() {
+        let a = Account::steam(None, "x", b32("FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW"));
+        assert_eq!(a.next_code(0).as_deref(), Some("QJY8Y"));
+        assert_eq!(a.next_code(89).as_deref(), Some("JG3T3"));
+        assert_eq!(a.seconds_remaining(0), Some(30));
+        assert_eq!(a.seconds_remaining(59), Some(1));
+        assert_eq!(a.next_code(u64::MAX), None);
+        // The stored algorithm and digits do not change a Steam code.
+        let mut b = a.clone();
+        b.algorithm = Algorithm::Sha256;
+        b.digits = Digits::new(8).unwrap();
+        assert_eq!(b.code_at(0), "C5V56");
     }
 
     #[test]

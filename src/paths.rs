@@ -63,11 +63,19 @@ pub fn settings_path() -> Option<PathBuf> {
 mod tests {
     use super::*;
 
+    /// The XDG Base Directory rule, written out here: `$XDG_DATA_HOME`
+    /// when it is an absolute path, else `$HOME/.local/share`.
+    #[cfg(target_os = "linux")]
     #[test]
-    fn default_path_ends_with_the_file_name() {
-        if let Some(path) = default_vault_path() {
-            assert!(path.ends_with(VAULT_FILE_NAME));
-        }
+    fn default_path_is_in_the_xdg_data_folder() {
+        let data = std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
+        assert_eq!(
+            default_vault_path(),
+            data.map(|d| d.join("tessera/vault.tessera"))
+        );
     }
 
     #[test]

@@ -7,6 +7,14 @@
 //! ignored; a known parameter given twice is refused; `image` is never
 //! fetched. A `+` in the label is a plus sign, in the `issuer` value a space
 //! (form encoding).
+//!
+//! Steam Guard accounts come as `otpauth://steam/…` (Aegis, Ente) or as
+//! `otpauth://totp/…?encoder=steam` (KeePassXC, pyotp); their fixed
+//! parameters make `algorithm`, `digits` and `period` meaningless, so
+//! those are ignored (as pyotp does). Any other `encoder` is refused: its
+//! codes would not be the TOTP digits. [`format`] writes Steam accounts as
+//! `otpauth://steam/…` with an `issuer` (`Steam` when the account has none),
+//! which apps that only know `issuer=Steam` as the Steam mark also read.
 
 use std::borrow::Cow;
 
@@ -59,13 +67,15 @@ pub fn parse(input: &str) -> Result<Account, ImportError> {
         Some((a, b)) => (a, b),
         None => (before_query, ""),
     };
-    let is_totp = if type_name.eq_ignore_ascii_case("totp") {
-        true
+    let link_type = if type_name.eq_ignore_ascii_case("totp") {
+        LinkType::Totp
     } else if type_name.eq_ignore_ascii_case("hotp") {
-        false
+        LinkType::Hotp
+    } else if type_name.eq_ignore_ascii_case("steam") {
+        LinkType::Steam
     } else if type_name.is_empty() {
         return Err(ImportError::NotOtpauth(String::from(
-            "the otpauth:// link has no type: it must start with otpauth://totp/ or otpauth://hotp/",
+            "the otpauth:// link has no type: it must start with otpauth://totp/, otpauth://hotp/ or otpauth://steam/",
         )));
     } else {
         return Err(ImportError::UnsupportedType(quoted(&decode(
@@ -74,12 +84,33 @@ pub fn parse(input: &str) -> Result<Account, ImportError> {
     };
 
     let params = Params::parse(query)?;
+    let link_type = match (link_type, params.encoder.as_deref().map(str::trim)) {
+        (link_type, None) => link_type,
+        (LinkType::Totp | LinkType::Steam, Some(e)) if e.eq_ignore_ascii_case("steam") => {
+            LinkType::Steam
+        }
+        (_, Some(other)) => {
+            return Err(ImportError::UnsupportedType(format!(
+                "{} with encoder {}",
+                quoted(&decode(type_name, false)?),
+                quoted(other)
+            )));
+        }
+    };
     let (label_issuer, name) = split_label(label)?;
 
     let secret = match params.secret {
         None => return Err(ImportError::MissingSecret),
         Some(text) => Secret::from_base32(&text)?,
     };
+    let issuer = params
+        .issuer
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or(label_issuer);
+    if link_type == LinkType::Steam {
+        return Ok(Account::steam(issuer, name, secret));
+    }
     let algorithm = match params.algorithm {
         Some(text) => text.parse::<Algorithm>()?,
         None => Algorithm::Sha1,
@@ -88,7 +119,7 @@ pub fn parse(input: &str) -> Result<Account, ImportError> {
         Some(text) => Digits::parse(&text)?,
         None => Digits::SIX,
     };
-    let kind = if is_totp {
+    let kind = if link_type == LinkType::Totp {
         OtpKind::Totp {
             period: match params.period {
                 Some(text) => Period::parse(&text)?,
@@ -105,11 +136,6 @@ pub fn parse(input: &str) -> Result<Account, ImportError> {
             },
         }
     };
-    let issuer = params
-        .issuer
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .or(label_issuer);
     Ok(Account {
         issuer,
         name,
@@ -118,6 +144,14 @@ pub fn parse(input: &str) -> Result<Account, ImportError> {
         digits,
         kind,
     })
+}
+
+/// The type named by a link (its host, or `encoder=steam`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LinkType {
+    Totp,
+    Hotp,
+    Steam,
 }
 
 /// The known parameters of a Key URI, each at most once.
@@ -129,6 +163,7 @@ struct Params {
     digits: Option<String>,
     period: Option<String>,
     counter: Option<String>,
+    encoder: Option<String>,
 }
 
 impl Params {
@@ -155,6 +190,7 @@ impl Params {
                 "digits" => ("digits", &mut params.digits),
                 "period" => ("period", &mut params.period),
                 "counter" => ("counter", &mut params.counter),
+                "encoder" => ("encoder", &mut params.encoder),
                 _ => continue, // unknown parameters (image, color, ...) are ignored
             };
             if slot.is_some() {
@@ -229,19 +265,31 @@ pub fn format(account: &Account) -> String {
     uri.extend(utf8_percent_encode(&account.name, COMPONENT));
     uri.push_str("?secret=");
     uri.push_str(&account.secret.to_base32());
-    if let Some(issuer) = &account.issuer {
+    // A Steam link always names an issuer: apps that know Steam only by
+    // `issuer=Steam` (FreeOTP+, browser extensions) then show its codes.
+    let issuer = match (&account.issuer, account.kind) {
+        (Some(issuer), _) => Some(issuer.as_str()),
+        (None, OtpKind::Steam) => Some(STEAM_ISSUER),
+        (None, _) => None,
+    };
+    if let Some(issuer) = issuer {
         uri.push_str("&issuer=");
         uri.extend(utf8_percent_encode(issuer, COMPONENT));
     }
+    // Steam: the fixed parameters, as Aegis writes them.
     uri.push_str("&algorithm=");
-    uri.push_str(account.algorithm.as_str());
-    uri.push_str(&format!("&digits={}", account.digits.get()));
+    uri.push_str(account.code_algorithm().as_str());
+    uri.push_str(&format!("&digits={}", account.code_length()));
     match account.kind {
         OtpKind::Totp { period } => uri.push_str(&format!("&period={}", period.get())),
         OtpKind::Hotp { counter } => uri.push_str(&format!("&counter={counter}")),
+        OtpKind::Steam => uri.push_str(&format!("&period={}", Period::THIRTY.get())),
     }
     uri
 }
+
+/// The issuer written in a Steam link for an account that has none.
+pub const STEAM_ISSUER: &str = "Steam";
 
 #[cfg(test)]
 mod tests {
@@ -314,8 +362,20 @@ mod tests {
             ErrorCode::InvalidCounter
         );
         assert_eq!(
-            code(&format!("otpauth://steam/a?{s}")),
+            code(&format!("otpauth://yandex/a?{s}")),
             ErrorCode::UnsupportedType
+        );
+        assert_eq!(
+            code(&format!("otpauth://totp/a?{s}&encoder=yandex")),
+            ErrorCode::UnsupportedType
+        );
+        assert_eq!(
+            code(&format!("otpauth://hotp/a?{s}&encoder=steam")),
+            ErrorCode::UnsupportedType
+        );
+        assert_eq!(
+            code(&format!("otpauth://totp/a?{s}&encoder=steam&encoder=steam")),
+            ErrorCode::DuplicateParameter
         );
         assert_eq!(code(&format!("otpauth://?{s}")), ErrorCode::NotOtpauth);
         assert_eq!(code("otpauth://totp/a?secret="), ErrorCode::MissingSecret);
@@ -352,6 +412,64 @@ mod tests {
     fn hotp_counter_defaults_to_zero() {
         let a = parse("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP").unwrap();
         assert_eq!(a.kind, OtpKind::Hotp { counter: 0 });
+    }
+
+    #[test]
+    fn steam_links_of_every_app() {
+        let key = "FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW";
+        // Aegis and Ente write otpauth://steam/ with the fixed parameters.
+        let a = parse(&format!(
+            "otpauth://steam/Boeing:Sophia?secret={key}&issuer=Boeing&algorithm=SHA1&digits=5&period=30"
+        ))
+        .unwrap();
+        assert_eq!(
+            a,
+            Account::steam(Some("Boeing".into()), "Sophia", a.secret.clone())
+        );
+        assert_eq!(a.code_at(0), "C5V56");
+        // KeePassXC and pyotp: a totp link with encoder=steam. pyotp's test
+        // (pyauth/pyotp test.py): period and digits are ignored.
+        for link in [
+            format!("otpauth://totp/Steam:?secret={key}&encoder=steam"),
+            format!("otpauth://totp/Steam:?secret={key}&period=15&digits=7&encoder=steam"),
+            format!("otpauth://TOTP/Steam:?secret={key}&ENCODER=Steam&algorithm=SHA256"),
+        ] {
+            let a = parse(&link).unwrap();
+            assert_eq!(a.kind, OtpKind::Steam, "{link}");
+            assert_eq!(a.issuer.as_deref(), Some("Steam"));
+            assert_eq!(a.algorithm, Algorithm::Sha1);
+            assert_eq!(
+                [0, 30, 60, 90].map(|t| a.code_at(t)),
+                ["C5V56", "QJY8Y", "R3WQY", "JG3T3"],
+                "{link}"
+            );
+        }
+        // KeePassXC's own steam link (tests/TestTotp.cpp).
+        let a = parse("otpauth://totp/test:test@example.com?secret=63BEDWCQZKTQWPESARIERL5DTTQFCJTK&issuer=Valve&algorithm=SHA1&digits=5&period=30&encoder=steam").unwrap();
+        assert_eq!(a.code_at(1511200518), "FR8RV");
+        // Without the encoder the same link is a plain TOTP account.
+        let plain = parse(&format!("otpauth://totp/Steam:me?secret={key}")).unwrap();
+        assert_eq!(plain.kind, OtpKind::default());
+    }
+
+    #[test]
+    fn steam_format_round_trips_with_an_issuer() {
+        let secret = Secret::from_base32("JRZCL47CMXVOQMNPZR2F7J4RGI").unwrap();
+        let a = Account::steam(Some("Boeing".into()), "Sophia", secret.clone());
+        let link = format(&a);
+        assert_eq!(
+            link,
+            "otpauth://steam/Boeing:Sophia?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&issuer=Boeing&algorithm=SHA1&digits=5&period=30"
+        );
+        assert_eq!(parse(&link).unwrap(), a);
+        // No issuer: Steam is named, so other apps recognise it.
+        let bare = Account::steam(None, "gaben", secret);
+        let link = format(&bare);
+        assert!(link.starts_with("otpauth://steam/gaben?"), "{link}");
+        assert!(link.contains("&issuer=Steam&"), "{link}");
+        let back = parse(&link).unwrap();
+        assert_eq!(back.issuer.as_deref(), Some("Steam"));
+        assert!(back.same_token(&bare));
     }
 
     #[test]

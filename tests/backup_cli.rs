@@ -69,13 +69,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn fixture(name: &str) -> Option<String> {
-    let path = common::importer_fixtures()?.join(name);
-    if path.is_file() {
-        Some(path.to_str().unwrap().to_string())
-    } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
-    }
+    common::fixture_file("importers", name).map(|p| p.to_str().unwrap().to_string())
 }
 
 #[test]
@@ -89,24 +83,34 @@ fn encrypted_aegis_import_reports_every_entry_and_twice_adds_nothing() {
     let out = env.run(&["import", &file, "--backup-password-file", &pw]);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("6 added, 0 already in the vault, 1 refused"),
+        stdout.contains("7 added, 0 already in the vault, 0 refused"),
         "{stdout}"
     );
     assert!(stdout.contains("added: Deno (Mason)"), "{stdout}");
-    assert!(
-        stdout.contains("refused [unsupported_type]: Boeing (Sophia)"),
-        "{stdout}"
-    );
+    // The Steam entry is imported too (it was refused before issue 14).
+    assert!(stdout.contains("added: Boeing (Sophia)"), "{stdout}");
+    assert!(!stdout.contains("refused ["), "{stdout}");
     assert!(!stdout.contains("JRZCL47C"), "{stdout}");
-    // The Steam entry was refused: not every entry was imported.
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0));
     let again = env.run(&["import", &file, "--backup-password-file", &pw]);
     assert!(
-        text(&again.stdout).contains("0 added, 6 already in the vault"),
+        text(&again.stdout).contains("0 added, 7 already in the vault"),
         "{}",
         text(&again.stdout)
     );
-    assert_eq!(env.listed().as_array().unwrap().len(), 6);
+    let listed = env.listed();
+    assert_eq!(listed.as_array().unwrap().len(), 7);
+    let steam = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["issuer"] == "Boeing")
+        .unwrap();
+    assert_eq!(
+        *steam,
+        serde_json::json!({"type": "steam", "issuer": "Boeing", "account": "Sophia",
+            "algorithm": "SHA1", "digits": 5, "period": 30})
+    );
 }
 
 #[test]
@@ -144,7 +148,8 @@ fn every_export_format_imports_back() {
         &uris,
         "otpauth://totp/ACME:me@example.com?secret=JBSWY3DPEHPK3PXP\n\
          otpauth://hotp/Bank:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA256&digits=8&counter=42\n\
-         otpauth://totp/Odd:bob?secret=7ELGJSGXNCCTV3O6LKJWYFV2RA&digits=7&period=60\n",
+         otpauth://totp/Odd:bob?secret=7ELGJSGXNCCTV3O6LKJWYFV2RA&digits=7&period=60\n\
+         otpauth://totp/Steam:gaben?secret=FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW&encoder=steam\n",
     )
     .unwrap();
     let out = env.run(&["import", uris.to_str().unwrap()]);
@@ -178,9 +183,16 @@ fn every_export_format_imports_back() {
             text(&out.stderr)
         );
         if format == "migration-qr" {
-            // The 7-digit, 60 s account does not fit Google's format.
+            // The 7-digit, 60 s account and the Steam one do not fit
+            // Google's format.
             assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
             assert!(text(&out.stderr).contains("skipped: Odd (bob)"));
+            assert!(
+                text(&out.stderr).contains("skipped: Steam (gaben)"),
+                "{}",
+                text(&out.stderr)
+            );
+            assert!(text(&out.stderr).contains("Steam Guard"));
         } else {
             assert!(out.status.success(), "{format}: {}", text(&out.stderr));
         }

@@ -499,3 +499,60 @@ fn a_bare_argument_must_be_a_link() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).contains("JBSWY3DP"), "{}", stderr(&o));
 }
+
+#[test]
+fn steam_guard_codes_from_a_key_and_links() {
+    // pyotp's Steam vector (pyauth/pyotp test.py).
+    let key = "FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW";
+    let o = tessera(&["code", "--at", "0", "--secret", key, "--type", "steam"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "C5V56\n");
+    let o = tessera(&[
+        "code", "--at", "0", "--next", "--secret", key, "--type", "steam",
+    ]);
+    assert_eq!(stdout(&o), "QJY8Y\n");
+    // Its fixed parameters may be spelled out, not changed.
+    let o = tessera(&[
+        "code", "--at", "0", "--secret", key, "--type", "steam", "--digits", "5",
+    ]);
+    assert_eq!(stdout(&o), "C5V56\n");
+    let o = tessera(&[
+        "code", "--at", "0", "--secret", key, "--type", "steam", "--digits", "6",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("fixed parameters"), "{}", stderr(&o));
+    // KeePassXC's link (tests/TestTotp.cpp) and its code from a Steam app.
+    let link = "otpauth://totp/test:test@example.com?secret=63BEDWCQZKTQWPESARIERL5DTTQFCJTK&issuer=Valve&algorithm=SHA1&digits=5&period=30&encoder=steam";
+    let o = tessera(&["code", "--at", "1511200518", "--uri", link]);
+    assert_eq!(stdout(&o), "FR8RV\n");
+}
+
+#[test]
+fn scan_json_shows_steam_accounts_in_the_documented_shape() {
+    let link = "otpauth://steam/Boeing:Sophia?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&issuer=Boeing&algorithm=SHA1&digits=5&period=30";
+    let o = tessera(&["scan", "--json", "--at", "0", link]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let a = &v[0]["accounts"][0];
+    for (field, want) in [
+        ("type", Value::from("steam")),
+        ("issuer", Value::from("Boeing")),
+        ("account", Value::from("Sophia")),
+        ("secret", Value::from("JRZCL47CMXVOQMNPZR2F7J4RGI")),
+        ("algorithm", Value::from("SHA1")),
+        ("digits", Value::from(5)),
+        ("period", Value::from(30)),
+    ] {
+        assert_eq!(a[field], want, "{field}: {a}");
+    }
+    assert!(a.get("counter").is_none(), "{a}");
+    let code = a["code"].as_str().unwrap();
+    assert_eq!(code.len(), 5);
+    assert!(
+        code.chars()
+            .all(|c| "23456789BCDFGHJKMNPQRTVWXY".contains(c))
+    );
+    // The same code as `tessera code` of the link.
+    let o = tessera(&["code", "--at", "0", "--uri", link]);
+    assert_eq!(stdout(&o).trim(), code);
+}

@@ -31,7 +31,7 @@ dpkg-deb -x target/debian/tessera.deb "$tmp"
 dpkg-deb -I target/debian/tessera.deb | sed -n '/Package:/,/Description:/p'
 for f in usr/bin/tessera "usr/share/applications/$id.desktop" "usr/share/metainfo/$id.metainfo.xml" \
          "usr/share/icons/hicolor/256x256/apps/$id.png" "usr/share/icons/hicolor/scalable/apps/$id.svg" \
-         usr/share/doc/tessera/THIRD-PARTY.md usr/share/doc/tessera/FiraSans-OFL.txt \
+         usr/share/doc/tessera/THIRD-PARTY.md usr/share/doc/tessera/FiraSans-OFL.txt usr/share/doc/tessera/NotoSansCJK-OFL.txt \
          usr/share/bash-completion/completions/tessera usr/share/zsh/vendor-completions/_tessera \
          usr/share/fish/vendor_completions.d/tessera.fish; do
   [[ -e "$tmp/$f" ]] || { echo "missing in the package: $f"; exit 1; }

@@ -2,6 +2,8 @@
 //! (../shared/fixtures/qr, read at test time; skipped when absent) go through
 //! the whole scan (format sniffing, bounded decoding, every QR step, parsing).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use proptest::prelude::*;
@@ -14,7 +16,7 @@ fn scan_bytes(bytes: &[u8], name: Option<&str>) -> Report {
 fn fixtures() -> Option<Vec<(String, Vec<u8>)>> {
     let dir = common::qr_fixtures()?;
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .ok()?
+        .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "jpg"))
         .filter_map(|p| {
@@ -25,7 +27,8 @@ fn fixtures() -> Option<Vec<(String, Vec<u8>)>> {
         .filter(|(_, bytes)| bytes.len() < 40_000)
         .collect();
     files.sort();
-    (!files.is_empty()).then_some(files)
+    assert!(!files.is_empty(), "no images in {}", dir.display());
+    Some(files)
 }
 
 #[derive(Debug, Clone)]
@@ -83,7 +86,6 @@ proptest! {
         mutations in prop::collection::vec(mutation(), 1..8),
     ) {
         let Some(files) = fixtures() else {
-            eprintln!("qr fixtures not found: skipped");
             return Ok(());
         };
         let (name, original) = &files[pick.index(files.len())];
@@ -104,10 +106,7 @@ fn fixture_images_decode_exactly() {
     let Some(dir) = common::qr_fixtures() else {
         return;
     };
-    let Ok(manifest) = std::fs::read(dir.join("manifest.json")) else {
-        eprintln!("qr fixtures not found: skipped");
-        return;
-    };
+    let manifest = std::fs::read(dir.join("manifest.json")).unwrap();
     let cases: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
     let mut failures = Vec::new();
     for case in cases.as_array().unwrap() {
@@ -138,7 +137,6 @@ proptest! {
         rects in prop::collection::vec((0.0..1.0f64, 0.0..1.0f64, 0.0..0.5f64, 0.0..0.5f64, any::<u8>()), 1..12),
     ) {
         let Some(files) = fixtures() else {
-            eprintln!("qr fixtures not found: skipped");
             return Ok(());
         };
         let (_, bytes) = &files[pick.index(files.len())];

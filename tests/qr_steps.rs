@@ -1,5 +1,6 @@
-//! What each step of the QR pipeline buys, over the fixture images (or the
-//! folder in TESSERA_QR_FIXTURES, with a manifest.json of the same shape):
+//! What each step of the QR pipeline buys, over the fixture images (the
+//! `qr/` folder of `TESSERA_FIXTURES`, like every test; scripts/bench-qr
+//! --steps --fixtures DIR/qr sets `TESSERA_FIXTURES=DIR`):
 //! for each step, the images that only it reads (the pipeline without it
 //! loses them) and its time. A report, not a check: run it with
 //! `cargo test --release --test qr_steps -- --ignored --nocapture`
@@ -7,7 +8,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use tessera::import::qr::decode::{Step, decode_steps};
@@ -15,16 +15,11 @@ use tessera::import::qr::decode::{Step, decode_steps};
 #[test]
 #[ignore = "a report: run with --ignored --nocapture"]
 fn step_report() {
-    let Some(dir) = std::env::var_os("TESSERA_QR_FIXTURES")
-        .map(PathBuf::from)
-        .or_else(common::qr_fixtures)
-    else {
+    let Some(manifest) = common::fixture_file("qr", "manifest.json") else {
         return;
     };
-    let Ok(manifest) = std::fs::read(dir.join("manifest.json")) else {
-        eprintln!("no manifest.json in {}: skipped", dir.display());
-        return;
-    };
+    let dir = manifest.parent().unwrap().to_path_buf();
+    let manifest = std::fs::read(&manifest).unwrap();
     let cases: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
     let mut images = Vec::new();
     for case in cases.as_array().unwrap() {

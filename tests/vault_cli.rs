@@ -302,6 +302,50 @@ fn import_takes_the_sources_of_scan() {
 }
 
 #[test]
+fn add_type_steam_lists_and_codes_as_steam() {
+    let env = Env::new();
+    env.init();
+    let key = "FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW";
+    let out = env.pw(&[
+        "add",
+        "--issuer",
+        "Steam",
+        "--account",
+        "gaben",
+        "--secret",
+        key,
+        "--type",
+        "steam",
+    ]);
+    assert_ok(&out);
+    let listed: serde_json::Value =
+        serde_json::from_slice(&env.pw(&["list", "--json"]).stdout).unwrap();
+    let mut a = listed[0].clone();
+    a.as_object_mut().unwrap().remove("id");
+    assert_eq!(
+        a,
+        serde_json::json!({"type": "steam", "issuer": "Steam", "account": "gaben",
+            "algorithm": "SHA1", "digits": 5, "period": 30})
+    );
+    let out = env.pw(&["list"]);
+    assert!(
+        stdout(&out).contains("Steam Guard 30 s, 5 characters, SHA1"),
+        "{}",
+        stdout(&out)
+    );
+    let out = env.pw(&["code", "gaben", "--at", "0"]);
+    assert_ok(&out);
+    assert_eq!(stdout(&out), "C5V56\n");
+    // The same key as a 6-digit TOTP account is another account.
+    let out = env.pw(&["add", "--issuer", "Steam", "--secret", key]);
+    assert!(stdout(&out).starts_with("Added"), "{}", stdout(&out));
+    let out = env.pw(&[
+        "add", "--issuer", "Steam", "--secret", key, "--type", "steam",
+    ]);
+    assert!(stdout(&out).starts_with("Not added"), "{}", stdout(&out));
+}
+
+#[test]
 fn first_add_creates_the_vault() {
     let env = Env::new();
     let out = env.pw(&[
@@ -570,4 +614,58 @@ fn vault_path_option_beats_the_environment() {
     assert_ok(&out);
     assert!(other.exists());
     assert!(!Path::new(&env.vault()).exists());
+}
+
+/// Under umask 000 the folders Tessera creates are 0700 and every file it
+/// writes (vault, lock, backup) 0600. The umask is set in a child shell
+/// that then runs tessera: it is process-wide, and tests run as threads
+/// of one process.
+#[cfg(unix)]
+#[test]
+fn files_are_private_under_umask_000() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let top = env.dir.path().join("new");
+    let vault = top.join("sub").join("vault.tessera");
+    let control = env.dir.path().join("control");
+    let run = |args: &[&str]| {
+        let mut shell = Command::new("sh");
+        shell
+            .arg("-c")
+            .arg(r#"umask 000 && : > "$CONTROL" && exec "$0" "$@""#)
+            .arg(env!("CARGO_BIN_EXE_tessera"))
+            .args(["--vault", vault.to_str().unwrap(), "--password-stdin"])
+            .args(args)
+            .env("CONTROL", &control)
+            .env("TESSERA_TEST_FAST_KDF", "1")
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+        let out = common::run_with_stdin(&mut shell, format!("{PW}\n").as_bytes());
+        assert_ok(&out);
+    };
+    run(&["init", "--no-keyring"]);
+    run(&["add", "--issuer", "A", "--secret", "JBSWY3DPEHPK3PXP"]);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // The shell's own file shows the umask took effect.
+    assert_eq!(mode(&control), 0o666);
+    assert_eq!(mode(&top), 0o700);
+    assert_eq!(mode(&top.join("sub")), 0o700);
+    let files: Vec<PathBuf> = std::fs::read_dir(top.join("sub"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n == "vault.tessera"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == ".vault.tessera.lock"),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.ends_with(".bak")), "{names:?}");
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
 }

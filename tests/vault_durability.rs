@@ -1,5 +1,9 @@
 //! Durability through real processes: `kill -9` at random points of
 //! repeated saves, and several processes adding at once.
+//!
+//! The kill test prints its seed and the span it spreads the kills over;
+//! `TESSERA_DURABILITY_SEED=N` (and `TESSERA_DURABILITY_SPAN_US=N`, else
+//! the span is measured again) replays the same delays.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -71,7 +75,8 @@ fn count(vault: &Path) -> usize {
         .len()
 }
 
-/// xorshift, seeded from the clock: delays differ from run to run.
+/// xorshift, seeded from the clock (or `TESSERA_DURABILITY_SEED`): delays
+/// differ from run to run, and a printed seed replays them.
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -80,6 +85,16 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
+}
+
+/// A number from the environment, for replaying a run.
+fn env_u64(name: &str) -> Option<u64> {
+    let text = std::env::var(name).ok()?;
+    Some(
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={text} is not a number")),
+    )
 }
 
 #[test]
@@ -97,12 +112,19 @@ fn kill_9_during_saves_leaves_old_or_new() {
                 .success()
         );
     }
-    let span = (started.elapsed() / 3).as_micros() as u64 + 1;
-    let mut rng = Rng(std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1);
+    let measured = (started.elapsed() / 3).as_micros() as u64 + 1;
+    let span = env_u64("TESSERA_DURABILITY_SPAN_US").unwrap_or(measured);
+    let seed = env_u64("TESSERA_DURABILITY_SEED").unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+    }) | 1;
+    // Printed before any check, so a failing run can be replayed.
+    eprintln!(
+        "kill -9: TESSERA_DURABILITY_SEED={seed} TESSERA_DURABILITY_SPAN_US={span} (one add measured {measured} µs)"
+    );
+    let mut rng = Rng(seed);
     let mut expected = count(&vault);
     let (mut killed, mut finished) = (0, 0);
     let runs = 240;
@@ -121,17 +143,21 @@ fn kill_9_during_saves_leaves_old_or_new() {
         let now = count(&vault);
         assert!(
             now == expected || now == expected + 1,
-            "run {run}: {expected} accounts before, {now} after"
+            "run {run} (seed {seed}, span {span} µs): {expected} accounts before, {now} after"
         );
         if status.success() {
-            assert_eq!(now, expected + 1, "run {run}: a finished add was lost");
+            assert_eq!(
+                now,
+                expected + 1,
+                "run {run} (seed {seed}, span {span} µs): a finished add was lost"
+            );
         }
         expected = now;
     }
     eprintln!("kill -9: {runs} runs, {killed} killed, {finished} finished, {expected} accounts");
     assert!(
         killed >= runs as usize / 4,
-        "too few kills landed: {killed}"
+        "too few kills landed: {killed} (seed {seed}, span {span} µs)"
     );
     // Opening cleaned any stale temporary file.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())

@@ -74,7 +74,7 @@ fn ok(o: &Output) -> String {
 #[test]
 fn secret_service_round_trip() {
     if !secret_service() {
-        eprintln!("skipped: set TESSERA_TEST_SECRET_SERVICE=1 with a Secret Service running");
+        common::skipped("set TESSERA_TEST_SECRET_SERVICE=1 with a Secret Service running");
         return;
     }
     let store = OsKeyring::default();
@@ -89,7 +89,7 @@ fn secret_service_round_trip() {
 #[test]
 fn keyring_vault_through_the_cli() {
     if !secret_service() {
-        eprintln!("skipped: set TESSERA_TEST_SECRET_SERVICE=1 with a Secret Service running");
+        common::skipped("set TESSERA_TEST_SECRET_SERVICE=1 with a Secret Service running");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -116,7 +116,8 @@ fn keyring_vault_through_the_cli() {
         "",
     ));
     let code = ok(&tessera(&vault, &["code", "github", "--at", "59"], ""));
-    assert_eq!(code.trim().len(), 6);
+    // oathtool --totp -b JBSWY3DPEHPK3PXP -N @59
+    assert_eq!(code.trim(), "996554");
     // The keyring holds a 32-byte key under the app id.
     let info = Vault::inspect(&vault).unwrap();
     // One entry per slot: `vault-<vault id>-<slot id>`.

@@ -208,15 +208,20 @@ pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCod
         let detail = match a.kind {
             OtpKind::Totp { period } => format!("TOTP {} s", period.get()),
             OtpKind::Hotp { counter } => format!("HOTP counter {counter}"),
+            OtpKind::Steam => String::from("Steam Guard 30 s"),
+        };
+        let length = match a.kind {
+            OtpKind::Steam => "characters",
+            _ => "digits",
         };
         writeln!(
             out,
-            "  {:16}  {:issuer_w$}  {:name_w$}  {detail}, {} digits, {}",
+            "  {:16}  {:issuer_w$}  {:name_w$}  {detail}, {} {length}, {}",
             e.id,
             a.issuer.as_deref().unwrap_or("-"),
             a.name,
-            a.digits.get(),
-            a.algorithm
+            a.code_length(),
+            a.code_algorithm()
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -30,11 +30,12 @@ pub(super) struct AccountJson<'a> {
 }
 
 impl<'a> AccountJson<'a> {
-    /// The account's parameters, without id, key or code.
+    /// The account's parameters, without id, key or code. Steam Guard:
+    /// `"type": "steam", "algorithm": "SHA1", "digits": 5, "period": 30`.
     pub fn new(a: &'a Account) -> Self {
         let (period, counter) = match a.kind {
-            OtpKind::Totp { period } => (Some(period.get()), None),
             OtpKind::Hotp { counter } => (None, Some(counter)),
+            kind => (kind.period().map(|p| p.get()), None),
         };
         Self {
             id: None,
@@ -42,8 +43,8 @@ impl<'a> AccountJson<'a> {
             issuer: a.issuer.as_deref(),
             account: &a.name,
             secret: None,
-            algorithm: a.algorithm.as_str(),
-            digits: a.digits.get(),
+            algorithm: a.code_algorithm().as_str(),
+            digits: a.code_length(),
             period,
             counter,
             code: None,

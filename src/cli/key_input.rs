@@ -16,12 +16,14 @@ use tessera::session::{Draft, DraftError, DraftKind};
 pub(super) enum TypeArg {
     Totp,
     Hotp,
+    // Steam Guard: 5 characters, SHA1, 30 s (fixed).
+    Steam,
 }
 
 /// Parameters of a bare key given with --secret.
 #[derive(Debug, Args)]
 pub(super) struct KeyOptions {
-    /// Token type for --secret.
+    /// Token type for --secret (steam: Steam Guard, whose parameters are fixed).
     #[arg(long = "type", value_enum, requires = "secret", value_name = "TYPE")]
     pub kind: Option<TypeArg>,
     /// SHA1 (default), SHA256 or SHA512, for --secret.
@@ -103,6 +105,7 @@ pub(super) fn account_from_key(
         kind: match options.kind.unwrap_or(TypeArg::Totp) {
             TypeArg::Totp => DraftKind::Totp,
             TypeArg::Hotp => DraftKind::Hotp,
+            TypeArg::Steam => DraftKind::Steam,
         },
         algorithm: options.algorithm.clone(),
         digits: options.digits.map(|d| d.to_string()),
@@ -115,6 +118,9 @@ pub(super) fn account_from_key(
         DraftError::PeriodWithHotp => {
             anyhow!("--period applies to TOTP keys; HOTP codes move with --counter")
         }
+        DraftError::SteamParameters => anyhow!(
+            "--type steam has fixed parameters (SHA1, 5 characters, 30 s): leave out --algorithm, --digits, --period and --counter"
+        ),
         e => e.into(),
     })
 }

@@ -37,6 +37,7 @@ Examples:
   tessera code --secret - < key.txt               the key from a file
   tessera add --secret - --issuer ACME --account me   add a key typed at the prompt
   xclip -o -selection clipboard | tessera add --uri -   add the link on the clipboard
+  tessera add --secret - --issuer Steam --account me --type steam   a Steam Guard key (5 characters)
   tessera code --at 1111111109 --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ --digits 8
                                                   (a test vector: a real key given as an
                                                   argument is visible in the process list)

@@ -243,22 +243,23 @@ fn write_table(out: &mut impl Write, source: &str, r: &Report, at: u64) -> io::R
     if n > 0 {
         writeln!(
             out,
-            "  {:issuer_w$}  {:name_w$}  {:4}  {:9}  NEXT / LEFT",
+            "  {:issuer_w$}  {:name_w$}  {:5}  {:9}  NEXT / LEFT",
             "ISSUER", "ACCOUNT", "TYPE", "CODE"
         )?;
     }
     for a in &r.accounts {
         let next = a.next_code(at).map(|c| group_code(&c)).unwrap_or_default();
         let extra = match a.kind {
-            OtpKind::Totp { .. } => format!(
+            OtpKind::Hotp { counter } => format!("{next}  (counter {counter})"),
+            // Time-based: TOTP and Steam Guard.
+            _ => format!(
                 "{next}  ({} s left)",
                 a.seconds_remaining(at).unwrap_or_default()
             ),
-            OtpKind::Hotp { counter } => format!("{next}  (counter {counter})"),
         };
         writeln!(
             out,
-            "  {:issuer_w$}  {:name_w$}  {:4}  {:9}  {extra}",
+            "  {:issuer_w$}  {:name_w$}  {:5}  {:9}  {extra}",
             a.issuer.as_deref().unwrap_or("-"),
             a.name,
             a.kind.type_name().to_uppercase(),

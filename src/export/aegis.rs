@@ -53,9 +53,10 @@ fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
         .collect();
     let mut entries = Vec::with_capacity(accounts.len());
     for (account, secret) in accounts.iter().zip(&secrets) {
+        // Steam: Aegis's own entry shape (type steam, SHA1, 5 digits, 30 s).
         let (period, counter) = match account.kind {
-            OtpKind::Totp { period } => (Some(period.get()), None),
             OtpKind::Hotp { counter } => (None, Some(counter)),
+            kind => (kind.period().map(|p| p.get()), None),
         };
         entries.push(OutEntry {
             kind: account.kind.type_name(),
@@ -68,8 +69,8 @@ fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
             icon_mime: None,
             info: OutInfo {
                 secret: secret.as_str(),
-                algo: account.algorithm.as_str(),
-                digits: account.digits.get(),
+                algo: account.code_algorithm().as_str(),
+                digits: account.code_length(),
                 period,
                 counter,
             },

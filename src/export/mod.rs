@@ -39,8 +39,14 @@
 //!   {"issuer": "ACME", "name": "me@example.com", "secret": "JBSWY3DPEHPK3PXP",
 //!    "algorithm": "SHA1", "digits": 6, "type": "totp", "period": 30},
 //!   {"issuer": null, "name": "x", "secret": "…", "algorithm": "SHA256",
-//!    "digits": 8, "type": "hotp", "counter": 5}]}
+//!    "digits": 8, "type": "hotp", "counter": 5},
+//!   {"issuer": "Steam", "name": "gaben", "secret": "…", "algorithm": "SHA1",
+//!    "digits": 5, "type": "steam", "period": 30}]}
 //! ```
+//!
+//! A Steam Guard account is `"type": "steam"` (its algorithm, digits and
+//! period are fixed and written as Aegis writes them); a reader that does
+//! not know the type refuses that entry alone (Tessera 0.1 does so).
 //!
 //! A reader refuses a version it does not know and any parameter outside
 //! the bounds without running the KDF.
@@ -338,6 +344,11 @@ generate your codes. Print it, keep the paper somewhere safe, and delete this fi
         let params = match account.kind {
             OtpKind::Totp { period } => format!("TOTP, {} s", period.get()),
             OtpKind::Hotp { counter } => format!("HOTP, counter {counter}"),
+            OtpKind::Steam => String::from("Steam Guard, 30 s"),
+        };
+        let length = match account.kind {
+            OtpKind::Steam => format!("{} characters", account.code_length()),
+            _ => format!("{} digits", account.code_length()),
         };
         let key = Zeroizing::new(account.secret.to_base32());
         let grouped: Zeroizing<String> = Zeroizing::new(
@@ -350,11 +361,11 @@ generate your codes. Print it, keep the paper somewhere safe, and delete this fi
         page.push_str("<div class=\"card\">\n");
         page.push_str(&svg);
         page.push_str(&format!(
-            "\n<h2>{}</h2>\n<p>{}, {}, {} digits</p>\n<p>Key: <code>{}</code></p>\n</div>\n",
+            "\n<h2>{}</h2>\n<p>{}, {}, {}</p>\n<p>Key: <code>{}</code></p>\n</div>\n",
             escape(&account.display_label()),
             params,
-            account.algorithm,
-            account.digits.get(),
+            account.code_algorithm(),
+            length,
             grouped.as_str(),
         ));
     }

@@ -57,15 +57,15 @@ pub fn export_with(
             .zip(&secrets)
             .map(|(a, secret)| {
                 let (period, counter) = match a.kind {
-                    OtpKind::Totp { period } => (Some(period.get()), None),
                     OtpKind::Hotp { counter } => (None, Some(counter)),
+                    kind => (kind.period().map(|p| p.get()), None),
                 };
                 OutAccount {
                     issuer: a.issuer.as_deref(),
                     name: &a.name,
                     secret: secret.as_str(),
-                    algorithm: a.algorithm.as_str(),
-                    digits: a.digits.get(),
+                    algorithm: a.code_algorithm().as_str(),
+                    digits: a.code_length(),
                     kind: a.kind.type_name(),
                     period,
                     counter,

@@ -32,6 +32,8 @@ mod shell;
 #[cfg(test)]
 mod sim_tests;
 mod task;
+#[cfg(test)]
+mod tests_lock;
 mod tray;
 mod unlock;
 mod unlocked;
@@ -100,6 +102,8 @@ pub fn run(vault: PathBuf, link: Option<zeroize::Zeroizing<String>>) -> Result<R
     .settings(iced::Settings {
         id: Some(APP_ID.to_string()),
         default_font: Font::with_name("Fira Sans"),
+        // Found by the text shaper's fallback for Han characters.
+        fonts: vec![widget::CJK_FONT.into()],
         ..iced::Settings::default()
     })
     .run()
@@ -224,7 +228,7 @@ impl App {
         match message {
             Message::Locked(m) => self.locked(m),
             Message::Unlocked(m) => self.unlocked(m),
-            Message::Tick => self.tick(),
+            Message::Tick => self.tick(unix_now()),
             Message::SettingsSaved(Ok(())) | Message::Cleared => Task::none(),
             Message::SettingsSaved(Err(e)) => {
                 eprintln!("tessera: the settings could not be saved: {e}");
@@ -325,8 +329,10 @@ impl App {
         Task::batch([saved, clear, task.map(Message::Locked)])
     }
 
-    fn tick(&mut self) -> Task<Message> {
-        self.now = unix_now();
+    /// Once a second, at `now` (Unix seconds): countdowns, clipboard
+    /// clearing, auto-lock.
+    fn tick(&mut self, now: u64) -> Task<Message> {
+        self.now = now;
         let Screen::Unlocked(screen) = &mut self.screen else {
             return Task::none();
         };

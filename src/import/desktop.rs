@@ -1,12 +1,13 @@
 //! Accounts from the desktop: the clipboard (an image or otpauth text) and
 //! the screen (every monitor). Pure Rust on Linux: the X11 protocol through
 //! x11rb, the XDG Screenshot portal on Wayland through D-Bus (ashpd), the
-//! clipboard through arboard. Built with the `desktop` feature.
+//! clipboard's images through x11rb (see `clipboard`), its text through
+//! arboard. Built with the `desktop` feature.
 //!
 //! Failures to reach the desktop are reported as [`ImportError::UnreadableFile`]
 //! (the source could not be read), so the `scan --json` contract is unchanged.
 
-use ::image::{DynamicImage, GrayImage, RgbaImage};
+use ::image::GrayImage;
 
 use super::{Options, Report, image, read, read_lumas};
 use crate::error::ImportError;
@@ -26,36 +27,27 @@ pub fn read_clipboard() -> Report {
         Ok(c) => c,
         Err(e) => return unreadable(e),
     };
-    // Reading an image while the clipboard holds text fails (and the other
-    // way round), with an error that varies: on any failure try text.
-    let image_error = match clipboard.get_image() {
-        Ok(data) => {
-            // arboard decodes the PNG itself, without size limits (nor a
-            // way to set one): what it returns gets the limits of files
-            // before any copy or conversion.
-            if let Err(e) = image::check_decoded_size(data.width, data.height) {
-                return failed(e);
+    // An image is read as the bytes of its file through X11 (where arboard
+    // reads too: it is built without Wayland support), so the limits of
+    // image files apply before anything is decoded.
+    if has_env("DISPLAY") {
+        match super::clipboard::read_image() {
+            Ok(super::clipboard::Content::Image(bytes)) => {
+                return match image::load_image(&bytes) {
+                    Ok(decoded) => read_lumas(&[image::into_luma(decoded)]),
+                    Err(e) => failed(e),
+                };
             }
-            let (w, h) = (data.width as u32, data.height as u32);
-            return match RgbaImage::from_raw(w, h, data.bytes.into_owned()) {
-                Some(rgba) => read_lumas(&[image::into_luma(DynamicImage::ImageRgba8(rgba))]),
-                None => failed(ImportError::CorruptImage(String::from(
-                    "the clipboard image is damaged",
-                ))),
-            };
+            Ok(super::clipboard::Content::NoImage) => {}
+            Err(e) => return failed(e),
         }
-        Err(e) => e,
-    };
+    }
     match clipboard.get_text() {
         // Text goes the way of every other input.
         Ok(text) => read(text.as_bytes(), &Options::links_only(None)).unwrap_or_default(),
-        Err(arboard::Error::ContentNotAvailable)
-            if matches!(image_error, arboard::Error::ContentNotAvailable) =>
-        {
-            failed(ImportError::UnreadableFile(String::from(
-                "the clipboard is empty: copy a QR image or an otpauth:// link first",
-            )))
-        }
+        Err(arboard::Error::ContentNotAvailable) => failed(ImportError::UnreadableFile(
+            String::from("the clipboard is empty: copy a QR image or an otpauth:// link first"),
+        )),
         Err(e) => unreadable(e),
     }
 }

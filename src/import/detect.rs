@@ -66,6 +66,9 @@ pub fn detect(bytes: &[u8]) -> Result<Detected, BackupError> {
         }
         return plain(Format::OtpauthUris);
     }
+    if apps::steam::is_encrypted_mafile(text) {
+        return Err(apps::steam::encrypted_mafile_refusal());
+    }
     Err(BackupError::UnknownFormat(text::describe_foreign(text)))
 }
 
@@ -97,6 +100,9 @@ struct Probe {
     Authenticators: Option<IgnoredAny>,
     kdfParams: Option<IgnoredAny>,
     encryptedData: Option<IgnoredAny>,
+    shared_secret: Option<IgnoredAny>,
+    first_run: Option<IgnoredAny>,
+    periodic_checking: Option<IgnoredAny>,
 }
 
 pub(super) fn detect_json(text: &str) -> Result<Detected, BackupError> {
@@ -157,6 +163,13 @@ pub(super) fn detect_json(text: &str) -> Result<Detected, BackupError> {
             encrypted: probe.servicesEncrypted.is_some(),
         });
     }
+    if probe.shared_secret.is_some() {
+        return plain(Format::SteamDesktopAuthenticator);
+    }
+    // SDA's manifest.json: before Bitwarden, which also has `encrypted`.
+    if probe.entries.is_some() && (probe.first_run.is_some() || probe.periodic_checking.is_some()) {
+        return Err(apps::steam::manifest_refusal(probe.encrypted == Some(true)));
+    }
     if probe.items.is_some() || probe.encrypted.is_some() {
         if probe.encrypted == Some(true) || probe.passwordProtected == Some(true) {
             return Err(BackupError::Unsupported {
@@ -178,7 +191,7 @@ pub(super) fn detect_json(text: &str) -> Result<Detected, BackupError> {
         return plain(Format::AuthenticatorPro);
     }
     Err(BackupError::UnknownFormat(String::from(
-        "it is JSON, but not an Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Proton Authenticator or Authenticator Pro export",
+        "it is JSON, but not an Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Proton Authenticator, Authenticator Pro or Steam Desktop Authenticator export",
     )))
 }
 

@@ -6,9 +6,6 @@ use std::path::Path;
 use super::image::MAX_FILE_BYTES;
 use crate::error::ImportError;
 
-/// Largest text read from a file or standard input, in bytes.
-pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
-
 /// Reads at most the image cap from a file, with a clear error otherwise.
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>, ImportError> {
     let shown = path.display();

@@ -30,6 +30,8 @@ pub enum Format {
     ProtonAuthenticator,
     /// Authenticator Pro (Stratum) unencrypted backup.
     AuthenticatorPro,
+    /// A plain Steam Desktop Authenticator account file (`.maFile`).
+    SteamDesktopAuthenticator,
     /// Tessera's own encrypted backup.
     TesseraBackup,
 }
@@ -48,6 +50,7 @@ impl Format {
             Self::FreeOtpPlus => "FreeOTP+ export",
             Self::ProtonAuthenticator => "Proton Authenticator export",
             Self::AuthenticatorPro => "Authenticator Pro backup",
+            Self::SteamDesktopAuthenticator => "Steam Desktop Authenticator .maFile",
             Self::TesseraBackup => "Tessera backup",
         }
     }

@@ -95,26 +95,6 @@ pub fn load_image(bytes: &[u8]) -> Result<DynamicImage, ImportError> {
     })
 }
 
-/// Refuses an image already decoded elsewhere (the clipboard's, which
-/// arboard decodes itself) when it is beyond the limits [`load_image`]
-/// applies to files: at most [`MAX_DIMENSION`] a side and [`MAX_ALLOC`]
-/// bytes of RGBA, checked before any copy or conversion is made.
-pub fn check_decoded_size(width: usize, height: usize) -> Result<(), ImportError> {
-    let rgba = (width as u64)
-        .saturating_mul(height as u64)
-        .saturating_mul(4);
-    if width as u64 > u64::from(MAX_DIMENSION)
-        || height as u64 > u64::from(MAX_DIMENSION)
-        || rgba > MAX_ALLOC
-    {
-        return Err(ImportError::ImageTooLarge(format!(
-            "the image is {width}x{height} pixels: at most {MAX_DIMENSION}x{MAX_DIMENSION} pixels and {} MiB are read",
-            MAX_ALLOC >> 20
-        )));
-    }
-    Ok(())
-}
-
 /// Grey levels of an image, with transparent pixels composited over
 /// white (a transparent background often hides black RGB values).
 pub fn to_luma(image: &DynamicImage) -> GrayImage {
@@ -163,14 +143,60 @@ pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 mod tests {
     use super::*;
 
+    /// CRC-32 (ISO-HDLC) of PNG chunks, written out so the test does not
+    /// depend on the encoder under test.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// A PNG declaring `width`x`height` RGBA with no pixel data: what
+    /// a decompression bomb looks like to the decoder before it allocates.
+    fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+        out.extend_from_slice(&13u32.to_be_bytes());
+        out.extend_from_slice(&ihdr);
+        out.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+        // The start of a zlib stream: the decoder reads up to the first
+        // IDAT before it reports the size.
+        out.extend_from_slice(&2u32.to_be_bytes());
+        out.extend_from_slice(b"IDAT\x78\x9c");
+        out.extend_from_slice(&crc32(b"IDAT\x78\x9c").to_be_bytes());
+        out.extend_from_slice(&0u32.to_be_bytes());
+        out.extend_from_slice(b"IEND");
+        out.extend_from_slice(&crc32(b"IEND").to_be_bytes());
+        out
+    }
+
     #[test]
-    fn decoded_images_beyond_the_file_limits_are_refused() {
-        assert!(check_decoded_size(1920, 1080).is_ok());
-        assert!(check_decoded_size(8192, 8192).is_ok());
-        assert!(check_decoded_size(16_385, 10).is_err());
-        assert!(check_decoded_size(10, 16_385).is_err());
-        // Within the sides but over the memory bound (16384² RGBA is 1 GiB).
-        assert!(check_decoded_size(16_384, 16_384).is_err());
-        assert!(check_decoded_size(usize::MAX, usize::MAX).is_err());
+    fn images_beyond_the_limits_are_refused_before_decoding() {
+        assert_eq!(crc32(b"IEND"), 0xae42_6082);
+        // Over the memory bound within the sides (16384² RGBA is 1 GiB),
+        // and over the side limit: both refused as too large, not damaged.
+        for (w, h) in [(16_384, 16_384), (16_385, 10), (10, 16_385)] {
+            let err = load_image(&png_declaring(w, h)).unwrap_err();
+            assert_eq!(
+                err.code(),
+                crate::error::ErrorCode::ImageTooLarge,
+                "{w}x{h}"
+            );
+        }
+        // The same header at a sane size is only truncated.
+        let err = load_image(&png_declaring(64, 64)).unwrap_err();
+        assert_eq!(err.code(), crate::error::ErrorCode::CorruptImage);
     }
 }

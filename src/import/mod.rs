@@ -3,7 +3,7 @@
 //! becomes bytes, and [`read`] turns bytes into one [`Report`]: the accounts
 //! (each labelled), the entries skipped (duplicates within the input,
 //! foreign QR codes beside accounts) and the refusals with their reasons
-//! (for example Steam tokens, which Tessera does not compute). Pure
+//! (for example an OTP type Tessera does not compute, such as mOTP). Pure
 //! functions over bytes; nothing reads the clock.
 //!
 //! The format is recognised once, from the content, never from the file
@@ -20,12 +20,14 @@
 //! | FreeOTP+ JSON | JSON with `tokens` |
 //! | Proton Authenticator | JSON with `entries[].content.uri` |
 //! | Authenticator Pro (Stratum), unencrypted | JSON with `Authenticators` |
+//! | Steam Desktop Authenticator `.maFile`, plain | JSON with `shared_secret` |
 //! | otpauth URI lists, Ente Auth plain text | text with `otpauth://` lines |
 //! | Google Authenticator export QR images | image bytes (PNG, JPEG, ...) |
 //!
 //! Recognised but refused with advice ([`BackupError::Unsupported`]):
-//! encrypted Authenticator Pro, Ente Auth and Bitwarden exports, and XML
-//! app-data dumps (Authy, FreeOTP).
+//! encrypted Authenticator Pro, Ente Auth and Bitwarden exports, encrypted
+//! Steam Desktop Authenticator `.maFile` files (Base64 text of whole AES
+//! blocks) and its `manifest.json`, and XML app-data dumps (Authy, FreeOTP).
 //!
 //! A file that fails to decrypt or to parse imports nothing: the error names
 //! the format that was expected. A wrong password is its own error
@@ -43,6 +45,8 @@
 //! (other apps' formats), [`crypto`] and `json` (helpers they share).
 
 pub mod apps;
+#[cfg(feature = "desktop")]
+mod clipboard;
 pub mod crypto;
 #[cfg(feature = "desktop")]
 pub mod desktop;
@@ -69,7 +73,7 @@ pub use report::{
 
 use self::image::Sniffed;
 use crate::error::ImportError;
-use apps::{aegis, andotp, authpro, bitwarden, csv, freeotp, proton, tessera, twofas};
+use apps::{aegis, andotp, authpro, bitwarden, csv, freeotp, proton, steam, tessera, twofas};
 
 /// How [`read`] reads its bytes.
 #[derive(Debug, Clone, Copy, Default)]
@@ -148,7 +152,8 @@ pub fn read(bytes: &[u8], options: &Options<'_>) -> Result<Report, BackupError> 
         | Format::Bitwarden
         | Format::FreeOtpPlus
         | Format::ProtonAuthenticator
-        | Format::AuthenticatorPro => {
+        | Format::AuthenticatorPro
+        | Format::SteamDesktopAuthenticator => {
             let text = std::str::from_utf8(bytes).map_err(|_| BackupError::Malformed {
                 format: detected.format,
                 reason: String::from("the file is not UTF-8 text"),
@@ -164,6 +169,7 @@ pub fn read(bytes: &[u8], options: &Options<'_>) -> Result<Report, BackupError> 
                 Format::Bitwarden => bitwarden::import_bitwarden(text)?,
                 Format::FreeOtpPlus => freeotp::import_freeotp_plus(text)?,
                 Format::AuthenticatorPro => authpro::import_stratum(text)?,
+                Format::SteamDesktopAuthenticator => steam::import_mafile(text)?,
                 _ => proton::import_proton(text)?,
             }
         }

@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use super::apps::explain;
 use super::format::Format;
 use crate::account::Account;
 use crate::error::{ErrorCode, ImportError};
@@ -105,10 +104,7 @@ impl Report {
     pub(crate) fn push(&mut self, label: String, result: Result<Account, ImportError>) {
         match result {
             Ok(account) => self.push_account(account),
-            Err(error) => self.errors.push(Refused {
-                label,
-                error: explain(error),
-            }),
+            Err(error) => self.errors.push(Refused { label, error }),
         }
     }
 
@@ -135,7 +131,6 @@ impl Report {
             if refused.label.is_empty() {
                 refused.label = label.to_string();
             }
-            refused.error = explain(refused.error);
             self.errors.push(refused);
         }
         self.batches.extend(other.batches);

@@ -11,12 +11,14 @@ use crate::account::{Account, Algorithm, Digits, OtpKind, Period, parse_counter}
 use crate::error::ImportError;
 use crate::import::text::parse_bare_key;
 
-/// Time-based or counter-based codes.
+/// Time-based or counter-based codes, or Steam Guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DraftKind {
     #[default]
     Totp,
     Hotp,
+    /// Fixed parameters: SHA1, 5 characters, 30 s.
+    Steam,
 }
 
 /// The fields of an account being typed. `None` means "not given": SHA1,
@@ -64,6 +66,10 @@ pub enum DraftError {
     CounterWithTotp,
     #[error("a period applies to TOTP keys; HOTP codes move with the counter")]
     PeriodWithHotp,
+    #[error(
+        "Steam Guard codes have fixed parameters (SHA1, 5 characters, 30 seconds, no counter): leave the others out"
+    )]
+    SteamParameters,
 }
 
 impl From<&Account> for Draft {
@@ -72,14 +78,17 @@ impl From<&Account> for Draft {
         let (kind, period, counter) = match a.kind {
             OtpKind::Totp { period } => (DraftKind::Totp, Some(period.get().to_string()), None),
             OtpKind::Hotp { counter } => (DraftKind::Hotp, None, Some(counter.to_string())),
+            OtpKind::Steam => (DraftKind::Steam, None, None),
         };
+        // Steam Guard: the fixed parameters are not fields to edit.
+        let steam = a.kind == OtpKind::Steam;
         Self {
             issuer: a.issuer.clone().unwrap_or_default(),
             name: a.name.clone(),
             secret: Zeroizing::new(a.secret.to_base32()),
             kind,
-            algorithm: Some(a.algorithm.as_str().to_string()),
-            digits: Some(a.digits.get().to_string()),
+            algorithm: (!steam).then(|| a.algorithm.as_str().to_string()),
+            digits: (!steam).then(|| a.digits.get().to_string()),
             period,
             counter,
         }
@@ -117,15 +126,8 @@ impl Draft {
 
     /// The algorithm, digits and type (with period or counter) alone, or
     /// their first problem: a form can judge them before a key is typed.
+    /// Steam Guard takes no parameter but its fixed values (SHA1, 5, 30).
     pub fn parameters(&self) -> Result<(Algorithm, Digits, OtpKind), DraftError> {
-        let algorithm = match self.algorithm.as_deref().map(str::trim) {
-            Some(a) if !a.is_empty() => a.parse::<Algorithm>().map_err(DraftError::Field)?,
-            _ => Algorithm::Sha1,
-        };
-        let digits = match self.digits.as_deref() {
-            Some(d) => Digits::parse(d).map_err(DraftError::Field)?,
-            None => Digits::SIX,
-        };
         let kind = match self.kind {
             DraftKind::Totp => {
                 if self.counter.is_some() {
@@ -149,8 +151,40 @@ impl Draft {
                     },
                 }
             }
+            DraftKind::Steam => return self.steam_parameters(),
+        };
+        let algorithm = match self.algorithm.as_deref().map(str::trim) {
+            Some(a) if !a.is_empty() => a.parse::<Algorithm>().map_err(DraftError::Field)?,
+            _ => Algorithm::Sha1,
+        };
+        let digits = match self.digits.as_deref() {
+            Some(d) => Digits::parse(d).map_err(DraftError::Field)?,
+            None => Digits::SIX,
         };
         Ok((algorithm, digits, kind))
+    }
+
+    /// Steam Guard's parameters: each given one must be its fixed value.
+    fn steam_parameters(&self) -> Result<(Algorithm, Digits, OtpKind), DraftError> {
+        let fixed_or_absent = |field: &Option<String>, fixed: &str| {
+            field
+                .as_deref()
+                .map(str::trim)
+                .is_none_or(|v| v.is_empty() || v == fixed)
+        };
+        let algorithm_ok = match self.algorithm.as_deref().map(str::trim) {
+            Some(a) if !a.is_empty() => a.parse::<Algorithm>().ok() == Some(Algorithm::Sha1),
+            _ => true,
+        };
+        if algorithm_ok
+            && fixed_or_absent(&self.digits, "5")
+            && fixed_or_absent(&self.period, "30")
+            && self.counter.is_none()
+        {
+            Ok((Algorithm::Sha1, Digits::SIX, OtpKind::Steam))
+        } else {
+            Err(DraftError::SteamParameters)
+        }
     }
 
     /// [`Draft::build`], refusing an account with neither issuer nor name

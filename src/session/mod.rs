@@ -402,11 +402,10 @@ impl Session {
             .entry(id)
             .ok_or_else(|| SessionError::NoSuchEntry(id.to_string()))?;
         match entry.account.kind {
-            OtpKind::Totp { .. } if next => {
-                entry.account.next_code(at).ok_or(SessionError::NoNextCode)
-            }
-            OtpKind::Totp { .. } => Ok(entry.account.code_at(at)),
             OtpKind::Hotp { .. } => Ok(self.use_hotp(id, u64::from(next), now)?.code_at(at)),
+            // Time-based: TOTP and Steam Guard.
+            _ if next => entry.account.next_code(at).ok_or(SessionError::NoNextCode),
+            _ => Ok(entry.account.code_at(at)),
         }
     }
 

@@ -243,6 +243,64 @@ fn the_draft_builder_checks_every_field_without_quoting_the_key() {
 }
 
 #[test]
+fn a_steam_draft_takes_only_its_fixed_parameters() {
+    let steam = |f: fn(&mut Draft)| {
+        let mut d = Draft {
+            kind: DraftKind::Steam,
+            ..draft("Steam", "FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW")
+        };
+        f(&mut d);
+        d.build()
+    };
+    let account = steam(|_| {}).unwrap();
+    assert_eq!(account.kind, OtpKind::Steam);
+    assert_eq!(account.code_at(0), "C5V56");
+    // The fixed values may be spelled out (`--digits 5`), nothing else.
+    let spelled = steam(|d| {
+        d.algorithm = Some("sha1".into());
+        d.digits = Some("5".into());
+        d.period = Some("30".into());
+    });
+    assert_eq!(spelled.unwrap(), account);
+    for wrong in [
+        |d: &mut Draft| d.digits = Some("6".into()),
+        |d: &mut Draft| d.period = Some("60".into()),
+        |d: &mut Draft| d.algorithm = Some("SHA256".into()),
+        |d: &mut Draft| d.counter = Some("0".into()),
+    ] {
+        assert!(matches!(steam(wrong), Err(DraftError::SteamParameters)));
+    }
+    // An account's fields build the same account again.
+    assert_eq!(Draft::from(&account).build().unwrap(), account);
+}
+
+#[test]
+fn a_steam_account_lives_through_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut session, _) = password_session(&dir);
+    let steam = Draft {
+        kind: DraftKind::Steam,
+        ..draft("Steam", "FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW")
+    };
+    let Added::New(id) = session.add(&steam, 5).unwrap() else {
+        panic!("not added")
+    };
+    // The same key as a 6-digit TOTP account is another token.
+    let totp = draft("Steam", "FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW");
+    assert!(matches!(session.add(&totp, 6).unwrap(), Added::New(_)));
+    assert!(matches!(
+        session.add(&steam, 7).unwrap(),
+        Added::Duplicate { .. }
+    ));
+    drop(session);
+    let mut reopened = Session::open(&path(&dir), Some(PW), keys()).unwrap();
+    let entry = reopened.entry(&id).unwrap();
+    assert_eq!(entry.account, steam.build().unwrap());
+    assert_eq!(reopened.code(&id, 30, false, 8).unwrap(), "QJY8Y");
+    assert_eq!(reopened.code(&id, 30, true, 8).unwrap(), "R3WQY");
+}
+
+#[test]
 fn add_import_dedup_and_entry_operations() {
     let dir = tempfile::tempdir().unwrap();
     let (mut session, _) = password_session(&dir);

@@ -211,10 +211,12 @@ fn calibrate(took: Duration) -> (u32, u32) {
 mod tests {
     use super::*;
 
+    /// Run, these parameters would fail differently (64 GiB cannot be
+    /// allocated) or not finish (2^31 passes): `KdfLimits` means they were
+    /// refused first. How fast: scripts/bench-refusals.
     #[test]
     fn caps_refuse_before_running() {
         let mut p = KdfParams::new(64 * 1024 * 1024, 3, 4).unwrap();
-        let started = Instant::now();
         assert!(matches!(p.derive(b"x"), Err(VaultError::KdfLimits(_))));
         p.m_kib = 1024;
         p.t = 1 << 31;
@@ -225,7 +227,6 @@ mod tests {
         p.p = 1;
         p.salt = vec![0; 8];
         assert!(matches!(p.derive(b"x"), Err(VaultError::KdfLimits(_))));
-        assert!(started.elapsed() < Duration::from_millis(100));
     }
 
     /// Issue 11 item 14: parameters above what Tessera ever writes (each
@@ -235,7 +236,6 @@ mod tests {
     fn parameters_beyond_what_tessera_writes_are_tampering() {
         let mut p = KdfParams::new(START_M_KIB, CALIBRATED_T_MAX, FLOOR_P).unwrap();
         assert!(p.check_caps().is_ok());
-        let started = Instant::now();
         for (m_kib, t) in [
             (2 * 1024 * 1024, 20),
             (CAP_M_KIB + 1024, 1),
@@ -249,7 +249,6 @@ mod tests {
             assert!(matches!(e, VaultError::KdfLimits(_)), "{m_kib} {t}: {e:?}");
             assert!(e.is_damage());
         }
-        assert!(started.elapsed() < Duration::from_millis(100));
     }
 
     #[test]

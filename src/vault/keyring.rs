@@ -222,18 +222,28 @@ impl KeyStore for MemoryKeyStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
+    /// The call returns while the keyring call still hangs: the hanging
+    /// call is released only after `call` has returned, and then reports
+    /// that it was still running (no clock compared).
     #[test]
     fn a_hanging_keyring_call_is_given_up() {
         let store = OsKeyring::new(Duration::from_millis(200));
-        let started = Instant::now();
-        let result = store.call(|| {
-            std::thread::sleep(Duration::from_secs(5));
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (done, finished) = std::sync::mpsc::channel::<bool>();
+        let result = store.call(move || {
+            // Waits for the test (bounded, so a broken `call` fails
+            // instead of hanging the suite).
+            let was_released = released.recv_timeout(Duration::from_secs(30)).is_ok();
+            let _ = done.send(was_released);
             Ok(())
         });
         assert!(matches!(result, Err(VaultError::KeyringTimeout(_))));
-        assert!(started.elapsed() < Duration::from_secs(2));
+        release.send(()).unwrap();
+        assert!(
+            finished.recv_timeout(Duration::from_secs(30)).unwrap(),
+            "the keyring call had already ended when `call` returned"
+        );
     }
 
     #[test]

@@ -151,30 +151,32 @@ fn every_flipped_byte_is_detected() {
     assert!(Vault::open(&flipped, Unlock::Keyring(&store)).is_err());
 }
 
+/// A slot copied from vault B into vault A's header does not open A, even
+/// with the same password and a payload that B's data key decrypts: the
+/// slot's associated data names its vault. The control (B's own header,
+/// same slots, key and payload) opens, so the refusal comes from the
+/// vault id alone.
 #[test]
 fn slots_cannot_move_between_vaults() {
     let dir = tempfile::tempdir().unwrap();
-    let store = MemoryKeyStore::default();
-    let new = |name: &str| {
-        Vault::create(
-            &dir.path().join(name),
-            NewVault {
-                keyring: Some(&store),
-                password: None,
-                recovery: false,
-                policy: KdfPolicy::TEST,
-            },
-        )
-        .unwrap()
-        .0
-    };
-    let a = new("a");
-    let b = new("b");
-    let mut header_a = a.header.clone();
-    header_a.slots = b.header.slots.clone();
-    let forged = format::build(&header_a, &b.dek, b"{}").unwrap();
-    fs::write(dir.path().join("c"), forged).unwrap();
-    assert!(Vault::open(&dir.path().join("c"), Unlock::Keyring(&store)).is_err());
+    let a = password_vault(dir.path()).0;
+    let b_dir = tempfile::tempdir().unwrap();
+    let (mut b, _) = password_vault(b_dir.path());
+    b.add(vec![totp("Moved", "b@x", 9)], 1).unwrap();
+    assert_ne!(a.header.vault_id, b.header.vault_id);
+    let plain = payload::encode(b.entries()).unwrap();
+
+    let control = format::build(&b.header, &b.dek, &plain).unwrap();
+    fs::write(dir.path().join("control"), control).unwrap();
+    let opened = Vault::open(&dir.path().join("control"), Unlock::Password(PW)).unwrap();
+    assert_eq!(opened.entries(), b.entries());
+
+    let mut header = a.header.clone();
+    header.slots = b.header.slots.clone();
+    let forged = format::build(&header, &b.dek, &plain).unwrap();
+    fs::write(dir.path().join("forged"), forged).unwrap();
+    let err = Vault::open(&dir.path().join("forged"), Unlock::Password(PW)).unwrap_err();
+    assert!(matches!(err, VaultError::WrongPassword), "{err:?}");
 }
 
 #[test]
@@ -461,4 +463,94 @@ fn recently_used_order_is_kept_inside_the_vault() {
     assert!(!bytes.windows(ids[2].len()).any(|w| w == ids[2].as_bytes()));
     vault.set_recent(&ids, 1).unwrap();
     assert_eq!(vault.recent(), [ids[0].clone()]);
+}
+
+/// A save waits for another writer's lock, then gives up with `Busy`
+/// naming the lock file; nothing is written. Released within the wait,
+/// the save goes through.
+#[test]
+fn a_save_waits_for_the_lock_then_is_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut vault, _) = password_vault(dir.path());
+    let before = fs::read(vault.path()).unwrap();
+    let other = store::Files::new(vault.path());
+    let held = other.lock(Duration::ZERO).unwrap();
+    vault.files.lock_wait = Duration::from_millis(100);
+    let err = vault.add(vec![totp("Busy", "x", 1)], 1).unwrap_err();
+    let VaultError::Busy(path, _) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*path, other.lock_path());
+    assert_eq!(fs::read(vault.path()).unwrap(), before, "nothing written");
+    assert!(vault.entries().is_empty());
+    // The other writer finishes while this one waits.
+    vault.files.lock_wait = Duration::from_secs(60);
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        drop(held);
+    });
+    vault.add(vec![totp("Busy", "x", 1)], 1).unwrap();
+    releaser.join().unwrap();
+    let again = Vault::open(vault.path(), Unlock::Password(PW)).unwrap();
+    assert_eq!(again.entries().len(), 1);
+}
+
+/// A keyring that holds the vault's key but cannot give it (locked) nor
+/// store anything.
+struct LockedKeyring;
+
+impl KeyStore for LockedKeyring {
+    fn get(&self, _: &str) -> Result<Key, VaultError> {
+        Err(VaultError::Keyring(String::from("the keyring is locked")))
+    }
+    fn set(&self, _: &str, _: &Key) -> Result<(), VaultError> {
+        Err(VaultError::Keyring(String::from("the keyring is locked")))
+    }
+    fn delete(&self, _: &str) -> Result<(), VaultError> {
+        Err(VaultError::Keyring(String::from("the keyring is locked")))
+    }
+}
+
+/// Changing the password while the keyring slot cannot be rewrapped drops
+/// that slot (saying why) instead of failing: the new password and the
+/// new recovery key open the vault, the old keyring key no longer does.
+#[test]
+fn a_password_change_drops_a_keyring_slot_it_cannot_rewrap() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.tessera");
+    let store = MemoryKeyStore::default();
+    let (mut vault, _) = Vault::create(
+        &path,
+        NewVault {
+            keyring: Some(&store),
+            password: Some(PW),
+            recovery: true,
+            policy: KdfPolicy::TEST,
+        },
+    )
+    .unwrap();
+    vault.add(vec![totp("Kept", "x", 3)], 1).unwrap();
+    let rekeyed = vault
+        .change_password("new password", Some(&LockedKeyring), KdfPolicy::TEST)
+        .unwrap();
+    let Some(VaultError::Keyring(why)) = &rekeyed.keyring_dropped else {
+        panic!("{:?}", rekeyed.keyring_dropped);
+    };
+    assert!(why.contains("locked"), "{why}");
+    assert_eq!(vault.slots(), vec![SlotKind::Password, SlotKind::Recovery]);
+    let recovery = rekeyed.recovery.expect("a new recovery key");
+    for unlock in [
+        Unlock::Password("new password"),
+        Unlock::Recovery(recovery.expose()),
+    ] {
+        assert_eq!(Vault::open(&path, unlock).unwrap().entries().len(), 1);
+    }
+    assert!(matches!(
+        Vault::open(&path, Unlock::Keyring(&store)),
+        Err(VaultError::NoSuchSlot("keyring"))
+    ));
+    assert!(matches!(
+        Vault::open(&path, Unlock::Password(PW)),
+        Err(VaultError::WrongPassword)
+    ));
 }

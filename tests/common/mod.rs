@@ -24,12 +24,52 @@ pub fn fixture_dir(name: &str) -> Option<PathBuf> {
         return Some(dir);
     }
     assert!(
-        std::env::var_os("TESSERA_REQUIRE_FIXTURES").is_none_or(|v| v != "1"),
+        !fixtures_required(),
         "TESSERA_REQUIRE_FIXTURES=1 but the fixtures folder {} is missing",
         dir.display()
     );
-    eprintln!("skipped: fixtures not found ({})", dir.display());
+    skipped(&format!("fixtures not found ({})", dir.display()));
     None
+}
+
+/// A file of a fixtures folder (`qr`, `importers`), or `None` with
+/// "skipped: …" on stderr when the folder or the file is missing; with
+/// `TESSERA_REQUIRE_FIXTURES=1` either fails.
+pub fn fixture_file(folder: &str, name: &str) -> Option<PathBuf> {
+    let path = fixture_dir(folder)?.join(name);
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        !fixtures_required(),
+        "TESSERA_REQUIRE_FIXTURES=1 but the fixture {} is missing",
+        path.display()
+    );
+    skipped(&format!("fixture not found ({})", path.display()));
+    None
+}
+
+/// Says on the real standard error (not the harness's captured one, so it
+/// shows in a normal `cargo test` run) that the current test skipped.
+/// Once per test (a property test asks at every case).
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let Ok(mut said) = SAID.lock() else { return };
+    if !said.contains(&test) {
+        let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+        said.push(test);
+    }
+}
+
+/// Whether a missing fixture fails the test (`TESSERA_REQUIRE_FIXTURES=1`,
+/// set by `scripts/test`) instead of skipping it.
+pub fn fixtures_required() -> bool {
+    std::env::var_os("TESSERA_REQUIRE_FIXTURES").is_some_and(|v| v == "1")
 }
 
 /// The shared QR fixtures (`<root>/qr`, with its `manifest.json`).
@@ -54,12 +94,12 @@ pub fn account_fields(a: &Account) -> Value {
         "issuer": a.issuer,
         "account": a.name,
         "secret": a.secret.to_base32(),
-        "algorithm": a.algorithm.as_str(),
-        "digits": a.digits.get(),
+        "algorithm": a.code_algorithm().as_str(),
+        "digits": a.code_length(),
     });
     match a.kind {
-        OtpKind::Totp { period } => v["period"] = period.get().into(),
         OtpKind::Hotp { counter } => v["counter"] = counter.into(),
+        kind => v["period"] = kind.period().map(|p| p.get()).into(),
     }
     v
 }

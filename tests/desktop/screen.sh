@@ -15,12 +15,31 @@ name=multi_two-side-by-side.png
 display -title tessera-screen-test -geometry +40+60 "$fixtures/$name" &
 viewer=$!
 trap 'kill $viewer 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  xdotool search --onlyvisible --name tessera-screen-test >/dev/null 2>&1 && break
-  kill -0 $viewer 2>/dev/null || { echo "screen test: display exited"; exit 1; }
-  sleep 0.05
-done
-sleep 0.5   # let it draw
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# poll SECONDS CMD...: runs CMD every 0.05 s until it succeeds (the viewer
+# must keep running); fails after SECONDS.
+poll() {
+  local end=$(( $(now_ms) + $1 * 1000 )); shift
+  until "$@"; do
+    kill -0 $viewer 2>/dev/null || { echo "screen test: display exited"; exit 1; }
+    (( $(now_ms) < end )) || return 1
+    sleep 0.05
+  done
+}
+wid=""
+shown() {
+  wid=$(xdotool search --onlyvisible --name tessera-screen-test 2>/dev/null | head -1 || true)
+  [[ -n "$wid" ]]
+}
+poll 10 shown || { echo "screen test: the image window did not appear"; exit 1; }
+# Drawn: the window holds the image (dark QR modules on white), not a blank.
+shot="${TMPDIR:-/tmp}/tessera-screen-$$.png"
+drawn() {
+  import -window "$wid" "$shot" 2>/dev/null &&
+    convert "$shot" -colorspace gray -format '%[fx:standard_deviation > 0.2 ? 1 : 0]' info: | grep -qx 1
+}
+poll 10 drawn || { rm -f "$shot"; echo "screen test: the image was never drawn"; exit 1; }
+rm -f "$shot"
 
 start=$(date +%s%N)
 "$bin" scan --screen --json | python3 -c '

@@ -17,24 +17,45 @@ printf '%s\n' "$pw" | "$bin" --vault "$vault" --password-stdin add --issuer 'JD 
 printf '%s\n' "$pw" | "$bin" --vault "$vault" --password-stdin add --issuer 'JD Cloud' --account dev --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ >/dev/null
 printf '%s\n' "$pw" | "$bin" --vault "$vault" --password-stdin add --issuer GitHub --account me --secret 'KRSXG5CTMVRXEZLU' >/dev/null
 
-# Copied codes are cleared after 10 s in this test (the shortest setting).
+# Copied codes are cleared after 10 s in this test (the shortest setting);
+# the light theme is pinned (the pixel counts below assume dark glyphs on a
+# light background, whatever the desktop prefers).
 export TESSERA_CONFIG="$dir/settings.json"
-echo '{"clipboard_clear_secs": 10}' >"$TESSERA_CONFIG"
+echo '{"clipboard_clear_secs": 10, "theme": "light"}' >"$TESSERA_CONFIG"
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# The app must still run (an empty clipboard or a missing window could
+# also mean it crashed).
+alive() {
+  kill -0 "$app" 2>/dev/null || { cat "$log"; echo "window test: the app exited"; exit 1; }
+}
+# poll SECONDS CMD...: runs CMD every 0.1 s until it succeeds, checking the
+# app is alive in between; fails after SECONDS.
+poll() {
+  local end=$(( $(now_ms) + $1 * 1000 )); shift
+  until "$@"; do
+    alive
+    (( $(now_ms) < end )) || return 1
+    sleep 0.1
+  done
+}
 
 start=$(date +%s%N)
 "$bin" --vault "$vault" >"$log" 2>&1 &
 app=$!
 wid=""
-for _ in $(seq 200); do
+find_window() {
   wid=$(xdotool search --onlyvisible --name '^Tessera$' 2>/dev/null | head -1 || true)
-  [[ -n "$wid" ]] && break
-  kill -0 $app 2>/dev/null || { cat "$log"; echo "window test: the app exited"; exit 1; }
-  sleep 0.05
-done
-[[ -n "$wid" ]] || { cat "$log"; echo "window test: no window titled Tessera"; exit 1; }
+  [[ -n "$wid" ]]
+}
+poll 10 find_window || { cat "$log"; echo "window test: no window titled Tessera"; exit 1; }
 echo "window mapped after $(( ($(date +%s%N) - start) / 1000000 )) ms"
-sleep 0.7
-import -window "$wid" "$out/unlock.png"
+# Drawn: the unlock screen's text makes the window far from uniform.
+drawn() {
+  import -window "$wid" "$out/unlock.png" 2>/dev/null &&
+    convert "$out/unlock.png" -colorspace gray -format '%[fx:standard_deviation > 0.05 ? 1 : 0]' info: | grep -qx 1
+}
+poll 10 drawn || { cat "$log"; echo "window test: the unlock screen was never drawn"; exit 1; }
 # The password field has focus when the unlock screen opens; Enter submits.
 xdotool windowfocus --sync "$wid"
 xdotool type --delay 5 "$pw"
@@ -46,31 +67,49 @@ dark_in_codes() {
   convert "$1" -crop 45%x40%+250+60 -colorspace gray -threshold 40% -format '%[fx:round((1-mean)*w*h)]' info:
 }
 before=$(dark_in_codes "$out/unlock.png")
+# The unlock screen has little there (about 500 pixels when measured):
+# otherwise the count below could not tell the codes apart.
+(( before < 1000 )) || { echo "window test: $before dark pixels in the code column before unlocking"; exit 1; }
 dark=0
-for _ in $(seq 60); do
-  sleep 0.25
-  import -window "$wid" "$shot"
+codes_drawn() {
+  import -window "$wid" "$shot" 2>/dev/null || return 1
   dark=$(dark_in_codes "$shot")
-  (( dark > 1500 )) && break
-done
+  (( dark > 1500 ))
+}
+poll 15 codes_drawn || { cat "$log"; echo "window test: no codes drawn after unlocking ($dark dark pixels)"; exit 1; }
 echo "screenshot $shot: $dark dark pixels in the code column (unlock screen: $before)"
-(( dark > 1500 )) || { cat "$log"; echo "window test: no codes drawn after unlocking"; exit 1; }
 
 # Enter copies the selected (first) code: JD Cloud · root. It is marked for
 # clipboard managers to keep out of their history, and cleared after 10 s.
 xdotool windowfocus --sync "$wid"
+# A known text on the clipboard first (an earlier test may have left one).
+printf 'window-test-marker' | xclip -selection clipboard -i >/dev/null 2>&1
+[[ "$(xclip -o -selection clipboard 2>/dev/null || true)" == window-test-marker ]] || { echo "copy: could not set the clipboard"; exit 1; }
+pressed=$(date +%s)
 xdotool key Return
-sleep 1
-got=$(xclip -o -selection clipboard 2>/dev/null || true)
-now=$(date +%s)
-want=$("$bin" code --at "$now" --secret 'jbsw y3dp ehpk 3pxp')
-before=$("$bin" code --at $((now - 2)) --secret 'jbsw y3dp ehpk 3pxp')
-[[ "$got" == "$want" || "$got" == "$before" ]] || { echo "copy: clipboard holds '$got', expected $want"; exit 1; }
+got=""
+copied() {
+  got=$(xclip -o -selection clipboard 2>/dev/null || true)
+  [[ -n "$got" && "$got" != window-test-marker ]]
+}
+poll 5 copied || { echo "copy: nothing on the clipboard 5 s after Enter"; exit 1; }
+seen=$(now_ms)
+# The code of any second from the key press to now (a step may end
+# between), computed by oathtool, not by Tessera.
+ok=0
+for t in $(seq "$pressed" "$(date +%s)"); do
+  [[ "$got" == "$(oathtool --totp -b JBSWY3DPEHPK3PXP -N "@$t")" ]] && ok=1
+done
+(( ok )) || { echo "copy: clipboard holds '$got', not the code of JBSWY3DPEHPK3PXP"; exit 1; }
 xclip -o -selection clipboard -t TARGETS | grep -q 'x-kde-passwordManagerHint' \
   || { echo "copy: no x-kde-passwordManagerHint target"; exit 1; }
 echo "copy: the code is on the clipboard, hidden from clipboard history"
-sleep 11
-left=$(xclip -o -selection clipboard 2>/dev/null || true)
-[[ -z "$left" ]] || { echo "copy: the clipboard still holds '$left' after 11 s"; exit 1; }
-echo "copy: cleared after 10 s"
+cleared() { [[ -z "$(xclip -o -selection clipboard 2>/dev/null || true)" ]]; }
+poll 20 cleared || { echo "copy: the clipboard still holds the code after 20 s"; exit 1; }
+after=$(( $(now_ms) - seen ))
+# Set to 10 s; the app checks once a second, this loop every 0.1 s.
+(( after >= 8000 && after <= 12500 )) || { echo "copy: cleared after $after ms, expected about 10 s"; exit 1; }
+alive
+find_window || { echo "window test: the window is gone"; exit 1; }
+echo "copy: cleared after $after ms (set to 10 s); the app still runs"
 echo "window test: ok"

@@ -166,7 +166,7 @@ _tessera() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "totp hotp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "totp hotp steam" -- "${cur}"))
                     return 0
                     ;;
                 --algorithm)
@@ -234,7 +234,7 @@ _tessera() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "totp hotp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "totp hotp steam" -- "${cur}"))
                     return 0
                     ;;
                 --algorithm)

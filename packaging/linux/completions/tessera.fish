@@ -55,8 +55,9 @@ complete -c tessera -n "__fish_tessera_using_subcommand scan" -s h -l help -d 'P
 complete -c tessera -n "__fish_tessera_using_subcommand code" -l at -d 'Compute the code at this time (Unix seconds) instead of now' -r
 complete -c tessera -n "__fish_tessera_using_subcommand code" -l uri -d 'An otpauth:// link (- reads it from stdin)' -r
 complete -c tessera -n "__fish_tessera_using_subcommand code" -l secret -d 'A Base32 key as shown by the site: spaces, dashes, any case (- reads it from stdin)' -r
-complete -c tessera -n "__fish_tessera_using_subcommand code" -l type -d 'Token type for --secret' -r -f -a "totp\t''
-hotp\t''"
+complete -c tessera -n "__fish_tessera_using_subcommand code" -l type -d 'Token type for --secret (steam: Steam Guard, whose parameters are fixed)' -r -f -a "totp\t''
+hotp\t''
+steam\t''"
 complete -c tessera -n "__fish_tessera_using_subcommand code" -l algorithm -d 'SHA1 (default), SHA256 or SHA512, for --secret' -r
 complete -c tessera -n "__fish_tessera_using_subcommand code" -l digits -d 'Code length, 6 (default), 7 or 8, for --secret' -r
 complete -c tessera -n "__fish_tessera_using_subcommand code" -l period -d 'TOTP period in seconds, 1 to 300 (default 30), for --secret' -r
@@ -73,8 +74,9 @@ complete -c tessera -n "__fish_tessera_using_subcommand add" -l uri -d 'An otpau
 complete -c tessera -n "__fish_tessera_using_subcommand add" -l issuer -d 'The service, with --secret' -r
 complete -c tessera -n "__fish_tessera_using_subcommand add" -l account -d 'The account name at that service, with --secret' -r
 complete -c tessera -n "__fish_tessera_using_subcommand add" -l secret -d 'A Base32 key as shown by the site (- reads it from stdin)' -r
-complete -c tessera -n "__fish_tessera_using_subcommand add" -l type -d 'Token type for --secret' -r -f -a "totp\t''
-hotp\t''"
+complete -c tessera -n "__fish_tessera_using_subcommand add" -l type -d 'Token type for --secret (steam: Steam Guard, whose parameters are fixed)' -r -f -a "totp\t''
+hotp\t''
+steam\t''"
 complete -c tessera -n "__fish_tessera_using_subcommand add" -l algorithm -d 'SHA1 (default), SHA256 or SHA512, for --secret' -r
 complete -c tessera -n "__fish_tessera_using_subcommand add" -l digits -d 'Code length, 6 (default), 7 or 8, for --secret' -r
 complete -c tessera -n "__fish_tessera_using_subcommand add" -l period -d 'TOTP period in seconds, 1 to 300 (default 30), for --secret' -r

@@ -4,7 +4,7 @@
 //! freezes. The rules applied here live in [`core_calls`].
 
 mod core_calls;
-mod recovery;
+pub(super) mod recovery;
 mod restore;
 #[cfg(test)]
 mod tests;

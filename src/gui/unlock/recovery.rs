@@ -198,6 +198,31 @@ mod tests {
         );
     }
 
+    /// The saved file is readable by the user only, also when it replaces
+    /// a file that others could read.
+    #[cfg(unix)]
+    #[test]
+    fn the_saved_key_file_is_mode_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let new = dir.path().join("new.txt");
+        assert!(matches!(
+            save_recovery(&new, "ABCD-EFGH"),
+            Outcome::Saved(_)
+        ));
+        assert_eq!(mode(&new), 0o600);
+        let old = dir.path().join("old.txt");
+        std::fs::write(&old, "public").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            save_recovery(&old, "ABCD-EFGH"),
+            Outcome::Saved(_)
+        ));
+        assert_eq!(mode(&old), 0o600);
+        assert!(std::fs::read_to_string(&old).unwrap().contains("ABCD-EFGH"));
+    }
+
     #[test]
     fn a_copied_key_is_handed_on_to_be_cleared_like_a_code() {
         let (session, _dir) = testing::session();

@@ -157,3 +157,160 @@ fn a_damaged_vault_offers_its_backups_and_restores_one() {
         .any(|e| std::fs::read(e.path()).is_ok_and(|b| b == bytes));
     assert!(kept, "the damaged file is kept");
 }
+
+/// A keyring that answers nothing (locked, or no Secret Service).
+struct BrokenKeyring;
+
+impl crate::vault::KeyStore for BrokenKeyring {
+    fn get(&self, _: &str) -> Result<crate::vault::crypto::Key, crate::vault::VaultError> {
+        Err(crate::vault::VaultError::Keyring(String::from(
+            "the keyring is locked",
+        )))
+    }
+    fn set(&self, _: &str, _: &crate::vault::crypto::Key) -> Result<(), crate::vault::VaultError> {
+        Err(crate::vault::VaultError::Keyring(String::from(
+            "the keyring is locked",
+        )))
+    }
+    fn delete(&self, _: &str) -> Result<(), crate::vault::VaultError> {
+        Ok(())
+    }
+}
+
+/// Whether the screen's view shows `text`.
+fn shows(screen: &Locked, text: &str) -> bool {
+    iced_test::simulator(screen.view()).find(text).is_ok()
+}
+
+#[test]
+fn first_run_asks_for_the_same_password_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.tessera");
+    let (mut screen, task) = Locked::with_keys(path.clone(), testing::keys());
+    let events = settle(
+        &mut screen,
+        task,
+        vec![
+            Message::PasswordChanged("a long password".into()),
+            Message::ConfirmChanged("a long passwort".into()),
+            Message::Submit,
+        ],
+    );
+    assert!(events.is_empty());
+    assert_eq!(screen.error.as_deref(), Some("The two passwords differ."));
+    assert!(shows(&screen, "The two passwords differ."));
+    assert!(!path.exists(), "no vault created");
+    // Typing again clears the message; the same password twice creates it
+    // and shows the recovery key once.
+    let events = settle(
+        &mut screen,
+        Task::none(),
+        vec![
+            Message::ConfirmChanged("a long password".into()),
+            Message::Submit,
+        ],
+    );
+    assert!(events.is_empty(), "the recovery key is shown first");
+    assert!(path.exists());
+    assert!(matches!(screen.stage, Stage::Recovery(_)));
+    assert!(shows(&screen, "Your recovery key"));
+}
+
+#[test]
+fn a_wrong_password_says_so_and_keeps_the_screen() {
+    let (session, dir) = testing::session();
+    drop(session);
+    let path = dir.path().join("v.tessera");
+    let before = std::fs::read(&path).unwrap();
+    let (screen, events) = open_typing(&path, testing::keys(), "not the password");
+    assert!(events.is_empty());
+    assert!(matches!(screen.stage, Stage::Unlock { .. }));
+    assert_eq!(
+        screen.error.as_deref(),
+        Some("Wrong password. Nothing was changed; try again.")
+    );
+    assert!(shows(
+        &screen,
+        "Wrong password. Nothing was changed; try again."
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written");
+    // Nothing typed: asked to type, nothing tried.
+    let (screen, events) = open_typing(&path, testing::keys(), "   ");
+    assert!(events.is_empty());
+    assert_eq!(
+        screen.error.as_deref(),
+        Some("Type the vault password or the recovery key.")
+    );
+}
+
+#[test]
+fn the_recovery_key_unlocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.tessera");
+    let new = crate::session::NewSession {
+        keyring: false,
+        password: Some(testing::PASSWORD),
+    };
+    let (session, key) = crate::session::Session::create(&path, new, testing::keys()).unwrap();
+    drop(session);
+    let key = key.expect("a recovery key").expose().to_string();
+    let (screen, events) = open_typing(&path, testing::keys(), &key);
+    assert!(
+        matches!(events.as_slice(), [Event::Unlocked(_, None)]),
+        "{:?}",
+        screen.error
+    );
+    // Typed in lower case with spaces, as read aloud from paper.
+    let (screen, events) = open_typing(
+        &path,
+        testing::keys(),
+        &key.to_lowercase().replace('-', " "),
+    );
+    assert!(
+        matches!(events.as_slice(), [Event::Unlocked(_, None)]),
+        "{:?}",
+        screen.error
+    );
+}
+
+/// A vault with a keyring slot and a password, on a machine whose keyring
+/// does not answer: the screen says why and the password opens it.
+#[test]
+fn a_failing_keyring_falls_back_to_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.tessera");
+    let new = crate::session::NewSession {
+        keyring: true,
+        password: Some(testing::PASSWORD),
+    };
+    drop(crate::session::Session::create(&path, new, testing::keys()).unwrap());
+    let broken = Keys {
+        keyring: Arc::new(BrokenKeyring),
+        ..testing::keys()
+    };
+    let (mut screen, task) = Locked::with_keys(path.clone(), broken);
+    let events = settle(&mut screen, task, Vec::new());
+    assert!(events.is_empty(), "not opened without the keyring");
+    let Stage::Unlock { slots } = &screen.stage else {
+        panic!("no unlock screen");
+    };
+    assert!(slots.contains(&SlotKind::Keyring));
+    let note = screen.error.clone().unwrap_or_default();
+    assert!(
+        note.starts_with("The keyring did not open the vault: ") && note.contains("locked"),
+        "{note}"
+    );
+    let events = settle(
+        &mut screen,
+        Task::none(),
+        vec![
+            Message::PasswordChanged(testing::PASSWORD.into()),
+            Message::Submit,
+        ],
+    );
+    assert!(
+        matches!(events.as_slice(), [Event::Unlocked(_, None)]),
+        "{:?}",
+        screen.error
+    );
+}

@@ -8,11 +8,16 @@ use iced::{Element, Font};
 use crate::otp::group_code;
 use crate::vault::Entry;
 
-use super::super::widget::countdown;
+use super::super::widget::{WARN_SECS, ring};
 
 #[derive(Debug)]
 pub enum State {
-    Bind(String),
+    /// The binding helper; `first` is the time step whose code was copied
+    /// as code 1 (code 2 is then the code of the step after it).
+    Bind {
+        id: String,
+        first: Option<u64>,
+    },
     Delete(String),
     Rename {
         id: String,
@@ -27,9 +32,10 @@ pub enum State {
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Copy(String),
-    CopyNext(String),
-    CopyBoth(String),
+    /// Copy code 1 (the current code) and remember its time step.
+    CopyFirst,
+    /// Copy code 2 (the code after code 1).
+    CopySecond,
     ConfirmDelete,
     RenameIssuer(String),
     RenameAccount(String),
@@ -41,8 +47,6 @@ pub enum Message {
 
 /// What the parent must act on.
 pub enum Event {
-    /// Copy the current code (as a click on its row does).
-    Copy(String),
     /// Copy this text; `what` names it in the toast.
     CopyText {
         value: String,
@@ -57,6 +61,9 @@ pub enum Event {
     Reorder(String, i64),
     Back,
 }
+
+/// The rename form's first field, focused when it opens.
+pub const RENAME_FIRST: &str = "rename-issuer";
 
 fn find<'a>(entries: &'a [Entry], id: &str) -> Option<&'a Entry> {
     entries.iter().find(|e| e.id == id)
@@ -73,31 +80,32 @@ impl State {
         })
     }
 
+    /// The binding helper of `id`, nothing copied yet.
+    pub fn bind(id: String) -> Self {
+        Self::Bind { id, first: None }
+    }
+
     pub fn qr(id: String) -> Self {
         Self::Qr { id, qr: None }
     }
 
     pub fn update(&mut self, message: Message, entries: &[Entry], now: u64) -> Option<Event> {
         match message {
-            Message::Copy(id) => return Some(Event::Copy(id)),
-            Message::CopyNext(id) => {
-                let code = find(entries, &id).and_then(|e| e.account.next_code(now))?;
-                return Some(Event::CopyText {
-                    value: code,
-                    what: tr!("codes.next_code"),
-                });
-            }
-            Message::CopyBoth(id) => {
-                let e = find(entries, &id)?;
-                let both = format!(
-                    "{} {}",
-                    e.account.code_at(now),
-                    e.account.next_code(now).unwrap_or_default()
-                );
-                return Some(Event::CopyText {
-                    value: both,
-                    what: tr!("codes.both_codes"),
-                });
+            Message::CopyFirst | Message::CopySecond => {
+                let Self::Bind { id, first } = self else {
+                    return None;
+                };
+                let pair = Pair::new(&find(entries, id)?.account, *first, now)?;
+                if pair.left <= WARN_SECS {
+                    return None;
+                }
+                let (value, what) = if matches!(message, Message::CopyFirst) {
+                    *first = Some(pair.step);
+                    (pair.first, tr!("bind.code1"))
+                } else {
+                    (pair.second, tr!("bind.code2"))
+                };
+                return Some(Event::CopyText { value, what });
             }
             Message::ConfirmDelete => {
                 if let Self::Delete(id) = self {
@@ -150,7 +158,7 @@ impl State {
         busy: bool,
     ) -> Option<Element<'a, Message>> {
         Some(match self {
-            Self::Bind(id) => bind_view(find(entries, id)?, now),
+            Self::Bind { id, first } => bind_view(find(entries, id)?, *first, now),
             Self::Delete(id) => confirm_delete_view(find(entries, id)?),
             Self::Rename {
                 id,
@@ -162,38 +170,95 @@ impl State {
     }
 }
 
-/// The binding helper: current and next code together, with the time left,
-/// copied as the two consecutive codes enrolment forms ask for.
-fn bind_view(e: &Entry, now: u64) -> Element<'_, Message> {
+/// The two codes the helper offers at `now`.
+struct Pair {
+    /// The time step of code 1.
+    step: u64,
+    first: String,
+    second: String,
+    /// Seconds left in the current step.
+    left: u64,
+    period: u64,
+    /// Code 1 was copied and code 2 is now the current code.
+    second_is_current: bool,
+}
+
+impl Pair {
+    /// Code 1 is the code copied (its step remembered) while its pair is
+    /// still usable — during that step and the next — otherwise the current
+    /// code; code 2 is always the code of the step after code 1. `None`
+    /// for counter-based accounts.
+    fn new(account: &crate::account::Account, copied: Option<u64>, now: u64) -> Option<Self> {
+        // The period of any time-based kind: the seconds left at t=0.
+        let period = account.seconds_remaining(0)?;
+        let current = now / period;
+        let step = copied
+            .filter(|s| *s == current || s.checked_add(1) == Some(current))
+            .unwrap_or(current);
+        let at = |step: u64| step.checked_mul(period).map(|t| account.code_at(t));
+        Some(Self {
+            step,
+            first: at(step)?,
+            second: at(step.checked_add(1)?)?,
+            left: account.seconds_remaining(now)?,
+            period,
+            second_is_current: step != current,
+        })
+    }
+}
+
+/// The binding helper: code 1 and code 2 together, a large countdown ring
+/// that turns to the warning colour, copying disabled in the last seconds,
+/// and "Copy code 2" the primary action once code 1 was copied and code 2
+/// is current.
+fn bind_view(e: &Entry, first: Option<u64>, now: u64) -> Element<'_, Message> {
     let a = &e.account;
-    let left = a.seconds_remaining(now).unwrap_or(0);
-    let current = a.code_at(now);
-    let next = a.next_code(now).unwrap_or_default();
-    let advice = if left <= 5 {
-        tr!("bind.wait")
-    } else {
-        tr!("bind.advice")
+    let Some(pair) = Pair::new(a, first, now) else {
+        return column![text(tr!("bind.title", label = a.display_label())).size(20)].into();
     };
+    let urgent = pair.left <= WARN_SECS;
+    let advice = if urgent {
+        text(tr!("bind.wait")).style(text::danger)
+    } else if pair.second_is_current {
+        text(tr!("bind.now_second")).style(text::success)
+    } else {
+        text(tr!("bind.advice")).style(text::secondary)
+    };
+    let code = |label: String, value: &str, done: bool| {
+        column![
+            text(if done { format!("{label} ✓") } else { label }).size(13),
+            text(group_code(value)).size(34).font(Font::MONOSPACE)
+        ]
+    };
+    let copy = |label: String, message: Message, primary: bool| {
+        button(text(label))
+            .on_press_maybe((!urgent).then_some(message))
+            .style(if primary {
+                button::primary
+            } else {
+                button::secondary
+            })
+            .padding([8, 14])
+    };
+    let copied_first = first == Some(pair.step);
     column![
         text(tr!("bind.title", label = a.display_label())).size(20),
         text(tr!("bind.intro")),
         row![
-            column![
-                text(tr!("bind.code1")).size(13),
-                text(group_code(&current)).size(34).font(Font::MONOSPACE)
-            ],
-            column![
-                text(tr!("bind.code2")).size(13),
-                text(group_code(&next)).size(34).font(Font::MONOSPACE)
-            ],
+            ring(pair.left, pair.period, 96.0),
+            code(tr!("bind.code1"), &pair.first, copied_first),
+            code(tr!("bind.code2"), &pair.second, false),
         ]
-        .spacing(32),
-        countdown(a, now),
-        text(advice).style(text::secondary),
+        .spacing(32)
+        .align_y(iced::Center),
+        advice,
         row![
-            button(text(tr!("bind.copy1"))).on_press(Message::Copy(e.id.clone())),
-            button(text(tr!("bind.copy2"))).on_press(Message::CopyNext(e.id.clone())),
-            button(text(tr!("bind.copy_both"))).on_press(Message::CopyBoth(e.id.clone())),
+            copy(tr!("bind.copy1"), Message::CopyFirst, !copied_first),
+            copy(
+                tr!("bind.copy2"),
+                Message::CopySecond,
+                copied_first && pair.second_is_current
+            ),
             space::horizontal(),
             button(text(tr!("common.done")))
                 .on_press(Message::Back)
@@ -232,13 +297,23 @@ fn rename_view<'a>(
 ) -> Element<'a, Message> {
     column![
         text(tr!("codes.rename")).size(20),
-        text_input(&tr!("add.issuer"), issuer)
-            .on_input(Message::RenameIssuer)
-            .padding(8),
-        text_input(&tr!("add.account_short"), account)
-            .on_input(Message::RenameAccount)
-            .on_submit(Message::SaveRename)
-            .padding(8),
+        column![
+            text(tr!("rename.issuer")).size(13),
+            text_input(&tr!("add.issuer"), issuer)
+                .id(RENAME_FIRST)
+                .on_input(Message::RenameIssuer)
+                .on_submit(Message::SaveRename)
+                .padding(8),
+        ]
+        .spacing(4),
+        column![
+            text(tr!("rename.account")).size(13),
+            text_input(&tr!("add.account_short"), account)
+                .on_input(Message::RenameAccount)
+                .on_submit(Message::SaveRename)
+                .padding(8),
+        ]
+        .spacing(4),
         row![
             button(text(tr!("common.save"))).on_press_maybe((!busy).then_some(Message::SaveRename)),
             button(text(tr!("common.cancel")))

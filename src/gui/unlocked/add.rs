@@ -38,6 +38,7 @@ pub struct State {
 pub enum Kind {
     Totp,
     Hotp,
+    Steam,
 }
 
 impl std::fmt::Display for Kind {
@@ -45,6 +46,7 @@ impl std::fmt::Display for Kind {
         f.write_str(&match self {
             Kind::Totp => tr!("add.totp"),
             Kind::Hotp => tr!("add.hotp"),
+            Kind::Steam => tr!("add.steam"),
         })
     }
 }
@@ -78,6 +80,11 @@ pub enum Event {
     Save(Account),
     Source(Source),
     Cancel,
+}
+
+/// Puts the caret in the form's first field (the issuer).
+pub fn focus_first<M: Send + 'static>() -> Task<M> {
+    iced::widget::operation::focus("add-issuer")
 }
 
 impl Default for State {
@@ -166,6 +173,7 @@ impl State {
                 self.kind = Kind::Hotp;
                 self.counter = counter.to_string();
             }
+            OtpKind::Steam => self.kind = Kind::Steam,
         }
         self.advanced =
             a.algorithm != Algorithm::Sha1 || a.digits.get() != 6 || a.kind != OtpKind::default();
@@ -179,14 +187,17 @@ impl State {
         let (kind, period, counter) = match self.kind {
             Kind::Totp => (DraftKind::Totp, Some(self.period.clone()), None),
             Kind::Hotp => (DraftKind::Hotp, None, Some(self.counter.clone())),
+            Kind::Steam => (DraftKind::Steam, None, None),
         };
+        // Steam Guard's parameters are fixed: the pick lists are hidden.
+        let steam = self.kind == Kind::Steam;
         Draft {
             issuer: self.issuer.clone(),
             name: self.account.clone(),
             secret: Zeroizing::new(self.secret.clone()),
             kind,
-            algorithm: Some(self.algorithm.as_str().to_string()),
-            digits: Some(self.digits.to_string()),
+            algorithm: (!steam).then(|| self.algorithm.as_str().to_string()),
+            digits: (!steam).then(|| self.digits.to_string()),
             period,
             counter,
         }
@@ -259,7 +270,7 @@ impl State {
             .style(button::text),
         );
         if self.advanced {
-            let kinds = [Kind::Totp, Kind::Hotp];
+            let kinds = [Kind::Totp, Kind::Hotp, Kind::Steam];
             let digit_choices = [6u32, 7, 8];
             let param: Element<'_, Message> = match self.kind {
                 Kind::Totp => field(&tr!("add.period"), &self.period, Message::Period)
@@ -268,17 +279,22 @@ impl State {
                 Kind::Hotp => field(&tr!("add.counter"), &self.counter, Message::Counter)
                     .width(160)
                     .into(),
+                Kind::Steam => text(tr!("add.steam_fixed"))
+                    .size(13)
+                    .style(text::secondary)
+                    .into(),
             };
-            form = form.push(
-                row![
-                    pick_list(kinds, Some(self.kind), Message::Kind),
-                    pick_list(Algorithm::ALL, Some(self.algorithm), Message::Algorithm),
-                    pick_list(digit_choices, Some(self.digits), Message::Digits),
-                    param,
-                ]
-                .spacing(8)
-                .align_y(Center),
-            );
+            let mut options = row![pick_list(kinds, Some(self.kind), Message::Kind)];
+            if self.kind != Kind::Steam {
+                options = options
+                    .push(pick_list(
+                        Algorithm::ALL,
+                        Some(self.algorithm),
+                        Message::Algorithm,
+                    ))
+                    .push(pick_list(digit_choices, Some(self.digits), Message::Digits));
+            }
+            form = form.push(options.push(param).spacing(8).align_y(Center));
             if let Some(e) = self.parameter_problem() {
                 form = form.push(text(e).size(13).style(text::danger));
             }
@@ -340,6 +356,7 @@ pub fn pick_file() -> Task<Option<PathBuf>> {
                     "2fas",
                     "bin",
                     "csv",
+                    "maFile",
                     "tessera-backup",
                 ],
             )
@@ -393,7 +410,8 @@ mod tests {
         let f = form("jbsw y3dp ehpk 3pxp");
         let a = f.account().unwrap();
         assert_eq!(a.issuer.as_deref(), Some("JD Cloud"));
-        assert_eq!(a.code_at(59).len(), 6);
+        // oathtool --totp -b JBSWY3DPEHPK3PXP -N @59
+        assert_eq!(a.code_at(59), "996554");
         let f = form("0189");
         assert!(f.secret_problem().unwrap().contains("digit"));
         assert!(f.account().is_err());
@@ -424,5 +442,26 @@ mod tests {
         assert_eq!((f.kind, f.digits, f.counter.as_str()), (Kind::Hotp, 8, "7"));
         assert!(f.advanced);
         assert_eq!(f.account().unwrap().kind, OtpKind::Hotp { counter: 7 });
+    }
+
+    #[test]
+    fn steam_is_offered_in_the_advanced_options() {
+        let mut f = form("FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW");
+        let _ = f.update(Message::ToggleAdvanced);
+        let _ = f.update(Message::Kind(Kind::Steam));
+        // The digits and algorithm left from TOTP do not apply.
+        let _ = f.update(Message::Digits(8));
+        let a = f.account().unwrap();
+        assert_eq!(a.kind, OtpKind::Steam);
+        assert_eq!(a.code_at(0), "C5V56");
+        assert_eq!(f.parameter_problem(), None);
+        // A pasted Steam link fills the form as Steam.
+        let mut f = State::default();
+        let _ = f.update(Message::Secret(
+            "otpauth://totp/Steam:gaben?secret=FMXNK4QEGKVPULRTADY6JIDK5VHUBGZW&encoder=steam"
+                .into(),
+        ));
+        assert_eq!((f.kind, f.advanced), (Kind::Steam, true));
+        assert_eq!(f.account().unwrap().code_at(30), "QJY8Y");
     }
 }

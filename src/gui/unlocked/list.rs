@@ -3,14 +3,16 @@
 
 use std::collections::HashMap;
 
-use iced::widget::{button, column, container, row, scrollable, space, text, text_input};
+use iced::widget::{
+    button, column, container, responsive, row, scrollable, space, text, text_input,
+};
 use iced::{Center, Element, Fill, Task};
 
 use crate::account::OtpKind;
 use crate::otp::group_code;
 use crate::vault::Entry;
 
-use super::super::widget::{code_text, countdown};
+use super::super::widget::{avatar, code_text, countdown};
 
 const LIST_ID: &str = "list";
 pub const SEARCH_ID: &str = "search";
@@ -19,6 +21,11 @@ const ROW_HEIGHT: f32 = 78.0;
 const ROW_GAP: f32 = 6.0;
 /// Height of an issuer heading above a group of rows.
 const HEADING_HEIGHT: f32 = 22.0;
+/// Below this width rows put the name above the code and their actions in
+/// a menu.
+const NARROW: f32 = 560.0;
+/// The list's widest extent: on a full screen rows stay readable.
+const MAX_WIDTH: f32 = 900.0;
 /// Rows built beyond the visible part of the list, in pixels.
 const MARGIN: f32 = 400.0;
 
@@ -34,10 +41,14 @@ pub struct State {
     /// Scroll position and height of the list's viewport.
     scroll_y: f32,
     view_height: f32,
+    /// In a narrow window: the row whose actions menu is open.
+    menu: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// Opens (or with `None` closes) a narrow row's actions menu.
+    Menu(Option<String>),
     Search(String),
     /// Enter: copies the selected code.
     Submit,
@@ -82,6 +93,7 @@ impl Default for State {
             follow: None,
             scroll_y: 0.0,
             view_height: 1200.0,
+            menu: None,
         }
     }
 }
@@ -114,7 +126,7 @@ impl State {
         order.into_iter().map(|(_, i)| shown[i]).collect()
     }
 
-    fn selected_id(&self, entries: &[Entry]) -> Option<String> {
+    pub fn selected_id(&self, entries: &[Entry]) -> Option<String> {
         self.visible(entries)
             .get(self.selected)
             .map(|e| e.id.clone())
@@ -155,10 +167,15 @@ impl State {
         message: Message,
         entries: &[Entry],
     ) -> (Task<Message>, Option<Event>) {
+        // Any action closes an open row menu.
+        if !matches!(message, Message::Menu(_) | Message::Scrolled(..)) {
+            self.menu = None;
+        }
         match message {
+            Message::Menu(id) => self.menu = id,
             Message::Search(q) => {
                 self.query = q;
-                self.selected = 0;
+                return (self.select_first_match(), None);
             }
             Message::Submit => {
                 if let Some(id) = self.selected_id(entries) {
@@ -175,11 +192,11 @@ impl State {
             }
             Message::TypeToSearch(typed) => {
                 self.query.push_str(&typed);
-                self.selected = 0;
                 return (
                     Task::batch([
                         iced::widget::operation::focus(SEARCH_ID),
                         iced::widget::operation::move_cursor_to_end(SEARCH_ID),
+                        self.select_first_match(),
                     ]),
                     None,
                 );
@@ -199,6 +216,22 @@ impl State {
             Message::Lock => return (Task::none(), Some(Event::Lock)),
         }
         (Task::none(), None)
+    }
+
+    /// A new filter: the first match is selected and the list scrolls to
+    /// the top, so Enter copies a row the person can see.
+    fn select_first_match(&mut self) -> Task<Message> {
+        self.selected = 0;
+        // The rows near the top are built at once, before the scroll
+        // event comes back.
+        self.scroll_y = 0.0;
+        iced::widget::operation::scroll_to(
+            LIST_ID,
+            iced::widget::scrollable::AbsoluteOffset {
+                x: None,
+                y: Some(0.0),
+            },
+        )
     }
 
     /// Scrolls the list so that the selected row is in view.
@@ -227,11 +260,29 @@ impl State {
         )
     }
 
+    /// The list, laid out for the window's width: rows reflow below
+    /// [`NARROW`] pixels, and the content keeps a readable [`MAX_WIDTH`].
     pub fn view<'a>(
         &'a self,
         entries: &'a [Entry],
         hide_codes: bool,
         now: u64,
+    ) -> Element<'a, Message> {
+        responsive(move |size| {
+            container(self.view_at(entries, hide_codes, now, size.width < NARROW))
+                .max_width(MAX_WIDTH)
+                .center_x(Fill)
+                .into()
+        })
+        .into()
+    }
+
+    fn view_at<'a>(
+        &'a self,
+        entries: &'a [Entry],
+        hide_codes: bool,
+        now: u64,
+        narrow: bool,
     ) -> Element<'a, Message> {
         let search = text_input(&tr!("codes.search"), &self.query)
             .id(SEARCH_ID)
@@ -285,11 +336,16 @@ impl State {
                             .align_y(iced::alignment::Vertical::Bottom)
                             .into()
                     }
-                    ItemKind::Row { index, grouped } => {
+                    ItemKind::Row { index } => {
                         let e = visible[index];
                         let hidden =
                             hide_codes && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
-                        container(row_view(e, now, index == self.selected, grouped, hidden))
+                        let layout = match narrow {
+                            false => Layout::Wide,
+                            true if self.menu.as_deref() == Some(e.id.as_str()) => Layout::Menu,
+                            true => Layout::Narrow,
+                        };
+                        container(row_view(e, now, index == self.selected, hidden, layout))
                             .height(ROW_HEIGHT - ROW_GAP)
                             .into()
                     }
@@ -320,7 +376,7 @@ struct ListItem<'a> {
 
 enum ItemKind<'a> {
     Heading(&'a str),
-    Row { index: usize, grouped: bool },
+    Row { index: usize },
 }
 
 impl ListItem<'_> {
@@ -358,7 +414,7 @@ fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
         }
         last = issuer;
         items.push(ListItem {
-            kind: ItemKind::Row { index, grouped },
+            kind: ItemKind::Row { index },
             top,
             height: ROW_HEIGHT,
         });
@@ -367,18 +423,32 @@ fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
     items
 }
 
+/// How a row is laid out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// Name, code and next code, actions on the row.
+    Wide,
+    /// Name above the code, actions behind a menu button.
+    Narrow,
+    /// Narrow, with the menu open: the actions replace the code.
+    Menu,
+}
+
 fn row_view(
     e: &Entry,
     now: u64,
     selected: bool,
-    grouped: bool,
     hidden: bool,
+    layout: Layout,
 ) -> Element<'_, Message> {
     let a = &e.account;
-    let title = match (&a.issuer, grouped) {
-        (Some(_), true) | (None, _) => a.name.clone(),
-        (Some(i), false) if a.name.is_empty() => i.clone(),
-        (Some(i), false) => format!("{i} · {}", a.name),
+    // Every row names its issuer, also under a group heading (the heading
+    // scrolls away; an ungrouped row after a group must not look like a
+    // part of it).
+    let title = match &a.issuer {
+        None => a.name.clone(),
+        Some(i) if a.name.is_empty() => i.clone(),
+        Some(i) => format!("{i} · {}", a.name),
     };
     let mask = |c: String| -> String {
         if hidden {
@@ -389,45 +459,88 @@ fn row_view(
             c
         }
     };
-    let code = code_text(mask(group_code(&a.code_at(now))), 26);
-    let next = code_text(
-        mask(a.next_code(now).map(|c| group_code(&c)).unwrap_or_default()),
-        14,
-    )
-    .style(text::secondary);
     let id = || e.id.clone();
-    let specific = match a.kind {
-        OtpKind::Totp { .. } => vec![
+    let avatar = avatar(a.issuer.as_deref().unwrap_or(&a.name));
+    let content: Element<'_, Message> = match layout {
+        Layout::Wide => {
+            let code = code_text(mask(group_code(&a.code_at(now))), 26);
+            let next = code_text(
+                mask(a.next_code(now).map(|c| group_code(&c)).unwrap_or_default()),
+                14,
+            )
+            .style(text::secondary);
+            row![
+                avatar,
+                column![text(title).size(15), countdown(a, now)]
+                    .spacing(4)
+                    .width(Fill),
+                column![code, next].align_x(iced::alignment::Horizontal::Right),
+                actions(e),
+            ]
+            .spacing(12)
+            .align_y(Center)
+            .into()
+        }
+        Layout::Narrow => {
+            let code = code_text(mask(group_code(&a.code_at(now))), 24);
+            row![
+                avatar,
+                column![
+                    text(title).size(14).wrapping(text::Wrapping::None),
+                    row![code, countdown(a, now)].spacing(10).align_y(Center),
+                ]
+                .spacing(2)
+                .width(Fill)
+                .clip(true),
+                button(text("⋯").size(20))
+                    .on_press(Message::Menu(Some(id())))
+                    .style(button::text),
+            ]
+            .spacing(10)
+            .align_y(Center)
+            .into()
+        }
+        Layout::Menu => row![
+            actions(e),
+            space::horizontal(),
+            button(text("✕"))
+                .on_press(Message::Menu(None))
+                .style(button::text),
+        ]
+        .align_y(Center)
+        .into(),
+    };
+    let copy = button(container(content).height(Fill).align_y(Center))
+        .on_press_maybe((layout != Layout::Menu).then(|| Message::Copy(e.id.clone())))
+        .width(Fill)
+        .height(Fill)
+        .padding(10)
+        .style(move |theme, status| row_style(theme, status, selected));
+    container(copy).style(container::bordered_box).into()
+}
+
+/// A row's actions: Bind and QR (time-based) or Use code (HOTP), Rename,
+/// Delete.
+fn actions(e: &Entry) -> Element<'_, Message> {
+    let id = || e.id.clone();
+    let specific = match e.account.kind {
+        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
+        _ => vec![
             (tr!("codes.bind"), Message::Open(Open::Bind(id()))),
             (tr!("codes.qr"), Message::Open(Open::Qr(id()))),
         ],
-        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
     };
     let common = [
         (tr!("codes.rename"), Message::Open(Open::Rename(id()))),
         (tr!("codes.delete"), Message::Open(Open::Delete(id()))),
     ];
-    let actions = specific
+    specific
         .into_iter()
         .chain(common)
         .fold(row![], |r, (label, message)| {
             r.push(button(text(label)).on_press(message).style(button::text))
-        });
-    let content = row![
-        column![text(title).size(15), countdown(a, now)]
-            .spacing(4)
-            .width(Fill),
-        column![code, next].align_x(iced::alignment::Horizontal::Right),
-        actions,
-    ]
-    .spacing(12)
-    .align_y(Center);
-    let copy = button(content)
-        .on_press(Message::Copy(e.id.clone()))
-        .width(Fill)
-        .padding(10)
-        .style(move |theme, status| row_style(theme, status, selected));
-    container(copy).style(container::bordered_box).into()
+        })
+        .into()
 }
 
 /// A list row: plain, a light tint when hovered, the primary tint when

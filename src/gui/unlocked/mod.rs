@@ -7,10 +7,13 @@
 
 mod account;
 mod add;
+mod copying;
 mod core_calls;
 mod export;
 mod import;
+pub mod keys;
 mod list;
+mod security;
 mod settings;
 
 use std::path::PathBuf;
@@ -18,7 +21,6 @@ use std::path::PathBuf;
 use iced::widget::{button, column, row, text};
 use iced::{Element, Fill, Task};
 
-use crate::account::OtpKind;
 use crate::import::Report;
 use crate::settings::Settings;
 use crate::vault::Entry;
@@ -65,6 +67,10 @@ enum Screen {
     Export(export::State),
     Settings,
     Account(account::State),
+    /// F1: the keyboard shortcuts.
+    Help,
+    /// Settings → Security: password, recovery key, keyring, backups.
+    Security(security::State),
 }
 
 #[derive(Debug, Clone)]
@@ -74,9 +80,12 @@ pub enum Message {
     Import(import::Message),
     Export(export::Message),
     Settings(settings::Message),
+    Security(security::Message),
     Account(account::Message),
     /// Escape: back to the list.
     Back,
+    /// A keyboard shortcut (Ctrl+F, Ctrl+N, Delete, F1, Tab, ...).
+    Shortcut(keys::Shortcut),
     /// Ctrl+V (or the add screen's Paste): import what the clipboard holds.
     Paste,
     FileDropped(PathBuf),
@@ -87,7 +96,8 @@ pub enum Message {
     /// Stop waiting for the scan or file read in progress.
     CancelScan,
     Saved(Result<(Vec<Entry>, String), String>),
-    HotpUsed(Result<(Vec<Entry>, String), String>),
+    /// The HOTP account used, and the saved entries with its new code.
+    HotpUsed(String, Result<(Vec<Entry>, String), String>),
     Exported(Result<String, String>),
     ClipboardWritten(Result<(), String>),
     ClipboardCleared,
@@ -175,53 +185,6 @@ impl Unlocked {
         self.copied.take().map(|(value, _)| value)
     }
 
-    fn copy(&mut self, value: String, what: &str, now: u64) -> Task<Message> {
-        let clear = self.settings.clipboard_clear_secs;
-        self.toast = Some((
-            if clear > 0 {
-                tr!("codes.copied_cleared", what = what, secs = clear)
-            } else {
-                tr!("codes.copied", what = what)
-            },
-            now,
-        ));
-        let secret = zeroize::Zeroizing::new(value.clone());
-        self.copied = Some((value, now));
-        Task::perform(
-            blocking(move || clipboard::write_secret(&secret)),
-            Message::ClipboardWritten,
-        )
-    }
-
-    /// Copies a code (list, tray) with the rules of every copy.
-    pub(in crate::gui) fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
-        self.recent.retain(|r| r != id);
-        self.recent.insert(0, id.to_string());
-        self.recent.truncate(super::tray::MAX_ACCOUNTS);
-        match self.entries.iter().find(|e| e.id == id) {
-            Some(e) if matches!(e.account.kind, OtpKind::Totp { .. }) => {
-                let code = e.account.code_at(now);
-                self.list.reveal(id, now + REVEAL_SECS);
-                self.copy(code, &tr!("codes.code"), now)
-            }
-            // HOTP: copying uses the code, so advance (and save) first.
-            Some(_) => self.use_hotp(id.to_string(), now),
-            None => Task::none(),
-        }
-    }
-
-    fn use_hotp(&mut self, id: String, now: u64) -> Task<Message> {
-        if self.busy {
-            return Task::none();
-        }
-        self.busy = true;
-        let vault = self.vault.clone();
-        Task::perform(
-            blocking(move || core_calls::use_hotp(&vault, &id, now)),
-            Message::HotpUsed,
-        )
-    }
-
     fn reorder(&mut self, id: String, offset: i64) -> Task<Message> {
         self.list.follow(id.clone());
         self.save(core_calls::reorder(id, offset))
@@ -260,29 +223,47 @@ impl Unlocked {
     }
 
     pub fn update(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
-        self.last_activity = now;
+        let screen_before = std::mem::discriminant(&self.screen);
+        let toast_before = self.toast.clone();
+        let result = self.route(message, now);
+        // A note belongs to the screen it was shown on: one from before a
+        // change of screen goes (a note made by this change stays).
+        if std::mem::discriminant(&self.screen) != screen_before && self.toast == toast_before {
+            self.toast = None;
+        }
+        result
+    }
+
+    fn route(&mut self, message: Message, now: u64) -> (Task<Message>, Option<Event>) {
+        if message.is_input() {
+            self.last_activity = now;
+        }
         let task = match message {
             Message::List(m) => return self.list_message(m, now),
             Message::Add(m) => self.add_message(m, now),
             Message::Import(m) => self.import_message(m, now),
             Message::Export(m) => self.export_message(m),
-            Message::Settings(m) => {
-                match settings::update(&mut self.settings, m) {
-                    settings::Event::Changed => {
-                        return (Task::none(), Some(Event::Settings(self.settings.clone())));
-                    }
-                    settings::Event::OpenExport => {
-                        self.screen = Screen::Export(export::State::default());
-                    }
-                    settings::Event::Done => self.screen = Screen::List,
+            Message::Settings(m) => match settings::update(&mut self.settings, m) {
+                settings::Event::Changed => {
+                    return (Task::none(), Some(Event::Settings(self.settings.clone())));
                 }
-                Task::none()
-            }
+                settings::Event::OpenExport => {
+                    self.screen = Screen::Export(export::State::default());
+                    Task::none()
+                }
+                settings::Event::OpenSecurity => self.open_security(),
+                settings::Event::Done => {
+                    self.screen = Screen::List;
+                    Task::none()
+                }
+            },
+            Message::Security(m) => self.security_message(m, now),
             Message::Account(m) => self.account_message(m, now),
             Message::Back => {
                 self.screen = Screen::List;
                 Task::none()
             }
+            Message::Shortcut(shortcut) => return self.shortcut(shortcut, now),
             Message::Paste => {
                 if matches!(self.screen, Screen::List | Screen::Add(_)) {
                     self.start_scan(scan_clipboard())
@@ -343,13 +324,18 @@ impl Unlocked {
                 }
                 Task::none()
             }
-            Message::HotpUsed(result) => {
+            Message::HotpUsed(id, result) => {
                 self.busy = false;
                 match result {
                     // The counter is saved before the code is shown.
                     Ok((entries, code)) => {
                         self.entries = entries;
-                        self.copy(code, &tr!("codes.new_code"), now)
+                        let label = self
+                            .entries
+                            .iter()
+                            .find(|e| e.id == id)
+                            .map_or_else(|| tr!("codes.new_code"), |e| keys::row_label(&e.account));
+                        self.copy_account(code, &label, now)
                     }
                     Err(e) => {
                         self.toast = Some((e, now));
@@ -396,13 +382,20 @@ impl Unlocked {
             Some(list::Event::Lock) => return (Task::none(), Some(Event::Lock)),
             Some(list::Event::Open(open)) => {
                 self.screen = match open {
-                    list::Open::Add => Screen::Add(add::State::default()),
+                    list::Open::Add => {
+                        self.screen = Screen::Add(add::State::default());
+                        return (add::focus_first(), None);
+                    }
                     list::Open::Settings => Screen::Settings,
-                    list::Open::Bind(id) => Screen::Account(account::State::Bind(id)),
+                    list::Open::Bind(id) => Screen::Account(account::State::bind(id)),
                     list::Open::Qr(id) => Screen::Account(account::State::qr(id)),
                     list::Open::Delete(id) => Screen::Account(account::State::Delete(id)),
                     list::Open::Rename(id) => match account::State::rename(id, &self.entries) {
-                        Some(state) => Screen::Account(state),
+                        Some(state) => {
+                            self.screen = Screen::Account(state);
+                            let focus = iced::widget::operation::focus(account::RENAME_FIRST);
+                            return (focus, None);
+                        }
                         None => return (Task::none(), None),
                     },
                 };
@@ -482,7 +475,6 @@ impl Unlocked {
         };
         match state.update(message, &self.entries, now) {
             None => Task::none(),
-            Some(account::Event::Copy(id)) => self.copy_code(&id, now),
             Some(account::Event::CopyText { value, what }) => self.copy(value, &what, now),
             Some(account::Event::Delete(id)) => self.save(core_calls::remove(id)),
             Some(account::Event::Rename {
@@ -512,9 +504,15 @@ impl Unlocked {
             .map(|r| sentence(r.error.to_string()))
             .unwrap_or_else(|| tr!("scan.none"));
         let nothing = tr!("codes.nothing", source = source, why = why);
+        // Plain text pasted on the list went into the search field: no
+        // note then. A picture without a code (or a damaged one) is said.
+        let pasted_text = found
+            .errors
+            .iter()
+            .all(|r| r.error.code() == crate::error::ErrorCode::NotOtpauth);
         match &mut self.screen {
             Screen::Add(form) => form.set_error(nothing),
-            _ if source == tr!("source.clipboard") => {}
+            _ if source == tr!("source.clipboard") && pasted_text => {}
             _ => self.toast = Some((nothing, now)),
         }
     }
@@ -537,6 +535,8 @@ impl Unlocked {
                 .view(self.entries.len(), self.busy)
                 .map(Message::Export),
             Screen::Settings => settings::view(&self.settings).map(Message::Settings),
+            Screen::Help => keys::help(),
+            Screen::Security(state) => state.view(self.busy).map(Message::Security),
         };
         let scanning = self.scanning.as_ref().map(|_| {
             row![
@@ -582,3 +582,7 @@ fn scan_clipboard() -> Task<Message> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_list;
+#[cfg(test)]
+mod tests_security;

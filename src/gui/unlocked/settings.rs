@@ -3,7 +3,7 @@
 //! [`Settings`] (which the list and the clock also read); the app saves
 //! them.
 
-use iced::widget::{button, column, pick_list, row, text};
+use iced::widget::{button, column, pick_list, row, text, toggler};
 use iced::{Center, Element};
 
 use crate::settings::{Language, Settings, ThemeChoice};
@@ -17,6 +17,7 @@ pub enum Message {
     ToggleHideCodes,
     ToggleKeepInTray,
     OpenExport,
+    OpenSecurity,
     Done,
 }
 
@@ -25,6 +26,7 @@ pub enum Event {
     /// The settings changed: apply and save them.
     Changed,
     OpenExport,
+    OpenSecurity,
     Done,
 }
 
@@ -38,6 +40,7 @@ pub fn update(settings: &mut Settings, message: Message) -> Event {
         Message::ToggleHideCodes => settings.hide_codes = !settings.hide_codes,
         Message::ToggleKeepInTray => settings.keep_in_tray = !settings.keep_in_tray,
         Message::OpenExport => return Event::OpenExport,
+        Message::OpenSecurity => return Event::OpenSecurity,
         Message::Done => return Event::Done,
     }
     Event::Changed
@@ -112,7 +115,7 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
         .copied()
         .find(|c| c.0 == settings.auto_lock_mins);
     let line = |label: String, control: Element<'static, Message>| {
-        row![text(label).width(260), control]
+        row![text(label).width(iced::Length::FillPortion(3)), control]
             .spacing(12)
             .align_y(Center)
     };
@@ -146,13 +149,10 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
         ),
         line(
             tr!("settings.hide_codes"),
-            button(text(if settings.hide_codes {
-                tr!("common.on")
-            } else {
-                tr!("common.off")
-            }))
-            .on_press(Message::ToggleHideCodes)
-            .into(),
+            toggler(settings.hide_codes)
+                .on_toggle(|_| Message::ToggleHideCodes)
+                .size(22)
+                .into(),
         ),
         line(
             tr!("settings.keep_in_tray"),
@@ -165,6 +165,7 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
             .into(),
         ),
         row![
+            button(text(tr!("settings.security"))).on_press(Message::OpenSecurity),
             button(text(tr!("settings.export"))).on_press(Message::OpenExport),
             button(text(tr!("common.done")))
                 .on_press(Message::Done)

@@ -298,13 +298,8 @@ fn convert(db: Db, encrypted: bool) -> Result<Report, BackupError> {
         let name = entry.name.as_deref().unwrap_or("");
         let issuer = entry.issuer.as_deref();
         let info = &entry.info;
-        let kind = if entry.kind.eq_ignore_ascii_case("totp") {
-            Kind::Totp(info.period.unwrap_or(30))
-        } else if entry.kind.eq_ignore_ascii_case("hotp") {
-            Kind::Hotp(info.counter.unwrap_or(0))
-        } else {
-            Kind::Other(&entry.kind)
-        };
+        // "totp", "hotp", "steam"; others ("motp", "yandex") are refused.
+        let kind = Kind::from_type(&entry.kind, info.period, info.counter);
         let fields = Fields {
             issuer,
             name,

@@ -50,7 +50,7 @@ pub(crate) fn import_stratum(text: &str) -> Result<Report, BackupError> {
             1 => Kind::Hotp(entry.Counter.unwrap_or(0)),
             2 => Kind::Totp(entry.Period.unwrap_or(30)),
             3 => Kind::Other("motp"),
-            4 => Kind::Other("steam"),
+            4 => Kind::Steam,
             5 => Kind::Other("yandex"),
             _ => Kind::Other("unknown"),
         };

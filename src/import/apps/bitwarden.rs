@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 
-use super::{raw_label, unsupported_type};
+use super::raw_label;
+use crate::account::Account;
 use crate::import::error::BackupError;
 use crate::import::format::{Format, MAX_ENTRIES};
 use crate::import::json::{SecretText, bad_json, malformed};
@@ -55,7 +56,8 @@ pub(crate) fn import_bitwarden(text: &str) -> Result<Report, BackupError> {
 }
 
 /// One Bitwarden `login.totp` value: an otpauth link, a `steam://` key
-/// (refused) or a bare key (a default TOTP account named after the item).
+/// (a Steam Guard account) or a bare key (a default TOTP account); the
+/// last two are named after the item (issuer) and its user name.
 pub(crate) fn push_login_totp(report: &mut Report, item_name: &str, user: &str, value: &str) {
     let value = value.trim();
     if value.is_empty() {
@@ -65,13 +67,22 @@ pub(crate) fn push_login_totp(report: &mut Report, item_name: &str, user: &str, 
     let label = raw_label(Some(item_name), user);
     if uri::is_otpauth(value) {
         report.merge(text::parse_payload(value), &label);
-    } else if value.to_ascii_lowercase().starts_with("steam://") {
-        report.push(label, Err(unsupported_type("steam")));
     } else {
         let issuer = (!item_name.is_empty()).then(|| item_name.to_string());
         // `Secret::from_base32` never repeats the key in its errors.
-        let result = Secret::from_base32(value)
-            .map(|secret| crate::account::Account::totp(issuer, user, secret));
+        let result = match steam_key(value) {
+            Some(key) => Secret::from_base32(key).map(|s| Account::steam(issuer, user, s)),
+            None => Secret::from_base32(value).map(|s| Account::totp(issuer, user, s)),
+        };
         report.push(label, result);
     }
+}
+
+/// The Base32 key of a `steam://KEY` value (the scheme in any case).
+fn steam_key(value: &str) -> Option<&str> {
+    const SCHEME: &str = "steam://";
+    value
+        .get(..SCHEME.len())
+        .filter(|s| s.eq_ignore_ascii_case(SCHEME))
+        .map(|_| &value[SCHEME.len()..])
 }

@@ -62,8 +62,10 @@ pub(crate) fn import_freeotp_plus(text: &str) -> Result<Report, BackupError> {
             .and_then(Secret::from_bytes);
         let type_name = token.kind.as_deref().unwrap_or("TOTP");
         let kind = if type_name.eq_ignore_ascii_case("totp") {
+            // FreeOTP+ has no Steam type: it shows Steam Guard codes for
+            // TOTP tokens whose issuer is "Steam".
             if issuer.is_some_and(|i| i.trim() == "Steam") {
-                Kind::Other("steam")
+                Kind::Steam
             } else {
                 Kind::Totp(token.period.unwrap_or(30))
             }

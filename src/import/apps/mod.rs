@@ -8,6 +8,7 @@ pub mod bitwarden;
 pub mod csv;
 pub mod freeotp;
 pub mod proton;
+pub mod steam;
 pub mod tessera;
 pub mod twofas;
 
@@ -19,24 +20,29 @@ use crate::secret::Secret;
 pub(crate) enum Kind<'a> {
     Totp(i64),
     Hotp(i64),
-    /// Any other type name (`steam`, `motp`, `yandex`, ...).
+    /// Steam Guard (fixed parameters: the entry's algorithm and digits are
+    /// not used).
+    Steam,
+    /// Any other type name (`motp`, `yandex`, ...).
     Other(&'a str),
 }
 
 impl<'a> Kind<'a> {
-    /// From a type name (`TOTP`/`HOTP`, any case) and the fields that go
-    /// with it (period default 30 s, counter default 0).
+    /// From a type name (`TOTP`/`HOTP`/`STEAM`, any case) and the fields
+    /// that go with it (period default 30 s, counter default 0).
     pub(crate) fn from_type(type_name: &'a str, period: Option<i64>, counter: Option<i64>) -> Self {
-        match type_name.to_ascii_uppercase().as_str() {
+        match type_name.trim().to_ascii_uppercase().as_str() {
             "TOTP" => Kind::Totp(period.unwrap_or(30)),
             "HOTP" => Kind::Hotp(counter.unwrap_or(0)),
+            "STEAM" => Kind::Steam,
             _ => Kind::Other(type_name),
         }
     }
 }
 
 /// Builds an account from the loose fields of a foreign format, mapping
-/// each problem to the reason the entry is refused.
+/// each problem to the reason the entry is refused. A Steam entry's
+/// algorithm and digits are ignored (Aegis writes SHA1 and 5; others 6).
 pub(crate) fn build_account(
     issuer: Option<&str>,
     name: &str,
@@ -45,7 +51,12 @@ pub(crate) fn build_account(
     digits: i64,
     kind: Kind<'_>,
 ) -> Result<Account, ImportError> {
+    let issuer = issuer
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .map(String::from);
     let kind = match kind {
+        Kind::Steam => return Ok(Account::steam(issuer, name.trim(), secret?)),
         Kind::Totp(period) => OtpKind::Totp {
             period: Period::new(u64::try_from(period).unwrap_or(0))
                 .map_err(|_| ImportError::InvalidPeriod(period.to_string()))?,
@@ -54,17 +65,13 @@ pub(crate) fn build_account(
             counter: u64::try_from(counter)
                 .map_err(|_| ImportError::InvalidCounter(counter.to_string()))?,
         },
-        Kind::Other(type_name) => return Err(unsupported_type(type_name)),
+        Kind::Other(type_name) => return Err(ImportError::UnsupportedType(quoted(type_name))),
     };
     let algorithm: Algorithm = algorithm.parse()?;
     let digits = u32::try_from(digits)
         .map_err(|_| ImportError::UnsupportedDigits(digits.to_string()))
         .and_then(Digits::new)?;
     let secret = secret?;
-    let issuer = issuer
-        .map(str::trim)
-        .filter(|i| !i.is_empty())
-        .map(String::from);
     Ok(Account {
         issuer,
         name: name.trim().to_string(),
@@ -100,28 +107,6 @@ impl Fields<'_> {
     }
 }
 
-/// The refusal of a type Tessera does not compute.
-pub(crate) fn unsupported_type(type_name: &str) -> ImportError {
-    let lower = type_name.trim().to_ascii_lowercase();
-    if lower == "steam" {
-        ImportError::UnsupportedType(String::from(
-            "'steam' (Steam Guard codes use Steam's own 5-character alphabet, which Tessera does not compute)",
-        ))
-    } else {
-        ImportError::UnsupportedType(quoted(type_name))
-    }
-}
-
-/// Words the core's refusal of a `steam` link the way the importers do.
-pub(crate) fn explain(error: ImportError) -> ImportError {
-    match &error {
-        ImportError::UnsupportedType(t) if t.eq_ignore_ascii_case("'steam'") => {
-            unsupported_type("steam")
-        }
-        _ => error,
-    }
-}
-
 /// A label for a refused entry: `Issuer (name)` from raw fields.
 pub(crate) fn raw_label(issuer: Option<&str>, name: &str) -> String {
     let issuer = issuer.map(str::trim).filter(|i| !i.is_empty());
@@ -139,17 +124,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn steam_entries_are_steam_accounts() {
+        for type_name in ["steam", "STEAM", " Steam "] {
+            let kind = Kind::from_type(type_name, Some(30), None);
+            // Aegis writes digits 5, which a TOTP account would refuse.
+            let a = build_account(
+                Some(" Boeing "),
+                "Sophia",
+                Secret::from_base32("JRZCL47CMXVOQMNPZR2F7J4RGI"),
+                "SHA1",
+                5,
+                kind,
+            )
+            .unwrap();
+            let want = Account::steam(
+                Some("Boeing".into()),
+                "Sophia",
+                Secret::from_base32("JRZCL47CMXVOQMNPZR2F7J4RGI").unwrap(),
+            );
+            assert_eq!(a, want, "{type_name}");
+        }
+        // A bad key is still refused.
+        assert!(
+            build_account(
+                None,
+                "x",
+                Secret::from_base32("0189"),
+                "SHA1",
+                5,
+                Kind::Steam
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
     fn refusals_name_the_reason() {
         let e = build_account(
-            Some("Boeing"),
-            "Sophia",
+            Some("X"),
+            "y",
             Secret::from_base32("JBSWY3DPEHPK3PXP"),
             "SHA1",
-            5,
-            Kind::Other("steam"),
+            6,
+            Kind::Other("yandex"),
         )
         .unwrap_err();
-        assert!(e.to_string().contains("Steam"));
+        assert!(e.to_string().contains("'yandex'"), "{e}");
         let e = build_account(
             None,
             "x",

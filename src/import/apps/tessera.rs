@@ -176,6 +176,7 @@ pub(crate) fn import(bytes: &[u8], password: &str) -> Result<Report, BackupError
         let kind = match a.kind.as_str() {
             "totp" => Kind::Totp(a.period.unwrap_or(30)),
             "hotp" => Kind::Hotp(a.counter.unwrap_or(0)),
+            "steam" => Kind::Steam,
             other => Kind::Other(other),
         };
         let result = build_account(

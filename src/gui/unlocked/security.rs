@@ -1,0 +1,382 @@
+//! Settings → Security: what the CLI's `passwd`, `recovery`, `keyring` and
+//! `backups` do, in the app. Every rule (password length, rotating the data
+//! key, which backups still open with a revoked credential) is the core
+//! session's; this screen collects the input, runs the call in a task and
+//! shows a new recovery key once (the first-run screen's view).
+
+use std::path::PathBuf;
+
+use iced::widget::{button, column, container, row, text, text_input, toggler};
+use iced::{Center, Element, Fill, Font, Task};
+use zeroize::Zeroizing;
+
+use crate::session::{KeyringOff, Session, SessionError};
+use crate::vault::SlotKind;
+
+use super::super::task::{SharedSession, blocking, poisoned, sentence};
+use super::super::unlock::recovery;
+use super::{Message as Parent, Screen, Unlocked};
+
+/// What the screen knows of the vault (read in a task when it opens and
+/// after every change).
+#[derive(Debug, Clone)]
+pub struct Facts {
+    path: PathBuf,
+    knows_password: bool,
+    keyring: bool,
+    backups: usize,
+}
+
+/// A finished operation: its note, and a new recovery key to show once.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    note: String,
+    recovery: Option<String>,
+    facts: Facts,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    facts: Option<Facts>,
+    /// A new recovery key, shown once (the first-run screen).
+    key: Option<recovery::State>,
+    current: Zeroizing<String>,
+    new: Zeroizing<String>,
+    confirm: Zeroizing<String>,
+    reveal: bool,
+    note: Option<String>,
+    error: Option<String>,
+    /// An operation's task is running.
+    running: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Facts(Result<Facts, String>),
+    Current(String),
+    New(String),
+    Confirm(String),
+    Reveal(bool),
+    ChangePassword,
+    RenewRecovery,
+    Keyring(bool),
+    RemoveBackups,
+    OpenFolder,
+    Opened(Result<(), String>),
+    Done(Result<Outcome, String>),
+    Key(recovery::Message),
+    Back,
+}
+
+/// An operation on the session, run in a task.
+type Op = Box<dyn FnOnce(&mut Session) -> Result<(String, Option<String>), SessionError> + Send>;
+
+fn facts(s: &Session) -> Facts {
+    Facts {
+        path: s.path().to_path_buf(),
+        knows_password: s.knows_password(),
+        keyring: s.vault().has_slot(SlotKind::Keyring),
+        backups: s.backup_paths().len(),
+    }
+}
+
+/// Reads the facts in a task.
+pub fn load(vault: SharedSession) -> Task<Message> {
+    Task::perform(
+        blocking(move || vault.lock().map(|s| facts(&s)).map_err(|_| poisoned())),
+        Message::Facts,
+    )
+}
+
+impl State {
+    fn password_given(&self) -> Option<Zeroizing<String>> {
+        let needed = self.facts.as_ref().is_some_and(|f| !f.knows_password);
+        needed.then(|| self.current.clone())
+    }
+
+    /// Runs `op` after giving the current password when the session needs
+    /// it (it was opened by the keyring or the recovery key).
+    fn run(&mut self, vault: &SharedSession, op: Op) -> Task<Message> {
+        self.error = None;
+        self.note = None;
+        self.running = true;
+        let vault = vault.clone();
+        let given = self.password_given();
+        Task::perform(
+            blocking(move || {
+                let mut s = vault.lock().map_err(|_| poisoned())?;
+                let result = (|| {
+                    if let Some(password) = given {
+                        s.provide_password(&password)?;
+                    }
+                    op(&mut s)
+                })();
+                let (note, recovery) = result.map_err(|e| sentence(e.to_string()))?;
+                Ok(Outcome {
+                    note,
+                    recovery,
+                    facts: facts(&s),
+                })
+            }),
+            Message::Done,
+        )
+    }
+
+    fn update(&mut self, message: Message, vault: &SharedSession) -> Task<Message> {
+        match message {
+            Message::Facts(Ok(f)) => self.facts = Some(f),
+            Message::Facts(Err(e)) => self.error = Some(e),
+            Message::Current(v) => self.current = Zeroizing::new(v),
+            Message::New(v) => self.new = Zeroizing::new(v),
+            Message::Confirm(v) => self.confirm = Zeroizing::new(v),
+            Message::Reveal(on) => self.reveal = on,
+            Message::ChangePassword => {
+                if *self.new != *self.confirm {
+                    self.error = Some(tr!("security.mismatch"));
+                    return Task::none();
+                }
+                let new = self.new.clone();
+                return self.run(
+                    vault,
+                    Box::new(move |s| {
+                        let rekeyed = s.change_password(&new)?;
+                        let note = match rekeyed.keyring_dropped {
+                            Some(_) => tr!("security.password_changed_keyring"),
+                            None => tr!("security.password_changed"),
+                        };
+                        Ok((note, rekeyed.recovery.map(|k| k.expose().to_string())))
+                    }),
+                );
+            }
+            Message::RenewRecovery => {
+                return self.run(
+                    vault,
+                    Box::new(|s| {
+                        let key = s.renew_recovery()?;
+                        Ok((
+                            tr!("security.recovery_renewed"),
+                            Some(key.expose().to_string()),
+                        ))
+                    }),
+                );
+            }
+            Message::Keyring(true) => {
+                return self.run(
+                    vault,
+                    Box::new(|s| {
+                        s.enable_keyring()?;
+                        Ok((tr!("security.keyring_on"), None))
+                    }),
+                );
+            }
+            Message::Keyring(false) => {
+                return self.run(
+                    vault,
+                    Box::new(|s| match s.disable_keyring()? {
+                        KeyringOff::NothingToDo => Ok((tr!("security.keyring_off"), None)),
+                        KeyringOff::Removed { recovery, .. } => Ok((
+                            tr!("security.keyring_off"),
+                            recovery.map(|k| k.expose().to_string()),
+                        )),
+                    }),
+                );
+            }
+            Message::RemoveBackups => {
+                return self.run(
+                    vault,
+                    Box::new(|s| {
+                        let n = s.remove_backups()?;
+                        Ok((tr!("security.backups_removed", n = n), None))
+                    }),
+                );
+            }
+            Message::OpenFolder => {
+                let folder = self
+                    .facts
+                    .as_ref()
+                    .and_then(|f| f.path.parent().map(PathBuf::from));
+                if let Some(folder) = folder {
+                    return Task::perform(blocking(move || open_folder(folder)), Message::Opened);
+                }
+            }
+            Message::Opened(result) => self.error = result.err(),
+            Message::Done(Ok(outcome)) => {
+                self.running = false;
+                self.facts = Some(outcome.facts);
+                self.note = Some(outcome.note);
+                self.current = Zeroizing::default();
+                self.new = Zeroizing::default();
+                self.confirm = Zeroizing::default();
+            }
+            Message::Done(Err(e)) => {
+                self.running = false;
+                self.error = Some(e);
+            }
+            Message::Key(_) | Message::Back => {}
+        }
+        Task::none()
+    }
+
+    pub fn view(&self, busy: bool) -> Element<'_, Message> {
+        if let Some(key) = &self.key {
+            return key.view().map(Message::Key);
+        }
+        let Some(f) = &self.facts else {
+            return text(tr!("scan.running")).into();
+        };
+        let secret = |label: String, value: &str, on: fn(String) -> Message| {
+            column![
+                text(label).size(13),
+                text_input("", value)
+                    .secure(!self.reveal)
+                    .on_input(on)
+                    .padding(8),
+            ]
+            .spacing(4)
+        };
+        let current = (!f.knows_password)
+            .then(|| secret(tr!("security.current"), &self.current, Message::Current));
+        let act = |label: String, message: Message| {
+            button(text(label))
+                .on_press_maybe((!busy).then_some(message))
+                .padding([8, 14])
+        };
+        let section = |title: String| text(title).size(16);
+        column![
+            text(tr!("security.title")).size(20),
+            section(tr!("security.location")),
+            row![
+                container(
+                    text(f.path.display().to_string())
+                        .font(Font::MONOSPACE)
+                        .size(13)
+                )
+                .width(Fill),
+                act(tr!("security.open_folder"), Message::OpenFolder),
+            ]
+            .spacing(12)
+            .align_y(Center),
+        ]
+        .push(current)
+        .push(section(tr!("security.password")))
+        .push(secret(tr!("security.new"), &self.new, Message::New))
+        .push(secret(
+            tr!("security.confirm"),
+            &self.confirm,
+            Message::Confirm,
+        ))
+        .push(
+            row![
+                toggler(self.reveal)
+                    .label(tr!("security.show"))
+                    .on_toggle(Message::Reveal),
+                act(tr!("security.change"), Message::ChangePassword),
+            ]
+            .spacing(16)
+            .align_y(Center),
+        )
+        .push(section(tr!("security.recovery")))
+        .push(
+            row![
+                text(tr!("security.recovery_text")).width(Fill),
+                act(tr!("security.renew"), Message::RenewRecovery),
+            ]
+            .spacing(12)
+            .align_y(Center),
+        )
+        .push(
+            toggler(f.keyring)
+                .label(tr!("security.keyring"))
+                .on_toggle_maybe((!busy).then_some(Message::Keyring)),
+        )
+        .push(
+            row![
+                text(tr!("security.backups", n = f.backups)).width(Fill),
+                act(tr!("security.remove_backups"), Message::RemoveBackups),
+            ]
+            .spacing(12)
+            .align_y(Center),
+        )
+        .push(
+            self.note
+                .as_deref()
+                .map(|n| text(n.to_string()).style(text::success)),
+        )
+        .push(
+            self.error
+                .as_deref()
+                .map(|e| text(e.to_string()).style(text::danger)),
+        )
+        .push(
+            button(text(tr!("common.done")))
+                .on_press(Message::Back)
+                .style(button::secondary),
+        )
+        .spacing(10)
+        .into()
+    }
+}
+
+/// `xdg-open` on the vault's folder (the file manager).
+fn open_folder(folder: PathBuf) -> Result<(), String> {
+    std::process::Command::new("xdg-open")
+        .arg(&folder)
+        .spawn()
+        .map(drop)
+        .map_err(|e| sentence(format!("cannot open the folder: {e}")))
+}
+
+impl Unlocked {
+    /// Opens the security screen and reads its facts.
+    pub(super) fn open_security(&mut self) -> Task<Parent> {
+        self.screen = Screen::Security(State::default());
+        load(self.vault.clone()).map(Parent::Security)
+    }
+
+    pub(super) fn security_message(&mut self, message: Message, now: u64) -> Task<Parent> {
+        let Screen::Security(state) = &mut self.screen else {
+            return Task::none();
+        };
+        let busy_before = matches!(
+            message,
+            Message::ChangePassword
+                | Message::RenewRecovery
+                | Message::Keyring(_)
+                | Message::RemoveBackups
+        );
+        if busy_before && self.busy {
+            return Task::none();
+        }
+        match message {
+            Message::Back => {
+                self.screen = Screen::Settings;
+                Task::none()
+            }
+            Message::Done(result) => {
+                self.busy = false;
+                let key = result.as_ref().ok().and_then(|o| o.recovery.clone());
+                let task = state.update(Message::Done(result), &self.vault);
+                state.key = key.map(|k| recovery::State::new(k, self.vault.clone()));
+                task.map(Parent::Security)
+            }
+            Message::Key(m) => {
+                let Some(key) = state.key.as_mut() else {
+                    return Task::none();
+                };
+                let (task, event) = key.update(m);
+                if let Some(recovery::Event::Continue(_, copied)) = event {
+                    state.key = None;
+                    if let Some(copied) = copied {
+                        self.copied_before(copied, now);
+                    }
+                }
+                task.map(|m| Parent::Security(Message::Key(m)))
+            }
+            other => {
+                let task = state.update(other, &self.vault);
+                self.busy |= state.running;
+                task.map(Parent::Security)
+            }
+        }
+    }
+}
