@@ -75,6 +75,14 @@ impl App {
         };
         let session = screen.session();
         let recent = screen.entries_and_recent().1.to_vec();
+        // Unchanged: nothing to write, and the vault goes with the screen
+        // at once (when changed, once the order is written).
+        if session
+            .lock()
+            .is_ok_and(|s| s.recent() == recent.as_slice())
+        {
+            return Task::done(Ok(()));
+        }
         Task::perform(
             blocking(move || {
                 let mut session = session.lock().map_err(|_| poisoned())?;

@@ -100,8 +100,14 @@ def main():
         match = [i for i, label in entries if label == want]
         if not match:
             sys.exit("no menu entry %r in %r" % (want, [l for _, l in entries]))
-        menu.Event(match[0], "clicked", dbus.Int32(0, variant_level=1),
-                   dbus.UInt32(int(time.time())))
+        try:
+            menu.Event(match[0], "clicked", dbus.Int32(0, variant_level=1),
+                       dbus.UInt32(int(time.time())))
+        except dbus.exceptions.DBusException as e:
+            # Quit: the app may leave the bus before it replies.
+            if e.get_dbus_name() != "org.freedesktop.DBus.Error.NoReply":
+                raise
+            print("the item left the bus without replying")
     else:
         sys.exit("unknown mode " + mode)
 

@@ -156,13 +156,10 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
         ),
         line(
             tr!("settings.keep_in_tray"),
-            button(text(if settings.keep_in_tray {
-                tr!("common.on")
-            } else {
-                tr!("common.off")
-            }))
-            .on_press(Message::ToggleKeepInTray)
-            .into(),
+            toggler(settings.keep_in_tray)
+                .on_toggle(|_| Message::ToggleKeepInTray)
+                .size(22)
+                .into(),
         ),
         row![
             button(text(tr!("settings.security"))).on_press(Message::OpenSecurity),
