@@ -17,12 +17,25 @@ fn main() -> ExitCode {
     };
     match parsed.command {
         Some(command) => cli::run(command, &parsed.global),
-        None => open_app(&parsed.global),
+        None => open_app(&parsed.global, parsed.link.map(zeroize::Zeroizing::new)),
     }
 }
 
+/// Whether `link` is one link the app can be handed (the scheme rules are
+/// the core's; the input is never quoted back: it may hold a key).
+fn is_link(link: &str) -> bool {
+    (tessera::uri::is_otpauth(link) || tessera::migration::is_migration(link))
+        && !link.chars().any(char::is_control)
+}
+
 #[cfg(feature = "gui")]
-fn open_app(global: &cli::GlobalArgs) -> ExitCode {
+fn open_app(global: &cli::GlobalArgs, link: Option<zeroize::Zeroizing<String>>) -> ExitCode {
+    if link.as_deref().is_some_and(|l| !is_link(l)) {
+        eprintln!(
+            "tessera: LINK must be one otpauth:// or otpauth-migration:// link; the commands are listed by tessera --help"
+        );
+        return ExitCode::from(2);
+    }
     if let Err(reason) = tessera::gui::display_available() {
         eprintln!(
             "tessera: {reason}; the command-line interface works without one (tessera --help)"
@@ -33,8 +46,17 @@ fn open_app(global: &cli::GlobalArgs) -> ExitCode {
         eprintln!("tessera: no home directory to keep the vault in; give one with --vault PATH");
         return ExitCode::FAILURE;
     };
-    match tessera::gui::run(vault) {
-        Ok(()) => ExitCode::SUCCESS,
+    let had_link = link.is_some();
+    match tessera::gui::run(vault, link) {
+        Ok(tessera::gui::Ran::Closed) => ExitCode::SUCCESS,
+        Ok(tessera::gui::Ran::Forwarded) if had_link => {
+            eprintln!("tessera: already running; the link was handed to its window");
+            ExitCode::SUCCESS
+        }
+        Ok(tessera::gui::Ran::Forwarded) => {
+            eprintln!("tessera: already running; its window was brought forward");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("tessera: the window could not be opened: {e}");
             ExitCode::FAILURE
@@ -43,7 +65,13 @@ fn open_app(global: &cli::GlobalArgs) -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_app(_: &cli::GlobalArgs) -> ExitCode {
+fn open_app(_: &cli::GlobalArgs, link: Option<zeroize::Zeroizing<String>>) -> ExitCode {
+    if link.as_deref().is_some_and(|l| !is_link(l)) {
+        eprintln!(
+            "tessera: LINK must be one otpauth:// or otpauth-migration:// link; the commands are listed by tessera --help"
+        );
+        return ExitCode::from(2);
+    }
     eprintln!(
         "tessera: this build has no app window (built without the `gui` feature); see tessera --help"
     );

@@ -106,6 +106,10 @@ pub struct Settings {
     pub hide_codes: bool,
     #[serde(deserialize_with = "or_default")]
     pub language: Language,
+    /// Closing the window leaves Tessera running in the tray (when a tray
+    /// host is there).
+    #[serde(deserialize_with = "or_default")]
+    pub keep_in_tray: bool,
 }
 
 impl Default for Settings {
@@ -116,6 +120,7 @@ impl Default for Settings {
             auto_lock_mins: 5,
             hide_codes: false,
             language: Language::System,
+            keep_in_tray: false,
         }
     }
 }
@@ -179,6 +184,7 @@ mod tests {
             auto_lock_mins: 0,
             hide_codes: true,
             language: Language::SimplifiedChinese,
+            keep_in_tray: true,
         };
         custom.save(&path).unwrap();
         assert_eq!(Settings::load(&path), custom);

@@ -91,6 +91,7 @@ fn merge_10000_accounts() {
             .map(|n| Entry::new(format!("{n:016x}"), account(n), 1_800_000_000))
             .collect(),
         tombstones: Vec::new(),
+        recent: Vec::new(),
     };
     let a = change(&base, 1, 1_800_000_100);
     let b = change(&base, 2, 1_800_000_200);

@@ -482,6 +482,24 @@ fn a_bare_word_that_is_no_file_is_described() {
     assert!(stdout(&o).contains("missing-shot.png"));
 }
 
+/// `tessera LINK` (no command) takes only an otpauth or
+/// otpauth-migration link; anything else is a usage error that never
+/// echoes the argument (it could be a key).
+#[test]
+fn a_bare_argument_must_be_a_link() {
+    let o = tessera(&["JBSWY3DPEHPK3PXPJBSW"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("otpauth://"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("JBSWY3DP"), "{}", stderr(&o));
+    // A link with a line break cannot be handed over in one piece.
+    let o = tessera(&["otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\nx"]);
+    assert_eq!(o.status.code(), Some(2));
+    // A valid link goes on to the app, which needs a display here.
+    let o = tessera(&["otpauth://totp/ACME:me?secret=JBSWY3DPEHPK3PXP"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).contains("JBSWY3DP"), "{}", stderr(&o));
+}
+
 #[test]
 fn steam_guard_codes_from_a_key_and_links() {
     // pyotp's Steam vector (pyauth/pyotp test.py).

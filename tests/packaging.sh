@@ -12,6 +12,10 @@ grep -q "^Icon=$id$" "packaging/linux/$id.desktop"
 grep -q "^StartupWMClass=$id$" "packaging/linux/$id.desktop"
 # Debian 12's desktop-file-validate refuses the unprefixed SingleMainWindow key.
 grep -q "^X-SingleMainWindow=true$" "packaging/linux/$id.desktop"
+# Setup links open in Tessera: the URL is passed, both schemes are claimed.
+grep -q "^Exec=tessera %u$" "packaging/linux/$id.desktop"
+grep -q "^MimeType=.*x-scheme-handler/otpauth;" "packaging/linux/$id.desktop"
+grep -q "^MimeType=.*x-scheme-handler/otpauth-migration;" "packaging/linux/$id.desktop"
 grep -q "<id>$id</id>" "packaging/linux/$id.metainfo.xml"
 grep -q "APP_ID: &str = \"$id\"" src/paths.rs
 for s in 16 24 32 48 64 128 256 512; do

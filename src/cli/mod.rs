@@ -29,6 +29,7 @@ pub use scan::ScanArgs;
 const EXAMPLES: &str = "\
 Examples:
   tessera                                   open the app
+  tessera 'otpauth://totp/ACME:me?secret=…'    add a link's account in the app (after a check)
   tessera scan screenshot.png               list the accounts in a QR image, with codes
   tessera scan --json export-1.png export-2.png
   tessera scan 'otpauth://totp/ACME:me@example.com?secret=JBSWY3DPEHPK3PXP'
@@ -76,6 +77,11 @@ impl GlobalArgs {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// An otpauth:// or otpauth-migration:// link, as a browser passes it:
+    /// the app shows the add checklist with its accounts (handed to the
+    /// running window if there is one); nothing is saved until confirmed.
+    #[arg(value_name = "LINK")]
+    pub link: Option<String>,
     #[command(flatten)]
     pub global: GlobalArgs,
 }

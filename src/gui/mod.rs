@@ -4,13 +4,17 @@
 //! is a module with its own state, `Message`, `update` (returning an
 //! `Event` for its parent) and `view`; this module only routes, and holds
 //! the clock, the settings, the theme and the subscriptions. Slow work (key
-//! derivation, keyring, file I/O) runs in tasks ([`task`]).
+//! derivation, keyring, file I/O) runs in tasks ([`task`]). The app is an
+//! iced daemon: [`shell`] opens, hides and reopens its window and handles
+//! the [`tray`]; [`instance`] keeps one app per user and takes the links
+//! later starts hand over.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use iced::{Element, Font, Subscription, Task, Theme, keyboard, window};
 
+use crate::import::Report;
 use crate::settings::{Settings, ThemeChoice};
 
 /// The translation of a catalog key (locales/*.yml) in the current
@@ -22,18 +26,20 @@ macro_rules! tr {
 }
 
 mod clipboard;
+mod input;
 mod instance;
+mod shell;
 #[cfg(test)]
 mod sim_tests;
 mod task;
 #[cfg(test)]
 mod tests_lock;
+mod tray;
 mod unlock;
 mod unlocked;
 mod widget;
 
 use task::{blocking, unix_now};
-use unlocked::ListMessage;
 
 /// Reverse-DNS application id shared by the window, desktop file and icon.
 pub const APP_ID: &str = crate::APP_ID;
@@ -63,37 +69,60 @@ fn window_icon() -> Option<window::Icon> {
     window::icon::from_rgba(rgba.into_raw(), width, height).ok()
 }
 
+/// How [`run`] ended.
+pub enum Ran {
+    /// The app ran until the window was closed (or Quit in the tray).
+    Closed,
+    /// Tessera was already running: its window was asked to come forward
+    /// (and given the link).
+    Forwarded,
+}
+
 /// Opens the app on the vault at `vault` and runs until the window is
-/// closed. If Tessera is already running, brings its window forward
-/// instead and returns.
-pub fn run(vault: PathBuf) -> iced::Result {
-    if let instance::Role::Forwarded = instance::acquire() {
-        eprintln!("tessera: already running; its window was brought forward");
-        return Ok(());
+/// closed; `link` (an `otpauth://` or `otpauth-migration://` link) opens
+/// the add checklist with its accounts once the vault is unlocked. If
+/// Tessera is already running, hands the link to its window and brings it
+/// forward instead, and returns at once.
+pub fn run(vault: PathBuf, link: Option<zeroize::Zeroizing<String>>) -> Result<Ran, iced::Error> {
+    let request = instance::request(link);
+    if let instance::Role::Forwarded = instance::acquire(&request) {
+        return Ok(Ran::Forwarded);
     }
-    iced::application(move || App::new(vault.clone()), App::update, App::view)
-        .title("Tessera")
-        .theme(App::theme)
-        .subscription(App::subscription)
-        .settings(iced::Settings {
-            id: Some(APP_ID.to_string()),
-            default_font: Font::with_name("Fira Sans"),
-            // Found by the text shaper's fallback for Han characters.
-            fonts: vec![widget::CJK_FONT.into()],
-            ..iced::Settings::default()
-        })
-        .window(window::Settings {
-            size: iced::Size::new(640.0, 560.0),
-            min_size: Some(iced::Size::new(420.0, 360.0)),
-            icon: window_icon(),
-            #[cfg(target_os = "linux")]
-            platform_specific: window::settings::PlatformSpecific {
-                application_id: APP_ID.to_string(),
-                ..Default::default()
-            },
-            ..window::Settings::default()
-        })
-        .run()
+    let link = request.link;
+    // A daemon: the app can outlive its window (kept in the tray).
+    let tray = tray::start(tray::Menu::default());
+    iced::daemon(
+        move || App::new(vault.clone(), link.clone(), tray),
+        App::update,
+        App::view,
+    )
+    .title(|_: &App, _| String::from("Tessera"))
+    .theme(App::theme)
+    .subscription(App::subscription)
+    .settings(iced::Settings {
+        id: Some(APP_ID.to_string()),
+        default_font: Font::with_name("Fira Sans"),
+        // Found by the text shaper's fallback for Han characters.
+        fonts: vec![widget::CJK_FONT.into()],
+        ..iced::Settings::default()
+    })
+    .run()
+    .map(|()| Ran::Closed)
+}
+
+/// The main window's settings (opened at start, and again from the tray).
+fn window_settings() -> window::Settings {
+    window::Settings {
+        size: iced::Size::new(640.0, 560.0),
+        min_size: Some(iced::Size::new(420.0, 360.0)),
+        icon: window_icon(),
+        #[cfg(target_os = "linux")]
+        platform_specific: window::settings::PlatformSpecific {
+            application_id: APP_ID.to_string(),
+            ..Default::default()
+        },
+        ..window::Settings::default()
+    }
 }
 
 /// Switches the catalogs to the chosen (or the system's) language.
@@ -109,6 +138,17 @@ pub struct App {
     now: u64,
     settings: Settings,
     settings_path: Option<PathBuf>,
+    /// The accounts of a link that arrived while locked: the add checklist
+    /// shows them once the vault is unlocked.
+    pending_link: Option<Report>,
+    /// The window, while open.
+    window: Option<window::Id>,
+    /// The tray icon is up (a tray host took it).
+    tray: bool,
+    /// The menu the tray shows now.
+    tray_menu: tray::Menu,
+    /// The window is being closed from the tray (Hide), not to quit.
+    hiding: bool,
 }
 
 #[derive(Debug)]
@@ -123,8 +163,18 @@ pub enum Message {
     Locked(unlock::Message),
     Unlocked(unlocked::Message),
     Tick,
-    /// Another `tessera` start asked this window to come forward.
-    Raise,
+    /// Another `tessera` start asked this window to come forward, maybe
+    /// with a link to add.
+    Forwarded(instance::Request),
+    /// The accounts of an `otpauth://` or `otpauth-migration://` link.
+    LinkRead(Report),
+    WindowOpened(window::Id),
+    WindowClosed(window::Id),
+    Tray(tray::Event),
+    /// The recently used order was saved on lock (or could not be).
+    RecentSaved(Result<(), String>),
+    /// The recently used order was saved (or could not be): exit now.
+    Quit,
     SettingsSaved(Result<(), String>),
     /// A copied code was cleared (or left, if the clipboard had changed).
     Cleared,
@@ -132,8 +182,15 @@ pub enum Message {
 
 impl App {
     /// The app on `vault_path`, locked, checking the vault at once.
-    pub fn new(vault_path: PathBuf) -> (Self, Task<Message>) {
+    pub fn new(
+        vault_path: PathBuf,
+        link: Option<zeroize::Zeroizing<String>>,
+        tray: bool,
+    ) -> (Self, Task<Message>) {
         let (locked, task) = unlock::Locked::new(vault_path.clone());
+        // Known at once: a request forwarded before the window maps must
+        // not open a second one.
+        let (id, open) = window::open(window_settings());
         let settings_path = crate::settings::default_path();
         let settings = settings_path
             .as_deref()
@@ -146,11 +203,28 @@ impl App {
             now: unix_now(),
             settings,
             settings_path,
+            pending_link: None,
+            window: Some(id),
+            tray,
+            tray_menu: tray::Menu::default(),
+            hiding: false,
         };
-        (app, task.map(Message::Locked))
+        let link = link.map_or_else(Task::none, read_link);
+        let tasks = [
+            open.map(Message::WindowOpened),
+            task.map(Message::Locked),
+            link,
+        ];
+        (app, Task::batch(tasks))
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
+        let task = self.route(message);
+        self.refresh_tray();
+        task
+    }
+
+    fn route(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::Locked(m) => self.locked(m),
             Message::Unlocked(m) => self.unlocked(m),
@@ -160,8 +234,30 @@ impl App {
                 eprintln!("tessera: the settings could not be saved: {e}");
                 Task::none()
             }
-            Message::Raise => window::latest()
-                .and_then(|id| Task::batch([window::minimize(id, false), window::gain_focus(id)])),
+            Message::Forwarded(request) => {
+                let link = request.link.map_or_else(Task::none, read_link);
+                Task::batch([self.show_window(), link])
+            }
+            Message::WindowOpened(id) => {
+                self.window = Some(id);
+                Task::none()
+            }
+            Message::WindowClosed(id) => self.window_closed(id),
+            Message::Tray(event) => self.tray_event(event),
+            Message::Quit => iced::exit(),
+            Message::RecentSaved(result) => {
+                if let Err(e) = result {
+                    eprintln!("tessera: the recently used order could not be saved: {e}");
+                }
+                Task::none()
+            }
+            Message::LinkRead(report) => match self.screen {
+                Screen::Unlocked(_) => self.unlocked(link_checklist(report)),
+                Screen::Locked(_) => {
+                    self.pending_link = Some(report);
+                    Task::none()
+                }
+            },
         }
     }
 
@@ -181,7 +277,11 @@ impl App {
                     screen.copied_before(key, self.now);
                 }
                 self.screen = Screen::Unlocked(Box::new(screen));
-                task.map(Message::Unlocked)
+                let link = match self.pending_link.take() {
+                    Some(report) => self.unlocked(link_checklist(report)),
+                    None => Task::none(),
+                };
+                Task::batch([task.map(Message::Unlocked), link])
             }
             None => task.map(Message::Locked),
         }
@@ -212,6 +312,7 @@ impl App {
 
     /// Drops the unlocked vault (its keys and secrets are zeroized on drop).
     fn lock(&mut self) -> Task<Message> {
+        let saved = self.save_recent().map(Message::RecentSaved);
         let copied = match &mut self.screen {
             Screen::Unlocked(screen) => screen.take_copied().map(zeroize::Zeroizing::new),
             Screen::Locked(_) => None,
@@ -225,7 +326,7 @@ impl App {
         };
         let (locked, task) = unlock::Locked::new(self.vault_path.clone());
         self.screen = Screen::Locked(Box::new(locked));
-        Task::batch([clear, task.map(Message::Locked)])
+        Task::batch([saved, clear, task.map(Message::Locked)])
     }
 
     /// Once a second, at `now` (Unix seconds): countdowns, clipboard
@@ -243,7 +344,7 @@ impl App {
     }
 
     /// `None` follows the desktop's light or dark preference.
-    pub fn theme(&self) -> Option<Theme> {
+    pub fn theme(&self, _: window::Id) -> Option<Theme> {
         match self.settings.theme {
             ThemeChoice::System => None,
             ThemeChoice::Light => Some(Theme::Light),
@@ -253,20 +354,24 @@ impl App {
 
     /// One tick a second while unlocked (countdowns), none while locked.
     pub fn subscription(&self) -> Subscription<Message> {
-        let raises = instance::raises().map(|()| Message::Raise);
+        let always = Subscription::batch([
+            instance::requests().map(Message::Forwarded),
+            tray::events().map(Message::Tray),
+            window::close_events().map(Message::WindowClosed),
+        ]);
         match &self.screen {
-            Screen::Locked(_) => raises,
+            Screen::Locked(_) => always,
             Screen::Unlocked(screen) => Subscription::batch([
-                raises,
+                always,
                 screen.subscription().map(Message::Unlocked),
                 iced::time::every(Duration::from_secs(1)).map(|_| Message::Tick),
-                keyboard::listen().filter_map(navigation_key),
-                iced::event::listen_with(dropped_file),
+                keyboard::listen().filter_map(input::navigation_key),
+                iced::event::listen_with(input::dropped_file),
             ]),
         }
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view(&self, _: window::Id) -> Element<'_, Message> {
         match &self.screen {
             Screen::Locked(s) => s.view().map(Message::Locked),
             Screen::Unlocked(s) => s.view(self.now).map(Message::Unlocked),
@@ -274,67 +379,20 @@ impl App {
     }
 }
 
-/// Files dropped on the window, and Ctrl+V and Esc even when a text field
-/// has taken the keystroke (a pasted screenshot or link is imported).
-fn dropped_file(event: iced::Event, _: iced::event::Status, _: window::Id) -> Option<Message> {
-    match event {
-        iced::Event::Window(window::Event::FileDropped(path)) => {
-            Some(Message::Unlocked(unlocked::Message::FileDropped(path)))
-        }
-        iced::Event::Keyboard(keyboard::Event::KeyPressed {
-            key: keyboard::Key::Character(c),
-            modifiers,
-            ..
-        }) if c.as_str() == "v" && modifiers.command() => {
-            Some(Message::Unlocked(unlocked::Message::Paste))
-        }
-        // Esc goes back also from a form whose field has the caret (the
-        // field takes the key to drop its focus).
-        iced::Event::Keyboard(keyboard::Event::KeyPressed {
-            key: keyboard::Key::Named(keyboard::key::Named::Escape),
-            ..
-        }) => Some(Message::Unlocked(unlocked::Message::Back)),
-        _ => None,
-    }
+/// Reads a link through the core's one import path (never logged).
+fn read_link(link: zeroize::Zeroizing<String>) -> Task<Message> {
+    Task::perform(
+        blocking(move || {
+            let options = crate::import::Options::links_only(None);
+            crate::import::read(link.as_bytes(), &options).unwrap_or_default()
+        }),
+        Message::LinkRead,
+    )
 }
 
-fn navigation_key(event: keyboard::Event) -> Option<Message> {
-    use keyboard::key::Named;
-    let keyboard::Event::KeyPressed {
-        key,
-        modifiers,
-        text,
-        ..
-    } = event
-    else {
-        return None;
-    };
-    if let Some(shortcut) = unlocked::keys::from_key(&key, modifiers) {
-        return Some(Message::Unlocked(unlocked::Message::Shortcut(shortcut)));
-    }
-    // Type-to-search: a printable character no widget took.
-    if let Some(typed) = text.filter(|t| t.chars().all(|c| !c.is_control()) && !t.is_empty())
-        && !modifiers.control()
-        && !modifiers.alt()
-        && !modifiers.logo()
-    {
-        return Some(list(ListMessage::TypeToSearch(typed.to_string())));
-    }
-    let keyboard::Key::Named(named) = key else {
-        return None;
-    };
-    match named {
-        Named::ArrowDown if modifiers.alt() => Some(list(ListMessage::Reorder(1))),
-        Named::ArrowUp if modifiers.alt() => Some(list(ListMessage::Reorder(-1))),
-        Named::ArrowDown => Some(list(ListMessage::Move(1))),
-        Named::ArrowUp => Some(list(ListMessage::Move(-1))),
-        Named::Enter => Some(list(ListMessage::Submit)),
-        _ => None,
-    }
-}
-
-fn list(message: ListMessage) -> Message {
-    Message::Unlocked(unlocked::Message::List(message))
+/// The add checklist of a link's accounts (or why there are none).
+fn link_checklist(report: Report) -> unlocked::Message {
+    unlocked::Message::Scanned(tr!("source.link"), report)
 }
 
 #[cfg(test)]

@@ -80,7 +80,7 @@ fn press(codes: &mut Codes, key: Named, modifiers: Modifiers) {
     let statuses = ui.simulate([iced::Event::Keyboard(event.clone())]);
     let mut messages: Vec<Message> = ui.into_messages().collect();
     if statuses == [Status::Ignored]
-        && let Some(super::Message::Unlocked(m)) = super::navigation_key(event)
+        && let Some(super::Message::Unlocked(m)) = super::input::navigation_key(event)
     {
         messages.push(m);
     }

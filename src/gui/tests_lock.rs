@@ -36,6 +36,11 @@ fn unlocked_app(
         now: T0,
         settings,
         settings_path: None,
+        pending_link: None,
+        window: None,
+        tray: false,
+        tray_menu: super::tray::Menu::default(),
+        hiding: false,
     };
     (app, dir, alive)
 }

@@ -201,6 +201,8 @@ mod x11 {
 /// Wayland: the XDG Screenshot portal saves a screenshot of every monitor
 /// to a file, which is read and then deleted (it may show secrets).
 mod portal {
+    use std::time::Duration;
+
     use ::image::GrayImage;
     use ashpd::desktop::screenshot::Screenshot;
 
@@ -213,16 +215,50 @@ mod portal {
         ))
     }
 
+    /// Seconds to wait for the portal's answer (`TESSERA_PORTAL_TIMEOUT`
+    /// overrides, 1–600): a permission dialog nobody answers, or a portal
+    /// that never replies, must not hang the scan.
+    pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+
+    fn timeout() -> Duration {
+        let secs = std::env::var("TESSERA_PORTAL_TIMEOUT")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|s| (1..=600).contains(s))
+            .unwrap_or(DEFAULT_TIMEOUT_SECS);
+        Duration::from_secs(secs)
+    }
+
     pub fn capture() -> Result<Vec<GrayImage>, ImportError> {
-        let uri = ashpd::zbus::block_on(async {
-            let request = Screenshot::request()
-                .interactive(false)
-                .modal(false)
-                .send()
-                .await?;
-            request.response().map(|shot| shot.uri().clone())
-        })
-        .map_err(error)?;
+        // The request runs on a thread of its own: if the portal never
+        // answers, the caller gets an error at the timeout (the thread
+        // ends with the answer, if one ever comes).
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name(String::from("tessera-portal"))
+            .spawn(move || {
+                let answer = ashpd::zbus::block_on(async {
+                    let request = Screenshot::request()
+                        .interactive(false)
+                        .modal(false)
+                        .send()
+                        .await?;
+                    request.response().map(|shot| shot.uri().clone())
+                });
+                let _ = tx.send(answer.map_err(|e| e.to_string()));
+            })
+            .map_err(error)?;
+        let wait = timeout();
+        let uri = match rx.recv_timeout(wait) {
+            Ok(answer) => answer.map_err(error)?,
+            Err(_) => {
+                return Err(error(format!(
+                    "the Screenshot portal did not answer within {} s (a permission \
+                     dialog left open, or a portal that does not work in this session)",
+                    wait.as_secs()
+                )));
+            }
+        };
         let path = uri
             .to_file_path()
             .map_err(|()| error("the portal returned a non-file location"))?;

@@ -384,6 +384,17 @@ impl Session {
         Ok(self.vault.move_entry(id, offset)?)
     }
 
+    /// Entry ids, most recently used first (kept inside the vault).
+    pub fn recent(&self) -> &[String] {
+        self.vault.recent()
+    }
+
+    /// Saves the recently used order: the first `limit` ids of `ids` that
+    /// name accounts in the vault. Written only when it changed.
+    pub fn set_recent(&mut self, ids: &[String], limit: usize) -> Result<(), SessionError> {
+        Ok(self.vault.set_recent(ids, limit)?)
+    }
+
     /// HOTP: uses the counter `skip` steps ahead and saves the next one
     /// before returning the account at the counter used (see
     /// [`Vault::use_hotp`]). TOTP accounts come back unchanged.

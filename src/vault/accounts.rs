@@ -18,6 +18,21 @@ fn new_entry_id() -> Result<String, VaultError> {
 }
 
 impl Vault {
+    /// Entry ids, most recently used first.
+    pub fn recent(&self) -> &[String] {
+        &self.data.recent
+    }
+
+    /// Saves the recently used order (ids of accounts in the vault, at
+    /// most `limit`); written only when it changed.
+    pub fn set_recent(&mut self, ids: &[String], limit: usize) -> Result<(), VaultError> {
+        self.commit(|state| {
+            let known = |id: &&String| state.data.entries.iter().any(|e| &e.id == *id);
+            state.data.recent = ids.iter().filter(known).take(limit).cloned().collect();
+            Ok(())
+        })
+    }
+
     /// Adds accounts, skipping those whose token is already in the vault
     /// (or earlier in `accounts`).
     pub fn add(&mut self, accounts: Vec<Account>, now: u64) -> Result<Vec<Added>, VaultError> {

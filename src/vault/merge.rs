@@ -245,10 +245,18 @@ pub fn merge(ours: &Payload, theirs: &Payload) -> (Payload, MergeReport) {
     }
     report.conflicts += copies.len();
     entries.extend(copies);
+    // The recently used order is this computer's: ours, less what is gone.
+    let recent = ours
+        .recent
+        .iter()
+        .filter(|id| entries.iter().any(|e| &e.id == *id))
+        .cloned()
+        .collect();
     (
         Payload {
             entries,
             tombstones,
+            recent,
         },
         report,
     )

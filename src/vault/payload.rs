@@ -92,6 +92,9 @@ pub struct Tombstone {
 pub struct Payload {
     pub entries: Vec<Entry>,
     pub tombstones: Vec<Tombstone>,
+    /// Entry ids, most recently used first (the tray's menu); kept
+    /// encrypted with the accounts, never in the settings file.
+    pub recent: Vec<String>,
 }
 
 impl Entry {
@@ -210,6 +213,9 @@ struct PayloadDoc {
     /// Absent in version 1.
     #[serde(default)]
     tombstones: Vec<Tombstone>,
+    /// Entry ids, most recently used first (omitted when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    recent: Vec<String>,
 }
 
 fn ser_secret<S: Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
@@ -246,6 +252,7 @@ pub fn encode(payload: &Payload) -> Result<Zeroizing<Vec<u8>>, VaultError> {
             })
             .collect(),
         tombstones: payload.tombstones.clone(),
+        recent: payload.recent.clone(),
     };
     // Reserve room up front so the buffer is never reallocated (a
     // reallocation would leave an unzeroized copy behind).
@@ -334,6 +341,7 @@ pub fn decode(plain: &[u8]) -> Result<Payload, VaultError> {
     Ok(Payload {
         entries,
         tombstones: if v1 { Vec::new() } else { doc.tombstones },
+        recent: doc.recent,
     })
 }
 
@@ -366,6 +374,7 @@ mod tests {
         let payload = Payload {
             entries: vec![entry("00112233aabbccdd", hotp, 1), second.clone()],
             tombstones: vec![second.tombstone(9)],
+            recent: vec!["0011223344556677".into()],
         };
         let bytes = encode(&payload).unwrap();
         assert_eq!(bytes.len() % PAD_TO, 0);
@@ -460,7 +469,7 @@ mod tests {
             for _ in 0..changes {
                 e.new_version(n).unwrap();
             }
-            let payload = Payload { tombstones: vec![e.tombstone(n)], entries: vec![e] };
+            let payload = Payload { tombstones: vec![e.tombstone(n)], entries: vec![e], recent: Vec::new() };
             let bytes = encode(&payload).unwrap();
             proptest::prop_assert_eq!(bytes.len() % PAD_TO, 0);
             proptest::prop_assert_eq!(decode(&bytes).unwrap(), payload);

@@ -167,6 +167,7 @@ fn slots_cannot_move_between_vaults() {
     let plain = payload::encode(&payload::Payload {
         entries: b.entries().to_vec(),
         tombstones: Vec::new(),
+        recent: Vec::new(),
     })
     .unwrap();
 
@@ -427,6 +428,46 @@ fn write_golden_v1() {
     for b in Vault::backups(&path) {
         fs::remove_file(b).unwrap();
     }
+}
+
+/// The recently used order (the tray's menu) is kept encrypted in the
+/// vault: it survives reopening, names only accounts of the vault, and an
+/// unchanged order writes nothing.
+#[test]
+fn recently_used_order_is_kept_inside_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.tessera");
+    let (mut vault, _) = password_vault(dir.path());
+    assert!(vault.recent().is_empty());
+    let added = vault
+        .add(
+            vec![totp("A", "a", 1), totp("B", "b", 2), totp("C", "c", 3)],
+            100,
+        )
+        .unwrap();
+    let ids: Vec<String> = added
+        .iter()
+        .map(|a| match a {
+            Added::New(id) => id.clone(),
+            Added::Duplicate { existing } => existing.clone(),
+        })
+        .collect();
+    let order = vec![ids[2].clone(), String::from("gone"), ids[0].clone()];
+    vault.set_recent(&order, 10).unwrap();
+    assert_eq!(vault.recent(), [ids[2].clone(), ids[0].clone()]);
+    let bytes = fs::read(&path).unwrap();
+    vault.set_recent(&order, 10).unwrap();
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        bytes,
+        "an unchanged order is not written"
+    );
+    let reopened = Vault::open(&path, Unlock::Password(PW)).unwrap();
+    assert_eq!(reopened.recent(), [ids[2].clone(), ids[0].clone()]);
+    // The names are never in the file in clear.
+    assert!(!bytes.windows(ids[2].len()).any(|w| w == ids[2].as_bytes()));
+    vault.set_recent(&ids, 1).unwrap();
+    assert_eq!(vault.recent(), [ids[0].clone()]);
 }
 
 /// A save waits for another writer's lock, then gives up with `Busy`

@@ -113,6 +113,7 @@ fn golden_v1_1() -> Vec<u8> {
     let data = Payload {
         entries: vec![acme, hotp, conflict],
         tombstones: vec![deleted.tombstone(1_800_000_400)],
+        recent: Vec::new(),
     };
     let plain = payload::encode(&data).unwrap();
     format::build(&header, &dek, &plain).unwrap()

@@ -25,6 +25,7 @@ fn side(entries: Vec<Entry>) -> Payload {
     Payload {
         entries,
         tombstones: Vec::new(),
+        recent: Vec::new(),
     }
 }
 
@@ -193,6 +194,7 @@ fn delete_against_edit_keeps_the_edit() {
     let ours = Payload {
         entries: Vec::new(),
         tombstones: vec![base.tombstone(300), use_hotp(&one_code, 1).tombstone(300)],
+        recent: Vec::new(),
     };
     // Theirs renamed both meanwhile (the HOTP one after one code, which the
     // deleting side had seen: a version the deletion covers).
@@ -225,6 +227,7 @@ fn deletions_win_over_untouched_entries_only() {
     let ours = Payload {
         entries: Vec::new(),
         tombstones: vec![a.tombstone(20), renamed_b.tombstone(20)],
+        recent: Vec::new(),
     };
     // Theirs: a untouched; b at the version before the rename (an older
     // version is covered by the deletion too).
@@ -274,10 +277,12 @@ fn tombstones_are_pruned_by_age_and_count() {
     let ours = Payload {
         entries: Vec::new(),
         tombstones: all.clone(),
+        recent: Vec::new(),
     };
     let theirs = Payload {
         entries: Vec::new(),
         tombstones: edge,
+        recent: Vec::new(),
     };
     let (merged, _) = merge(&ours, &theirs);
     assert_eq!(merged.tombstones.len(), TOMBSTONES_KEPT);

@@ -76,6 +76,7 @@ fn future_file(minor: u16, payload_version: u32, unknown_slot: bool) -> Vec<u8> 
     let payload = payload::Payload {
         entries: vec![entry],
         tombstones: Vec::new(),
+        recent: Vec::new(),
     };
     let plain = payload::encode(&payload).unwrap();
     let mut doc: serde_json::Value = serde_json::from_slice(&plain).unwrap();

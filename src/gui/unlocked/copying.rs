@@ -45,7 +45,11 @@ impl Unlocked {
         )
     }
 
-    pub(super) fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
+    /// Copies a code (list, tray) with the rules of every copy.
+    pub(in crate::gui) fn copy_code(&mut self, id: &str, now: u64) -> Task<Message> {
+        self.recent.retain(|r| r != id);
+        self.recent.insert(0, id.to_string());
+        self.recent.truncate(crate::gui::tray::MAX_ACCOUNTS);
         match self.entries.iter().find(|e| e.id == id) {
             Some(e) if !matches!(e.account.kind, OtpKind::Hotp { .. }) => {
                 let code = e.account.code_at(now);

@@ -15,6 +15,7 @@ pub mod keys;
 mod list;
 mod security;
 mod settings;
+mod sources;
 mod watch;
 
 use std::path::PathBuf;
@@ -57,6 +58,8 @@ pub struct Unlocked {
     scanning: Option<iced::task::Handle>,
     /// The vault's folder, watched for another computer's changes.
     watch: watch::Watch,
+    /// Entry ids, most recently copied first (the tray's menu).
+    recent: Vec<String>,
 }
 
 /// The screen shown over the list (the list keeps its search meanwhile).
@@ -118,6 +121,7 @@ impl Unlocked {
     pub fn new(vault: SharedSession, now: u64, settings: Settings) -> (Self, Task<Message>) {
         let entries = snapshot(&vault);
         let path = vault.lock().map(|s| s.path().to_path_buf());
+        let recent = vault.lock().map(|v| v.recent().to_vec()).ok();
         let screen = Self {
             watch: watch::Watch::new(path.unwrap_or_default()),
             vault,
@@ -130,6 +134,7 @@ impl Unlocked {
             busy: false,
             scanning: None,
             settings,
+            recent: recent.unwrap_or_default(),
         };
         // The search field is focused by the first typed character, not
         // now: a focused field blinks its caret, redrawing twice a second.
@@ -175,6 +180,15 @@ impl Unlocked {
     /// cleared like a copied code.
     pub fn copied_before(&mut self, value: String, now: u64) {
         self.copied = Some((value, now));
+    }
+
+    /// The entries, and the ids copied lately (most recent first).
+    pub fn entries_and_recent(&self) -> (&[Entry], &[String]) {
+        (&self.entries, &self.recent)
+    }
+
+    pub fn session(&self) -> SharedSession {
+        self.vault.clone()
     }
 
     /// The value copied last, if still to be cleared (taken on lock).
@@ -272,14 +286,14 @@ impl Unlocked {
             Message::Shortcut(shortcut) => return self.shortcut(shortcut, now),
             Message::Paste => {
                 if matches!(self.screen, Screen::List | Screen::Add(_)) {
-                    self.start_scan(scan_clipboard())
+                    self.start_scan(sources::scan_clipboard())
                 } else {
                     Task::none()
                 }
             }
             Message::FileChosen(None) => Task::none(),
             Message::FileChosen(Some(path)) | Message::FileDropped(path) => {
-                self.start_scan(read_file(path, None))
+                self.start_scan(sources::read_file(path, None))
             }
             Message::CancelScan => {
                 if let Some(handle) = self.scanning.take() {
@@ -424,7 +438,9 @@ impl Unlocked {
             Some(add::Event::Source(add::Source::File)) => {
                 add::pick_file().map(Message::FileChosen)
             }
-            Some(add::Event::Source(add::Source::Clipboard)) => self.start_scan(scan_clipboard()),
+            Some(add::Event::Source(add::Source::Clipboard)) => {
+                self.start_scan(sources::scan_clipboard())
+            }
             Some(add::Event::Source(add::Source::Screen)) => self.start_scan(
                 add::scan_screen().map(|(source, found)| Message::Scanned(source, found)),
             ),
@@ -443,7 +459,7 @@ impl Unlocked {
             None => Task::none(),
             Some(import::Event::Import(chosen)) => self.save(core_calls::import(chosen, now)),
             Some(import::Event::Open(path, password)) => {
-                self.start_scan(read_file(path, Some(password)))
+                self.start_scan(sources::read_file(path, Some(password)))
             }
             Some(import::Event::Cancel) => {
                 self.screen = Screen::List;
@@ -500,32 +516,6 @@ impl Unlocked {
     }
 
     /// What the clipboard or the screen gave: the checklist, or why not.
-    fn scanned(&mut self, source: String, found: Report, now: u64) {
-        if !found.accounts.is_empty() {
-            self.screen = Screen::Import(import::State::checklist(source, found, &self.entries));
-            return;
-        }
-        // Nothing importable (e.g. text pasted into the search field): say
-        // why, keep the current screen.
-        let why = found
-            .errors
-            .first()
-            .map(|r| sentence(r.error.to_string()))
-            .unwrap_or_else(|| tr!("scan.none"));
-        let nothing = tr!("codes.nothing", source = source, why = why);
-        // Plain text pasted on the list went into the search field: no
-        // note then. A picture without a code (or a damaged one) is said.
-        let pasted_text = found
-            .errors
-            .iter()
-            .all(|r| r.error.code() == crate::error::ErrorCode::NotOtpauth);
-        match &mut self.screen {
-            Screen::Add(form) => form.set_error(nothing),
-            _ if source == tr!("source.clipboard") && pasted_text => {}
-            _ => self.toast = Some((nothing, now)),
-        }
-    }
-
     pub fn view(&self, now: u64) -> Element<'_, Message> {
         let list = || {
             self.list
@@ -566,27 +556,6 @@ impl Unlocked {
             .height(Fill)
             .into()
     }
-}
-
-impl Unlocked {
-    /// Runs a scan or file read that the person can cancel (one at a
-    /// time: a new one replaces the handle of the last).
-    fn start_scan(&mut self, task: Task<Message>) -> Task<Message> {
-        let (task, handle) = task.abortable();
-        if let Some(old) = self.scanning.replace(handle) {
-            old.abort();
-        }
-        task
-    }
-}
-
-/// Images, link lists and other apps' backups, told apart by content.
-fn read_file(path: PathBuf, password: Option<zeroize::Zeroizing<String>>) -> Task<Message> {
-    add::read_file(path, password).map(|(source, opened)| Message::FileRead(source, opened))
-}
-
-fn scan_clipboard() -> Task<Message> {
-    add::scan_clipboard().map(|(source, found)| Message::Scanned(source, found))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub enum Message {
     SetClipboardClear(Choice),
     SetAutoLock(Choice),
     ToggleHideCodes,
+    ToggleKeepInTray,
     OpenExport,
     OpenSecurity,
     Done,
@@ -37,6 +38,7 @@ pub fn update(settings: &mut Settings, message: Message) -> Event {
         Message::SetClipboardClear(c) => settings.clipboard_clear_secs = c.0,
         Message::SetAutoLock(c) => settings.auto_lock_mins = c.0,
         Message::ToggleHideCodes => settings.hide_codes = !settings.hide_codes,
+        Message::ToggleKeepInTray => settings.keep_in_tray = !settings.keep_in_tray,
         Message::OpenExport => return Event::OpenExport,
         Message::OpenSecurity => return Event::OpenSecurity,
         Message::Done => return Event::Done,
@@ -149,6 +151,13 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
             tr!("settings.hide_codes"),
             toggler(settings.hide_codes)
                 .on_toggle(|_| Message::ToggleHideCodes)
+                .size(22)
+                .into(),
+        ),
+        line(
+            tr!("settings.keep_in_tray"),
+            toggler(settings.keep_in_tray)
+                .on_toggle(|_| Message::ToggleKeepInTray)
                 .size(22)
                 .into(),
         ),
