@@ -24,8 +24,4 @@ pub use secret::Secret;
 #[cfg(feature = "gui")]
 pub mod gui;
 
-// The app's translation catalogs (locales/en.yml, locales/zh-CN.yml).
-#[cfg(feature = "gui")]
-rust_i18n::i18n!("locales", fallback = "en");
-
 pub use paths::APP_ID;

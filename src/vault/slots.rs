@@ -17,7 +17,7 @@ use super::crypto::{Key, random_key};
 use super::error::VaultError;
 use super::format::{self, SlotKind};
 use super::kdf::{KdfParams, KdfPolicy};
-use super::keyring::{KeyStore, entry_user, slot_entry_user};
+use super::keyring::{KeyStore, entry_user, item_label, slot_entry_user};
 use super::recovery::RecoveryKey;
 use super::unlock::keyring_kek;
 use super::{Rekeyed, Vault};
@@ -81,7 +81,7 @@ impl Vault {
                 .iter()
                 .filter(|s| s.kind == SlotKind::Keyring)
             {
-                let kek = keyring_kek(store, &self.header.vault_id, slot);
+                let kek = keyring_kek(store, &self.header.vault_id, slot, self.path());
                 if let Err(e) = &kek
                     && !plan.drop_unreachable_keyring
                 {
@@ -278,7 +278,7 @@ impl Vault {
             Ok(id)
         })?;
         let name = slot_entry_user(&self.header.vault_id, &new_id);
-        if let Err(e) = store.set(&name, &kek) {
+        if let Err(e) = store.set(&name, &kek, &item_label(self.path())) {
             let _ = self.commit(|state| {
                 state.header.slots.retain(|s| s.id != new_id);
                 for (at, slot) in previous.into_iter().enumerate() {
