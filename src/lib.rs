@@ -3,6 +3,7 @@
 //! only the front ends (`cli`, `gui`) read the clock.
 
 pub mod account;
+pub mod dates;
 pub mod error;
 pub mod export;
 pub mod fs;

@@ -8,6 +8,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use tessera::account::OtpKind;
+use tessera::dates;
 use tessera::session::Session;
 use tessera::vault::{Added, Entry};
 
@@ -168,6 +169,8 @@ pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCod
             .iter()
             .map(|e| AccountJson {
                 id: Some(&e.id),
+                created: dates::rfc3339(e.created),
+                modified: dates::rfc3339(e.modified),
                 ..AccountJson::new(&e.account)
             })
             .collect();

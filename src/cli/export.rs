@@ -108,6 +108,7 @@ pub(super) fn export(
             args.format,
             password.as_deref().map(|p| p.as_str()),
             args.force,
+            super::clock::now(),
         )
         .map_err(|e| explain(e, args))?;
     for skipped in &exported.skipped {

@@ -27,6 +27,12 @@ pub(super) struct AccountJson<'a> {
     /// The code at the requested time (`scan`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// When the account was added to the vault and last changed, RFC 3339
+    /// in UTC (`list`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
 }
 
 impl<'a> AccountJson<'a> {
@@ -47,6 +53,8 @@ impl<'a> AccountJson<'a> {
             period,
             counter,
             code: None,
+            created: None,
+            modified: None,
         }
     }
 }

@@ -156,7 +156,7 @@ impl State {
                 id,
                 issuer,
                 account,
-            } => rename_view(id, issuer, account, busy),
+            } => rename_view(find(entries, id)?, issuer, account, busy),
             Self::Qr { id, qr } => qr_view(find(entries, id)?, qr.as_ref()),
         })
     }
@@ -224,14 +224,26 @@ fn confirm_delete_view(e: &Entry) -> Element<'_, Message> {
     .into()
 }
 
+/// When the account was added and last changed (UTC).
+fn dates_line(e: &Entry) -> String {
+    let shown = |unix| crate::dates::minutes_utc(unix).unwrap_or_default();
+    tr!(
+        "account.dates",
+        created = shown(e.created),
+        modified = shown(e.modified)
+    )
+}
+
 fn rename_view<'a>(
-    id: &'a str,
+    e: &'a Entry,
     issuer: &'a str,
     account: &'a str,
     busy: bool,
 ) -> Element<'a, Message> {
+    let id = e.id.as_str();
     column![
         text(tr!("codes.rename")).size(20),
+        text(dates_line(e)).size(13).style(text::secondary),
         text_input(&tr!("add.issuer"), issuer)
             .on_input(Message::RenameIssuer)
             .padding(8),
@@ -282,4 +294,29 @@ fn qr_view<'a>(e: &'a Entry, qr: Option<&'a iced::widget::qr_code::Data>) -> Ele
     ]
     .spacing(14)
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::Account;
+    use crate::gui::task::{snapshot, testing};
+
+    #[test]
+    fn the_account_screen_shows_when_it_was_added_and_changed() {
+        let (session, _dir) = testing::session();
+        let key = crate::secret::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let account = Account::totp(Some("ACME".into()), "me", key);
+        session
+            .lock()
+            .unwrap()
+            .import(vec![account], 1_796_173_988)
+            .unwrap();
+        let entries = snapshot(&session);
+        let state = State::rename(entries[0].id.clone(), &entries).unwrap();
+        let line = dates_line(&entries[0]);
+        assert!(line.contains("2026-12-02 01:13 UTC"), "{line}");
+        let mut ui = iced_test::simulator(state.view(&entries, 0, false).unwrap());
+        assert!(ui.find(line.as_str()).is_ok(), "{line}");
+    }
 }

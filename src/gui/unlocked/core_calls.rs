@@ -13,7 +13,7 @@ use crate::import::{self, BackupError, Report};
 use crate::session::{Session, SessionError};
 use crate::vault::{Added, Entry};
 
-use super::super::task::{SharedSession, poisoned, sentence};
+use super::super::task::{SharedSession, poisoned, sentence, unix_now};
 
 /// A change of the unlocked vault, run in a task by the parent.
 pub type Change = Box<dyn FnOnce(&mut Session) -> Result<String, SessionError> + Send>;
@@ -114,7 +114,7 @@ pub fn write_export(
     let s = session.lock().map_err(|_| poisoned())?;
     let password = (!password.is_empty()).then_some(password);
     let exported =
-        s.export(path, format, password, true)
+        s.export(path, format, password, true, unix_now())
             .map_err(|e| match e {
                 SessionError::Write { path, source }
                 | SessionError::CreateFolder { path, source } => sentence(tr!(
