@@ -319,4 +319,40 @@ mod tests {
         let mut ui = iced_test::simulator(state.view(&entries, 0, false).unwrap());
         assert!(ui.find(line.as_str()).is_ok(), "{line}");
     }
+
+    /// The QR code the app draws is read back by a second, independent
+    /// decoder (rqrr) from a screenshot of the screen.
+    #[test]
+    fn the_account_qr_reads_back_with_another_decoder() {
+        let (session, _dir) = testing::session();
+        let link = "otpauth://totp/%E4%BA%AC%E4%B8%9C%E4%BA%91:ops%40example.cn?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA256&digits=8&issuer=%E4%BA%AC%E4%B8%9C%E4%BA%91";
+        let account = crate::uri::parse(link).unwrap();
+        let expected = crate::uri::format(&account);
+        session.lock().unwrap().import(vec![account], 0).unwrap();
+        let entries = snapshot(&session);
+        let mut state = State::qr(entries[0].id.clone());
+        assert!(state.update(Message::RevealQr, &entries, 0).is_none());
+        let mut ui = iced_test::simulator(state.view(&entries, 0, false).unwrap());
+        // A snapshot compared with a missing file writes it: the screenshot.
+        let shots = tempfile::tempdir().unwrap();
+        let shot = ui.snapshot(&iced::Theme::Light).unwrap();
+        assert!(shot.matches_image(shots.path().join("qr.png")).unwrap());
+        let file = std::fs::read_dir(shots.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "png"))
+            .unwrap();
+        let luma = image::open(&file).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+            luma.width() as usize,
+            luma.height() as usize,
+            |x, y| luma.get_pixel(x as u32, y as u32).0[0],
+        );
+        let read: Vec<String> = prepared
+            .detect_grids()
+            .iter()
+            .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+            .collect();
+        assert_eq!(read, [expected]);
+    }
 }
