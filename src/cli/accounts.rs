@@ -182,9 +182,9 @@ pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCod
     let n = entries.len();
     writeln!(
         out,
-        "{}: {n} account{}",
+        "{}: {}",
         shown(vault.path()),
-        if n == 1 { "" } else { "s" }
+        super::count(n, "account", "accounts")
     )?;
     if n == 0 {
         return Ok(ExitCode::SUCCESS);

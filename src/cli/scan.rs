@@ -225,7 +225,7 @@ fn write_table(out: &mut impl Write, source: &str, r: &Report, at: u64) -> io::R
         source.to_string()
     };
     let n = r.accounts.len();
-    writeln!(out, "{shown}: {n} account{}", if n == 1 { "" } else { "s" })?;
+    writeln!(out, "{shown}: {}", super::count(n, "account", "accounts"))?;
     let issuer_w = r
         .accounts
         .iter()
@@ -287,8 +287,8 @@ pub(super) fn write_skipped(out: &mut dyn Write, skipped: &[Skipped]) -> io::Res
     if duplicates > 0 {
         writeln!(
             out,
-            "  {duplicates} duplicate{} skipped",
-            if duplicates == 1 { "" } else { "s" }
+            "  {} skipped",
+            super::count(duplicates, "duplicate", "duplicates")
         )?;
     }
     Ok(())
