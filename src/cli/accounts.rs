@@ -184,7 +184,7 @@ pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCod
         out,
         "{}: {}",
         shown(vault.path()),
-        super::count(n, "account", "accounts")
+        super::words::count(n, "account", "accounts")
     )?;
     if n == 0 {
         return Ok(ExitCode::SUCCESS);

@@ -56,7 +56,7 @@ pub(super) fn list(ctx: &Ctx, out: &mut dyn Write) -> Result<ExitCode> {
         let what = match &b.check {
             Ok(Opened { accounts, with }) => format!(
                 "{}, opens with {}",
-                super::count(*accounts, "account", "accounts"),
+                super::words::count(*accounts, "account", "accounts"),
                 opened_by(*with)
             ),
             Err(e) => format!("does not open with it ({e})"),
@@ -89,7 +89,7 @@ pub(super) fn restore(ctx: &Ctx, backup: &Path, out: &mut dyn Write) -> Result<E
         "Restored {} to {} ({}).",
         shown(backup),
         shown(path),
-        super::count(restored.accounts, "account", "accounts")
+        super::words::count(restored.accounts, "account", "accounts")
     )?;
     if let Some(kept) = restored.kept {
         writeln!(out, "The file it replaced was kept as {}.", shown(&kept))?;
@@ -112,7 +112,7 @@ pub(super) fn offer_removal(
     writeln!(
         out,
         "{} next to the vault (and any other copy of the file made before) still open{} with {old}.",
-        super::count(backups.len(), "older backup", "older backups"),
+        super::words::count(backups.len(), "older backup", "older backups"),
         if backups.len() == 1 { "s" } else { "" },
     )?;
     if ctx.password_stdin || !on_terminal() {

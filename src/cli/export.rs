@@ -122,19 +122,19 @@ pub(super) fn export(
         writeln!(
             out,
             "Wrote {} ({}) to {}; scan them with Google Authenticator's \"Transfer accounts\" > \"Import accounts\" (not the + button).",
-            super::count(
+            super::words::count(
                 exported.files.len(),
                 "Google Authenticator transfer QR code",
                 "Google Authenticator transfer QR codes"
             ),
-            super::count(written, "account", "accounts"),
+            super::words::count(written, "account", "accounts"),
             args.output.display()
         )?;
     } else {
         writeln!(
             out,
             "Exported {} to {} ({}).",
-            super::count(written, "account", "accounts"),
+            super::words::count(written, "account", "accounts"),
             args.output.display(),
             args.format
         )?;

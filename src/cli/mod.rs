@@ -20,14 +20,9 @@ mod json;
 mod key_input;
 pub mod logging;
 mod progress;
-
-/// A count with its noun in the CLI's language (English): "1 account",
-/// "3 accounts", "0 accounts".
-pub(crate) fn count(n: usize, one: &str, other: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { other })
-}
 mod scan;
 mod slots;
+mod words;
 
 pub use code::CodeArgs;
 pub use scan::ScanArgs;
@@ -247,15 +242,4 @@ fn run_vault(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.downcast_ref::<io::Error>()
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_read_one_account_and_three_accounts() {
-        let accounts = |n| super::count(n, "account", "accounts");
-        assert_eq!(accounts(1), "1 account");
-        assert_eq!(accounts(3), "3 accounts");
-        assert_eq!(accounts(0), "0 accounts");
-    }
 }

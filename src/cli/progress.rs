@@ -48,14 +48,20 @@ impl Progress {
                 thread: None,
             };
         }
+        let mut out = out;
+        let started = Instant::now();
+        // Without a delay the line is written before the wait begins, not
+        // when the thread gets to run (a fast step would end first).
+        let mut shown = delay.is_zero();
+        if shown {
+            let _ = write!(out, "{ERASE}{what}");
+            let _ = out.flush();
+        }
         let (done, wait) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name(String::from("tessera-progress"))
             .spawn(move || {
-                let mut out = out;
-                let started = Instant::now();
-                let mut shown = false;
-                let mut next = delay;
+                let mut next = if shown { Duration::from_secs(1) } else { delay };
                 while let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(next) {
                     let _ = write!(out, "{ERASE}{}", line(&what, started.elapsed()));
                     let _ = out.flush();
@@ -137,6 +143,11 @@ mod tests {
     fn a_terminal_sees_the_step_then_a_clean_line() {
         let text = run(Duration::ZERO, true, Duration::from_millis(100));
         assert_eq!(text, format!("{ERASE}Unlocking…{ERASE}"));
+        // Even when the step ends at once.
+        assert_eq!(
+            run(Duration::ZERO, true, Duration::ZERO),
+            format!("{ERASE}Unlocking…{ERASE}")
+        );
     }
 
     #[test]

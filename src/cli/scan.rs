@@ -225,7 +225,11 @@ fn write_table(out: &mut impl Write, source: &str, r: &Report, at: u64) -> io::R
         source.to_string()
     };
     let n = r.accounts.len();
-    writeln!(out, "{shown}: {}", super::count(n, "account", "accounts"))?;
+    writeln!(
+        out,
+        "{shown}: {}",
+        super::words::count(n, "account", "accounts")
+    )?;
     let issuer_w = r
         .accounts
         .iter()
@@ -288,7 +292,7 @@ pub(super) fn write_skipped(out: &mut dyn Write, skipped: &[Skipped]) -> io::Res
         writeln!(
             out,
             "  {} skipped",
-            super::count(duplicates, "duplicate", "duplicates")
+            super::words::count(duplicates, "duplicate", "duplicates")
         )?;
     }
     Ok(())
