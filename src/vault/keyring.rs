@@ -14,7 +14,7 @@
 //! the standard `xdg:schema` attribute ([`SCHEMA`]) beside the `service`
 //! and `username` attributes it is found by. Items written before keep
 //! their old label until the keyring slot is renewed (`tessera keyring
-//! off`, then `on`).
+//! disable`, then `enable`).
 
 use std::collections::HashMap;
 use std::path::Path;
