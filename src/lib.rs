@@ -3,6 +3,7 @@
 //! only the front ends (`cli`, `gui`) read the clock.
 
 pub mod account;
+pub mod dates;
 pub mod error;
 pub mod export;
 pub mod fs;
@@ -23,9 +24,5 @@ pub use secret::Secret;
 
 #[cfg(feature = "gui")]
 pub mod gui;
-
-// The app's translation catalogs (locales/en.yml, locales/zh-CN.yml).
-#[cfg(feature = "gui")]
-rust_i18n::i18n!("locales", fallback = "en");
 
 pub use paths::APP_ID;

@@ -57,8 +57,11 @@ impl Env {
         let out = self.run(&["list", "--json"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        // What an account is, not when or under which id it was stored.
         for e in v.as_array_mut().unwrap() {
-            e.as_object_mut().unwrap().remove("id");
+            for field in ["id", "created", "modified"] {
+                e.as_object_mut().unwrap().remove(field);
+            }
         }
         v
     }

@@ -102,6 +102,7 @@ fn v1_1_opens_with_its_sync_records() {
         .set(
             &info.keyring_entries[0],
             &zeroize::Zeroizing::new([9u8; 32]),
+            "Tessera vault (v1.1.tessera)",
         )
         .unwrap();
     assert!(matches!(

@@ -80,7 +80,7 @@ fn secret_service_round_trip() {
     let store = OsKeyring::default();
     let id = "00000000000000000000000000test01";
     let key = zeroize::Zeroizing::new([7u8; KEY_LEN]);
-    store.set(id, &key).unwrap();
+    store.set(id, &key, "Tessera vault (test)").unwrap();
     assert_eq!(OsKeyring::default().get(id).unwrap(), key);
     store.delete(id).unwrap();
     assert!(OsKeyring::default().get(id).is_err());

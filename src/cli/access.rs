@@ -17,6 +17,8 @@ use zeroize::Zeroizing;
 use tessera::session::{Keys, NewSession, Session, SessionError, check_new_password};
 use tessera::vault::{RecoveryKey, SlotKind, VaultError};
 
+use super::progress::Progress;
+
 /// What a command needs to reach the vault.
 pub(super) struct Ctx {
     path: Option<PathBuf>,
@@ -137,8 +139,10 @@ fn warn_upgrade(session: &Session) {
 
 /// Opens with a typed text: the password, or a recovery key.
 fn open_with_text(ctx: &Ctx, path: &Path, text: &str) -> Result<Session> {
-    let session =
-        Session::open(path, Some(text), ctx.keys.clone()).map_err(|e| explain(path, e))?;
+    let unlocking = Progress::unlocking();
+    let opened = Session::open(path, Some(text), ctx.keys.clone());
+    drop(unlocking);
+    let session = opened.map_err(|e| explain(path, e))?;
     warn_upgrade(&session);
     if session.keyring_reenrolled() {
         eprintln!(
@@ -158,7 +162,10 @@ pub(super) fn open(ctx: &Ctx) -> Result<Session> {
         return open_with_text(ctx, path, &text);
     }
     let mut reasons = Vec::new();
-    match Session::open(path, None, ctx.keys.clone()) {
+    let unlocking = Progress::unlocking();
+    let opened = Session::open(path, None, ctx.keys.clone());
+    drop(unlocking);
+    match opened {
         Ok(session) => return Ok(session),
         Err(SessionError::NoKeyringSlot) => reasons.push(String::from("it has no keyring slot")),
         Err(e @ SessionError::Damaged { .. }) => return Err(explain(path, e)),
@@ -207,6 +214,7 @@ pub(super) fn ensure_password(ctx: &Ctx, session: &mut Session, stdin_line: usiz
              pass it on standard input with --password-stdin"
         );
     };
+    let _unlocking = Progress::unlocking();
     session
         .provide_password(&password)
         .map_err(|e| explain(&path, e))

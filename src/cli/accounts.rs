@@ -8,6 +8,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use tessera::account::OtpKind;
+use tessera::dates;
 use tessera::session::Session;
 use tessera::vault::{Added, Entry};
 
@@ -181,6 +182,8 @@ pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCod
             .map(|e| AccountJson {
                 id: Some(&e.id),
                 conflict: e.conflict.as_deref(),
+                created: dates::rfc3339(e.created),
+                modified: dates::rfc3339(e.modified),
                 ..AccountJson::new(&e.account)
             })
             .collect();
@@ -192,9 +195,9 @@ pub(super) fn list(ctx: &Ctx, json: bool, out: &mut dyn Write) -> Result<ExitCod
     let n = entries.len();
     writeln!(
         out,
-        "{}: {n} account{}",
+        "{}: {}",
         shown(vault.path()),
-        if n == 1 { "" } else { "s" }
+        super::words::count(n, "account", "accounts")
     )?;
     if n == 0 {
         return Ok(ExitCode::SUCCESS);

@@ -55,8 +55,8 @@ pub(super) fn list(ctx: &Ctx, out: &mut dyn Write) -> Result<ExitCode> {
         );
         let what = match &b.check {
             Ok(Opened { accounts, with }) => format!(
-                "{accounts} account{}, opens with {}",
-                if *accounts == 1 { "" } else { "s" },
+                "{}, opens with {}",
+                super::words::count(*accounts, "account", "accounts"),
                 opened_by(*with)
             ),
             Err(e) => format!("does not open with it ({e})"),
@@ -86,10 +86,10 @@ pub(super) fn restore(ctx: &Ctx, backup: &Path, out: &mut dyn Write) -> Result<E
     .map_err(|e| explain(backup, e))?;
     writeln!(
         out,
-        "Restored {} to {} ({} accounts).",
+        "Restored {} to {} ({}).",
         shown(backup),
         shown(path),
-        restored.accounts
+        super::words::count(restored.accounts, "account", "accounts")
     )?;
     if let Some(kept) = restored.kept {
         writeln!(out, "The file it replaced was kept as {}.", shown(&kept))?;
@@ -111,9 +111,8 @@ pub(super) fn offer_removal(
     }
     writeln!(
         out,
-        "{} older backup{} next to the vault (and any other copy of the file made before) still open{} with {old}.",
-        backups.len(),
-        if backups.len() == 1 { "" } else { "s" },
+        "{} next to the vault (and any other copy of the file made before) still open{} with {old}.",
+        super::words::count(backups.len(), "older backup", "older backups"),
         if backups.len() == 1 { "s" } else { "" },
     )?;
     if ctx.password_stdin || !on_terminal() {

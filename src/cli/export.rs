@@ -108,6 +108,7 @@ pub(super) fn export(
             args.format,
             password.as_deref().map(|p| p.as_str()),
             args.force,
+            super::clock::now(),
         )
         .map_err(|e| explain(e, args))?;
     for skipped in &exported.skipped {
@@ -120,17 +121,20 @@ pub(super) fn export(
         }
         writeln!(
             out,
-            "Wrote {} Google Authenticator transfer QR code{} ({written} account{}) to {}; scan them with Google Authenticator's \"Transfer accounts\" > \"Import accounts\" (not the + button).",
-            exported.files.len(),
-            if exported.files.len() == 1 { "" } else { "s" },
-            if written == 1 { "" } else { "s" },
+            "Wrote {} ({}) to {}; scan them with Google Authenticator's \"Transfer accounts\" > \"Import accounts\" (not the + button).",
+            super::words::count(
+                exported.files.len(),
+                "Google Authenticator transfer QR code",
+                "Google Authenticator transfer QR codes"
+            ),
+            super::words::count(written, "account", "accounts"),
             args.output.display()
         )?;
     } else {
         writeln!(
             out,
-            "Exported {written} account{} to {} ({}).",
-            if written == 1 { "" } else { "s" },
+            "Exported {} to {} ({}).",
+            super::words::count(written, "account", "accounts"),
             args.output.display(),
             args.format
         )?;

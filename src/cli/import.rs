@@ -16,6 +16,7 @@ use tessera::vault::Added;
 
 use super::access::password_from_file;
 use super::clock::now;
+use super::progress::Progress;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -54,7 +55,13 @@ impl Passwords {
     /// file) with the file's password or passwords typed at the terminal
     /// (three tries). The format is detected by `import::read`.
     fn read(&mut self, source: &str, bytes: &[u8]) -> Result<Report> {
-        let format = match import::read(bytes, &Options::default()) {
+        // Decoding images and key derivation can take seconds: a progress
+        // line on a terminal, never over a password prompt.
+        let read = |options: &Options<'_>| {
+            let _reading = Progress::reading(source);
+            import::read(bytes, options)
+        };
+        let format = match read(&Options::default()) {
             Err(BackupError::PasswordRequired(format)) => format,
             other => return Ok(other?),
         };
@@ -62,13 +69,12 @@ impl Passwords {
             if self.file.is_none() {
                 self.file = Some(password_from_file(path)?);
             }
-            return Ok(import::read(
-                bytes,
-                &Options::with_password(self.file.as_deref().map(|p| p.as_str())),
-            )?);
+            return Ok(read(&Options::with_password(
+                self.file.as_deref().map(|p| p.as_str()),
+            ))?);
         }
         if let Some(password) = &self.typed {
-            match import::read(bytes, &Options::with_password(Some(password))) {
+            match read(&Options::with_password(Some(password))) {
                 Err(BackupError::WrongPassword(_)) => {}
                 other => return Ok(other?),
             }
@@ -84,7 +90,7 @@ impl Passwords {
             else {
                 break;
             };
-            last = import::read(bytes, &Options::with_password(Some(&password)));
+            last = read(&Options::with_password(Some(&password)));
             match &last {
                 Err(BackupError::WrongPassword(_)) => eprintln!("Wrong password."),
                 Ok(_) => {

@@ -31,6 +31,12 @@ pub(super) struct AccountJson<'a> {
     /// computers, the id of the account whose other version won.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conflict: Option<&'a str>,
+    /// When the account was added to the vault and last changed, RFC 3339
+    /// in UTC (`list`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
 }
 
 impl<'a> AccountJson<'a> {
@@ -53,6 +59,8 @@ impl<'a> AccountJson<'a> {
             counter,
             code: None,
             conflict: None,
+            created: None,
+            modified: None,
         }
     }
 }

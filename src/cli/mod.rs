@@ -19,9 +19,11 @@ mod import;
 mod json;
 mod key_input;
 pub mod logging;
+mod progress;
 mod scan;
 mod slots;
 mod sync;
+mod words;
 
 pub use code::CodeArgs;
 pub use scan::ScanArgs;

@@ -225,7 +225,11 @@ fn write_table(out: &mut impl Write, source: &str, r: &Report, at: u64) -> io::R
         source.to_string()
     };
     let n = r.accounts.len();
-    writeln!(out, "{shown}: {n} account{}", if n == 1 { "" } else { "s" })?;
+    writeln!(
+        out,
+        "{shown}: {}",
+        super::words::count(n, "account", "accounts")
+    )?;
     let issuer_w = r
         .accounts
         .iter()
@@ -288,8 +292,8 @@ pub(super) fn write_skipped(out: &mut dyn Write, skipped: &[Skipped]) -> io::Res
     if duplicates > 0 {
         writeln!(
             out,
-            "  {duplicates} duplicate{} skipped",
-            if duplicates == 1 { "" } else { "s" }
+            "  {} skipped",
+            super::words::count(duplicates, "duplicate", "duplicates")
         )?;
     }
     Ok(())

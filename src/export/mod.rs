@@ -35,7 +35,7 @@
 //! is UTF-8 JSON:
 //!
 //! ```json
-//! {"version": 1, "accounts": [
+//! {"version": 1, "exported": "2026-12-02T01:13:08Z", "accounts": [
 //!   {"issuer": "ACME", "name": "me@example.com", "secret": "JBSWY3DPEHPK3PXP",
 //!    "algorithm": "SHA1", "digits": 6, "type": "totp", "period": 30},
 //!   {"issuer": null, "name": "x", "secret": "…", "algorithm": "SHA256",
@@ -48,8 +48,9 @@
 //! period are fixed and written as Aegis writes them); a reader that does
 //! not know the type refuses that entry alone (Tessera 0.1 does so).
 //!
-//! A reader refuses a version it does not know and any parameter outside
-//! the bounds without running the KDF.
+//! `exported` (RFC 3339, UTC; optional, ignored by readers) dates the
+//! backup. A reader refuses a version it does not know and any parameter
+//! outside the bounds without running the KDF.
 
 pub mod aegis;
 pub mod tessera;
@@ -174,12 +175,32 @@ pub struct Exported {
     pub skipped: Vec<Skipped>,
 }
 
-/// Exports `accounts`. `password` is needed by the encrypted formats and
-/// ignored by the others.
+/// Exports `accounts`, undated. `password` is needed by the encrypted
+/// formats and ignored by the others.
 pub fn export(
     accounts: &[Account],
     format: ExportFormat,
     password: Option<&str>,
+) -> Result<Exported, BackupError> {
+    write(accounts, format, password, None)
+}
+
+/// [`export`], dated `now` (Unix seconds) where the format has a place for
+/// it: the HTML page's header, the Tessera backup's `exported` field.
+pub fn export_at(
+    accounts: &[Account],
+    format: ExportFormat,
+    password: Option<&str>,
+    now: u64,
+) -> Result<Exported, BackupError> {
+    write(accounts, format, password, Some(now))
+}
+
+fn write(
+    accounts: &[Account],
+    format: ExportFormat,
+    password: Option<&str>,
+    now: Option<u64>,
 ) -> Result<Exported, BackupError> {
     if accounts.is_empty() {
         return Err(BackupError::NothingToExport);
@@ -199,7 +220,7 @@ pub fn export(
     Ok(match format {
         ExportFormat::TesseraBackup => single(
             "tessera-backup.tsrbak",
-            Zeroizing::new(tessera::export(accounts, password()?)?),
+            Zeroizing::new(tessera::export(accounts, password()?, now)?),
         ),
         ExportFormat::Aegis => single("aegis-export-plain.json", aegis::export_plain(accounts)?),
         ExportFormat::AegisEncrypted => single(
@@ -207,7 +228,7 @@ pub fn export(
             Zeroizing::new(aegis::export_encrypted(accounts, password()?)?),
         ),
         ExportFormat::Uris => single("otpauth-uris.txt", uris(accounts)),
-        ExportFormat::Html => single("tessera-qr-codes.html", html(accounts)?),
+        ExportFormat::Html => single("tessera-qr-codes.html", html(accounts, now)?),
         ExportFormat::MigrationQr => migration_qr(accounts)?,
     })
 }
@@ -323,7 +344,7 @@ fn qr_svg(data: &str) -> Result<Zeroizing<String>, BackupError> {
     Ok(svg)
 }
 
-fn html(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+fn html(accounts: &[Account], now: Option<u64>) -> Result<Zeroizing<Vec<u8>>, BackupError> {
     let mut page = Zeroizing::new(String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"robots\" content=\"noindex\">\n<title>Tessera accounts</title>\n<style>\n\
@@ -333,11 +354,20 @@ body{font-family:sans-serif;margin:1.5em;color:#000;background:#fff}\n\
 .card{border:1px solid #888;padding:.8em;width:240px;break-inside:avoid;page-break-inside:avoid}\n\
 .card h2{font-size:1em;margin:.2em 0;word-break:break-word}\n\
 .card p{font-size:.8em;margin:.2em 0;word-break:break-all}\n\
-code{font-size:.95em}\n</style>\n</head>\n<body>\n<h1>Tessera accounts</h1>\n\
-<p class=\"warn\">This page holds the secret keys of your accounts in clear: anyone who sees it can \
+code{font-size:.95em}\n</style>\n</head>\n<body>\n<h1>Tessera accounts</h1>\n",
+    ));
+    if let Some(date) = now.and_then(crate::dates::minutes_utc) {
+        page.push_str(&format!(
+            "<p>Exported {date}: {} account{}.</p>\n",
+            accounts.len(),
+            if accounts.len() == 1 { "" } else { "s" }
+        ));
+    }
+    page.push_str(
+        "<p class=\"warn\">This page holds the secret keys of your accounts in clear: anyone who sees it can \
 generate your codes. Print it, keep the paper somewhere safe, and delete this file.</p>\n\
 <div class=\"grid\">\n",
-    ));
+    );
     for account in accounts {
         let link = Zeroizing::new(uri::format(account));
         let svg = qr_svg(&link)?;
@@ -391,6 +421,20 @@ mod tests {
         );
         assert!(ExportFormat::Uris.is_plain_text());
         assert!(!ExportFormat::AegisEncrypted.is_plain_text());
+    }
+
+    #[test]
+    fn the_html_page_is_dated() {
+        let key = crate::secret::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let accounts = [Account::totp(Some("ACME".into()), "me", key)];
+        let dated = html(&accounts, Some(1_796_173_988)).unwrap();
+        let page = String::from_utf8_lossy(&dated);
+        assert!(
+            page.contains("<p>Exported 2026-12-02 01:13 UTC: 1 account.</p>"),
+            "{page}"
+        );
+        let undated = html(&accounts, None).unwrap();
+        assert!(!String::from_utf8_lossy(&undated).contains("Exported"));
     }
 
     #[test]

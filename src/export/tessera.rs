@@ -16,6 +16,9 @@ use crate::import::error::BackupError;
 #[derive(Serialize)]
 struct OutPayload<'a> {
     version: u32,
+    /// When the backup was written, RFC 3339 in UTC (readers ignore it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exported: Option<String>,
     accounts: Vec<OutAccount<'a>>,
 }
 
@@ -34,17 +37,31 @@ struct OutAccount<'a> {
     counter: Option<u64>,
 }
 
-/// Encrypts `accounts` under `password` with the default parameters.
-pub fn export(accounts: &[Account], password: &str) -> Result<Vec<u8>, BackupError> {
-    export_with(accounts, password, KdfParams::default())
+/// Encrypts `accounts` under `password` with the default parameters,
+/// dated `exported` (Unix seconds) when given.
+pub fn export(
+    accounts: &[Account],
+    password: &str,
+    exported: Option<u64>,
+) -> Result<Vec<u8>, BackupError> {
+    seal(accounts, password, KdfParams::default(), exported)
 }
 
 /// Encrypts `accounts` under `password` with the given Argon2 parameters
-/// (within the read bounds).
+/// (within the read bounds), undated.
 pub fn export_with(
     accounts: &[Account],
     password: &str,
     params: KdfParams,
+) -> Result<Vec<u8>, BackupError> {
+    seal(accounts, password, params, None)
+}
+
+fn seal(
+    accounts: &[Account],
+    password: &str,
+    params: KdfParams,
+    exported: Option<u64>,
 ) -> Result<Vec<u8>, BackupError> {
     let secrets: Vec<Zeroizing<String>> = accounts
         .iter()
@@ -52,6 +69,7 @@ pub fn export_with(
         .collect();
     let payload = OutPayload {
         version: 1,
+        exported: exported.and_then(crate::dates::rfc3339),
         accounts: accounts
             .iter()
             .zip(&secrets)
@@ -122,6 +140,31 @@ mod tests {
         t: 1,
         p: 1,
     };
+
+    #[test]
+    fn the_backup_is_dated_and_still_reads() {
+        let bytes = seal(&sample(), "pw", FAST, Some(1_796_173_988)).unwrap();
+        assert_eq!(import(&bytes, "pw").unwrap().accounts.len(), 1);
+        let salt = &bytes[HEADER_LEN - NONCE_LEN - SALT_LEN..HEADER_LEN - NONCE_LEN];
+        let nonce: [u8; NONCE_LEN] = bytes[HEADER_LEN - NONCE_LEN..HEADER_LEN]
+            .try_into()
+            .unwrap();
+        let key = derive("pw", salt, FAST).unwrap();
+        let plain = XChaCha20Poly1305::new_from_slice(key.as_ref())
+            .unwrap()
+            .decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: &bytes[HEADER_LEN..],
+                    aad: &bytes[..HEADER_LEN],
+                },
+            )
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        assert_eq!(doc["exported"], "2026-12-02T01:13:08Z");
+        let undated = export_with(&sample(), "pw", FAST).unwrap();
+        assert_eq!(import(&undated, "pw").unwrap().accounts.len(), 1);
+    }
 
     #[test]
     fn header_tampering_fails_authentication() {

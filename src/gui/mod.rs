@@ -18,14 +18,32 @@ use crate::import::Report;
 use crate::settings::{Settings, ThemeChoice};
 
 /// The translation of a catalog key (locales/*.yml) in the current
-/// language, as a `String`; `tr!("key", name = value)` fills `%{name}`.
+/// language, as a `String`; `tr!("key", name = value)` fills `%{name}`
+/// ([`i18n`]).
 macro_rules! tr {
-    ($($all:tt)*) => {
-        rust_i18n::t!($($all)*).to_string()
+    ($key:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::gui::i18n::text(
+            $key,
+            &[$((stringify!($name), &$value as &dyn ::std::fmt::Display)),*],
+        )
+    };
+}
+
+/// The translation of a text about a count: `tr_n!("key", n, name =
+/// value)` takes the entry of `n`'s plural form (`key.one`, `key.other`)
+/// and fills `%{n}` and `%{name}`.
+macro_rules! tr_n {
+    ($key:literal, $n:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::gui::i18n::count(
+            $key,
+            $crate::gui::i18n::as_count($n),
+            &[$((stringify!($name), &$value as &dyn ::std::fmt::Display)),*],
+        )
     };
 }
 
 mod clipboard;
+pub mod i18n;
 mod input;
 mod instance;
 mod shell;
@@ -127,7 +145,7 @@ fn window_settings() -> window::Settings {
 
 /// Switches the catalogs to the chosen (or the system's) language.
 fn apply_language(settings: &Settings) {
-    rust_i18n::set_locale(settings.language.locale(|v| std::env::var(v).ok()));
+    i18n::set_locale(settings.language.locale(|v| std::env::var(v).ok()));
 }
 
 /// The app: which screen, and the clock as last read.
@@ -397,23 +415,65 @@ fn link_checklist(report: Report) -> unlocked::Message {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
 
-    fn keys(catalog: &str) -> BTreeSet<String> {
-        catalog
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with("_version"))
-            .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim().to_string()))
-            .filter(|k| !k.is_empty())
+    use super::i18n::{self, Catalog, LOCALES};
+
+    /// A catalog's keys: plain ones, and the plural forms of each text
+    /// about a count (`key` → its categories).
+    fn keys(catalog: &str) -> (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>) {
+        let (mut plain, mut plural) = (BTreeSet::new(), BTreeMap::new());
+        for key in Catalog::parse(catalog).texts.into_keys() {
+            match key.rsplit_once('.') {
+                Some((base, form @ ("one" | "other"))) => {
+                    plural
+                        .entry(base.to_string())
+                        .or_insert_with(BTreeSet::new)
+                        .insert(form.to_string());
+                }
+                _ => {
+                    plain.insert(key);
+                }
+            }
+        }
+        (plain, plural)
+    }
+
+    /// The keys used as `macro!("key"` in `source`.
+    fn used<'a>(source: &'a str, call: &str) -> Vec<&'a str> {
+        source
+            .split(call)
+            .skip(1)
+            .filter_map(|part| part.split('"').next())
+            .filter(|key| {
+                key.contains('.')
+                    && !key.ends_with(".rs")
+                    && key.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
+                    })
+            })
             .collect()
     }
 
     #[test]
     fn catalogs_have_the_same_keys_and_every_used_key() {
-        let en = keys(include_str!("../../locales/en.yml"));
-        let zh = keys(include_str!("../../locales/zh-CN.yml"));
+        let (en, en_plural) = keys(include_str!("../../locales/en.yml"));
+        let (zh, zh_plural) = keys(include_str!("../../locales/zh-CN.yml"));
         assert_eq!(en, zh, "locales/en.yml and locales/zh-CN.yml differ");
-        // Every tr!("key") in every file under src/gui/ has an entry.
+        let forms = |list: &[&str]| list.iter().map(|f| f.to_string()).collect::<BTreeSet<_>>();
+        // Each language has exactly the plural forms CLDR gives it.
+        for (key, found) in &en_plural {
+            assert_eq!(found, &forms(&["one", "other"]), "en.yml: {key}");
+        }
+        for (key, found) in &zh_plural {
+            assert_eq!(found, &forms(&["other"]), "zh-CN.yml: {key}");
+        }
+        assert_eq!(
+            en_plural.keys().collect::<Vec<_>>(),
+            zh_plural.keys().collect::<Vec<_>>(),
+            "the texts about a count differ"
+        );
+        // Every tr!("key") and tr_n!("key", n) under src/gui/ has its entry.
         let mut sources = Vec::new();
         gui_sources(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gui"),
@@ -421,16 +481,14 @@ mod tests {
         );
         assert!(sources.len() > 10, "the GUI sources were not found");
         for (path, source) in &sources {
-            for part in source.split("tr!(\"").skip(1) {
-                let key = part.split('"').next().unwrap_or_default();
-                let is_key = key.contains('.')
-                    && !key.ends_with(".rs")
-                    && key.chars().all(|c| {
-                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
-                    });
-                if is_key {
-                    assert!(en.contains(key), "missing catalog key {key} ({path:?})");
-                }
+            for key in used(source, "tr!(\"") {
+                assert!(en.contains(key), "missing catalog key {key} ({path:?})");
+            }
+            for key in used(source, "tr_n!(\"") {
+                assert!(
+                    en_plural.contains_key(key),
+                    "missing plural forms of {key} ({path:?})"
+                );
             }
         }
     }
@@ -451,11 +509,28 @@ mod tests {
 
     #[test]
     fn chinese_catalog_is_used() {
-        assert_eq!(rust_i18n::t!("codes.add", locale = "zh-CN"), "添加");
-        assert_eq!(rust_i18n::t!("codes.add", locale = "en"), "Add");
+        assert_eq!(i18n::text_in("zh-CN", "codes.add", &[]), "添加");
+        assert_eq!(i18n::text_in("en", "codes.add", &[]), "Add");
         assert_eq!(
-            rust_i18n::t!("codes.imported", locale = "zh-CN", n = 3),
+            i18n::count_in("zh-CN", "codes.imported", 3, &[]),
             "已导入 3 个账户"
+        );
+        assert_eq!(LOCALES, ["en", "zh-CN"]);
+    }
+
+    #[test]
+    fn counts_read_one_account_and_three_accounts() {
+        assert_eq!(
+            i18n::count_in("en", "codes.imported", 1, &[]),
+            "Imported 1 account"
+        );
+        assert_eq!(
+            i18n::count_in("en", "codes.imported", 3, &[]),
+            "Imported 3 accounts"
+        );
+        assert_eq!(
+            i18n::count_in("en", "codes.imported_dup", 1, &[("dup", &2)]),
+            "Imported 1 account; 2 already in the vault"
         );
     }
 }

@@ -98,10 +98,7 @@ pub(crate) fn password_words(e: &crate::session::SessionError) -> String {
     use crate::session::SessionError;
     match e {
         SessionError::ShortPassword { .. } | SessionError::EmptyPassword => {
-            tr!(
-                "unlock.min_password",
-                n = crate::session::MIN_PASSWORD_CHARS
-            )
+            tr_n!("unlock.min_password", crate::session::MIN_PASSWORD_CHARS)
         }
         other => sentence(other.to_string()),
     }

@@ -38,7 +38,8 @@ impl Session {
         Ok(())
     }
 
-    /// Writes every account to `path` in `format`. Encrypted formats need
+    /// Writes every account to `path` in `format`, dated `now` (Unix
+    /// seconds) where the format has a place for it. Encrypted formats need
     /// a `password` that passes [`check_new_password`]. Nothing is written
     /// when a file would be replaced without `overwrite`.
     pub fn export(
@@ -47,13 +48,14 @@ impl Session {
         format: ExportFormat,
         password: Option<&str>,
         overwrite: bool,
+        now: u64,
     ) -> Result<Exported, SessionError> {
         self.check_export(path, format, overwrite)?;
         if format.needs_password() {
             check_new_password(password.unwrap_or(""))?;
         }
         let accounts: Vec<Account> = self.entries().iter().map(|e| e.account.clone()).collect();
-        let exported = export::export(&accounts, format, password)?;
+        let exported = export::export_at(&accounts, format, password, now)?;
         let written = accounts.len() - exported.skipped.len();
         let targets: Vec<(PathBuf, &[u8])> = if format.is_folder() {
             exported

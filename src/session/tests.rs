@@ -354,12 +354,12 @@ fn export_refuses_to_overwrite_and_writes_privately() {
     let (mut session, _) = password_session(&dir);
     let out = dir.path().join("new-folder").join("export.txt");
     assert!(matches!(
-        session.export(&out, ExportFormat::Uris, None, false),
+        session.export(&out, ExportFormat::Uris, None, false, 0),
         Err(SessionError::NothingToExport)
     ));
     session.add(&draft("ACME", KEY), 1).unwrap();
     let done = session
-        .export(&out, ExportFormat::Uris, None, false)
+        .export(&out, ExportFormat::Uris, None, false, 0)
         .unwrap();
     assert_eq!((done.files.clone(), done.accounts), (vec![out.clone()], 1));
     #[cfg(unix)]
@@ -369,16 +369,16 @@ fn export_refuses_to_overwrite_and_writes_privately() {
     }
     std::fs::write(&out, b"keep").unwrap();
     assert!(matches!(
-        session.export(&out, ExportFormat::Uris, None, false),
+        session.export(&out, ExportFormat::Uris, None, false, 0),
         Err(SessionError::ExportExists(_))
     ));
     assert_eq!(std::fs::read(&out).unwrap(), b"keep");
     session
-        .export(&out, ExportFormat::Uris, None, true)
+        .export(&out, ExportFormat::Uris, None, true, 0)
         .unwrap();
     assert_ne!(std::fs::read(&out).unwrap(), b"keep");
     assert!(matches!(
-        session.export(dir.path(), ExportFormat::Uris, None, true),
+        session.export(dir.path(), ExportFormat::Uris, None, true, 0),
         Err(SessionError::ExportIsFolder(_))
     ));
 }
@@ -391,17 +391,23 @@ fn encrypted_exports_need_a_new_password() {
     let out = dir.path().join("backup.json");
     for format in [ExportFormat::TesseraBackup, ExportFormat::AegisEncrypted] {
         assert!(matches!(
-            session.export(&out, format, Some("short"), false),
+            session.export(&out, format, Some("short"), false, 0),
             Err(SessionError::ShortPassword { .. })
         ));
         assert!(matches!(
-            session.export(&out, format, None, false),
+            session.export(&out, format, None, false, 0),
             Err(SessionError::EmptyPassword)
         ));
         assert!(!out.exists());
     }
     session
-        .export(&out, ExportFormat::AegisEncrypted, Some("eight ch"), false)
+        .export(
+            &out,
+            ExportFormat::AegisEncrypted,
+            Some("eight ch"),
+            false,
+            0,
+        )
         .unwrap();
     assert!(out.exists());
 }

@@ -8,8 +8,16 @@
 //! name on the first unlock. Every call runs in a helper thread and is given up
 //! after a timeout, so a keyring that waits for an unlock prompt never
 //! blocks Tessera.
+//!
+//! What people see in Seahorse or KWallet: the Secret Service item is
+//! labelled [`item_label`] ("Tessera vault (vault.tessera)") and carries
+//! the standard `xdg:schema` attribute ([`SCHEMA`]) beside the `service`
+//! and `username` attributes it is found by. Items written before keep
+//! their old label until the keyring slot is renewed (`tessera keyring
+//! disable`, then `enable`).
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -26,8 +34,9 @@ pub trait KeyStore: Send + Sync {
     /// The key stored under `name`; [`VaultError::KeyringNoEntry`] if
     /// there is none, another error if the store is unreachable.
     fn get(&self, name: &str) -> Result<Key, VaultError>;
-    /// Stores (or replaces) the key under `name`.
-    fn set(&self, name: &str, key: &Key) -> Result<(), VaultError>;
+    /// Stores (or replaces) the key under `name`; a new item is shown as
+    /// `label` ([`item_label`]) where the store has labels.
+    fn set(&self, name: &str, key: &Key, label: &str) -> Result<(), VaultError>;
     /// Deletes the key under `name` (absent is not an error).
     fn delete(&self, name: &str) -> Result<(), VaultError>;
     /// Whether the store answers at all (checked before a vault is
@@ -46,6 +55,19 @@ pub fn entry_user(vault_id: &str) -> String {
 /// The keyring entry user name of one keyring slot of a vault.
 pub fn slot_entry_user(vault_id: &str, slot_id: &str) -> String {
     format!("vault-{vault_id}-{slot_id}")
+}
+
+/// The `xdg:schema` attribute of Tessera's Secret Service items (the
+/// attribute libsecret and Seahorse group items by).
+pub const SCHEMA: &str = "io.github.tessera.Tessera.VaultKey";
+
+/// The label keyring managers show for the key of the vault at `path`:
+/// "Tessera vault (vault.tessera)", the file's name only.
+pub fn item_label(path: &Path) -> String {
+    match path.file_name() {
+        Some(name) => format!("Tessera vault ({})", name.to_string_lossy()),
+        None => String::from("Tessera vault"),
+    }
 }
 
 /// The platform keyring (keyring 4, `v1` stores), with a timeout per call.
@@ -127,6 +149,36 @@ fn entry(name: &str) -> Result<keyring::Entry, VaultError> {
     keyring::Entry::new(crate::APP_ID, name).map_err(|e| describe(&e))
 }
 
+/// Whether the platform store is the Secret Service (as keyring 4 picks
+/// it), whose items have labels and free attributes.
+const SECRET_SERVICE: bool = cfg!(all(
+    unix,
+    not(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "android"
+    ))
+));
+
+/// An entry that creates its item with `label` (Secret Service; other
+/// stores name items by service and user only).
+fn labelled_entry(name: &str, label: &str) -> Result<keyring_core::Entry, VaultError> {
+    // The platform store is set up by keyring's first use.
+    if let Err(e) = keyring::Entry::store_status() {
+        return Err(describe(e));
+    }
+    let made = if SECRET_SERVICE {
+        keyring_core::Entry::new_with_modifiers(
+            crate::APP_ID,
+            name,
+            &HashMap::from([("label", label)]),
+        )
+    } else {
+        keyring_core::Entry::new(crate::APP_ID, name)
+    };
+    made.map_err(|e| describe(&e))
+}
+
 impl KeyStore for OsKeyring {
     fn available(&self) -> Result<(), VaultError> {
         OsKeyring::available(self)
@@ -156,12 +208,22 @@ impl KeyStore for OsKeyring {
         Ok(key)
     }
 
-    fn set(&self, vault_id: &str, key: &Key) -> Result<(), VaultError> {
+    fn set(&self, vault_id: &str, key: &Key, label: &str) -> Result<(), VaultError> {
         let id = vault_id.to_string();
         let value = key.clone();
+        let label = label.to_string();
         self.call(move || {
-            let e = entry(&id)?;
+            let e = labelled_entry(&id, &label)?;
             e.set_secret(value.as_ref()).map_err(|e| describe(&e))?;
+            if SECRET_SERVICE {
+                // Best effort: the key is stored either way.
+                if let Err(err) = e.update_attributes(&HashMap::from([("xdg:schema", SCHEMA)])) {
+                    log::warn!(
+                        "keyring: the item's xdg:schema was not set: {}",
+                        describe(&err)
+                    );
+                }
+            }
             // Read it back: a store that accepts and forgets is no store.
             let back = Zeroizing::new(e.get_secret().map_err(|e| describe(&e))?);
             if back.as_slice() != value.as_ref() {
@@ -193,6 +255,14 @@ impl KeyStore for OsKeyring {
 #[derive(Default)]
 pub struct MemoryKeyStore {
     keys: Mutex<HashMap<String, Key>>,
+    labels: Mutex<HashMap<String, String>>,
+}
+
+impl MemoryKeyStore {
+    /// The label the key under `name` was stored with.
+    pub fn label(&self, name: &str) -> Option<String> {
+        self.labels.lock().ok()?.get(name).cloned()
+    }
 }
 
 impl KeyStore for MemoryKeyStore {
@@ -204,9 +274,12 @@ impl KeyStore for MemoryKeyStore {
             .ok_or(VaultError::KeyringNoEntry)
     }
 
-    fn set(&self, vault_id: &str, key: &Key) -> Result<(), VaultError> {
+    fn set(&self, vault_id: &str, key: &Key, label: &str) -> Result<(), VaultError> {
         if let Ok(mut k) = self.keys.lock() {
             k.insert(vault_id.to_string(), key.clone());
+        }
+        if let Ok(mut l) = self.labels.lock() {
+            l.insert(vault_id.to_string(), label.to_string());
         }
         Ok(())
     }
@@ -214,6 +287,9 @@ impl KeyStore for MemoryKeyStore {
     fn delete(&self, vault_id: &str) -> Result<(), VaultError> {
         if let Ok(mut k) = self.keys.lock() {
             k.remove(vault_id);
+        }
+        if let Ok(mut l) = self.labels.lock() {
+            l.remove(vault_id);
         }
         Ok(())
     }
@@ -247,12 +323,22 @@ mod tests {
     }
 
     #[test]
+    fn the_label_names_the_vault_file() {
+        assert_eq!(
+            item_label(Path::new("/home/me/.local/share/tessera/vault.tessera")),
+            "Tessera vault (vault.tessera)"
+        );
+        assert_eq!(item_label(Path::new("/")), "Tessera vault");
+    }
+
+    #[test]
     fn memory_store_round_trip() {
         let store = MemoryKeyStore::default();
         let key = Zeroizing::new([3u8; KEY_LEN]);
         assert!(store.get("v").is_err());
-        store.set("v", &key).unwrap();
+        store.set("v", &key, "Tessera vault (v)").unwrap();
         assert_eq!(store.get("v").unwrap(), key);
+        assert_eq!(store.label("v").as_deref(), Some("Tessera vault (v)"));
         store.delete("v").unwrap();
         assert!(store.get("v").is_err());
     }

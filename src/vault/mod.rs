@@ -43,7 +43,9 @@ pub use copies::{CopyMerged, Opener};
 pub use error::VaultError;
 pub use format::SlotKind;
 pub use kdf::{KdfParams, KdfPolicy};
-pub use keyring::{KeyStore, MemoryKeyStore, OsKeyring, entry_user, slot_entry_user};
+pub use keyring::{
+    KeyStore, MemoryKeyStore, OsKeyring, SCHEMA, entry_user, item_label, slot_entry_user,
+};
 pub use merge::{MergeReport, TOMBSTONE_DAYS, TOMBSTONES_KEPT};
 pub use payload::{Entry, Payload, Tombstone};
 pub use recovery::{RecoveryKey, looks_like_recovery_key};
@@ -222,7 +224,7 @@ impl Vault {
             let kek = random_key()?;
             let slot = format::wrap(&vault_id, SlotKind::Keyring, None, &kek, &dek)?;
             let name = slot_entry_user(&vault_id, &slot.id);
-            store.set(&name, &kek)?;
+            store.set(&name, &kek, &keyring::item_label(path))?;
             keyring_entry = Some(name);
             slots.insert(0, slot);
         }

@@ -22,7 +22,7 @@ use super::crypto::{Key, random_key};
 use super::error::VaultError;
 use super::format::{self, SlotKind};
 use super::kdf::{KdfParams, KdfPolicy};
-use super::keyring::{KeyStore, entry_user, slot_entry_user};
+use super::keyring::{KeyStore, entry_user, item_label, slot_entry_user};
 use super::recovery::RecoveryKey;
 use super::unlock::keyring_kek;
 use super::{Rekeyed, Vault};
@@ -89,7 +89,7 @@ impl Vault {
                 .iter()
                 .filter(|s| s.kind == SlotKind::Keyring && !s.stale)
             {
-                let kek = keyring_kek(store, &self.header.vault_id, slot);
+                let kek = keyring_kek(store, &self.header.vault_id, slot, self.path());
                 if let Err(e) = &kek
                     && !matches!(e, VaultError::KeyringNoEntry)
                     && !plan.drop_unreachable_keyring
@@ -283,7 +283,7 @@ impl Vault {
             .filter(|s| s.kind == SlotKind::Keyring)
             .filter(|s| {
                 !matches!(
-                    keyring_kek(store, &self.header.vault_id, s),
+                    keyring_kek(store, &self.header.vault_id, s, self.path()),
                     Err(VaultError::KeyringNoEntry)
                 )
             })
@@ -304,7 +304,7 @@ impl Vault {
             Ok(id)
         })?;
         let name = slot_entry_user(&self.header.vault_id, &new_id);
-        if let Err(e) = store.set(&name, &kek) {
+        if let Err(e) = store.set(&name, &kek, &item_label(self.path())) {
             let _ = self.commit(|state| {
                 state.header.slots.retain(|s| s.id != new_id);
                 for (at, slot) in previous.into_iter().enumerate() {
@@ -378,7 +378,7 @@ impl Vault {
         }
         let mut ours = HashMap::new();
         for slot in self.header.slots.iter().filter(|s| s.stale) {
-            if let Ok(kek) = keyring_kek(store, &self.header.vault_id, slot) {
+            if let Ok(kek) = keyring_kek(store, &self.header.vault_id, slot, self.path()) {
                 ours.insert(slot.id.clone(), kek);
             }
         }

@@ -44,6 +44,12 @@ fn round_trip_through_every_slot() {
     )
     .unwrap();
     let key = key.unwrap();
+    // The keyring item is labelled with the vault's file name.
+    let entry = slot_entry_user(&vault.header.vault_id, &vault.header.slots[0].id);
+    assert_eq!(
+        store.label(&entry).as_deref(),
+        Some("Tessera vault (v.tessera)")
+    );
     let accounts: Vec<Account> = (0..200u8)
         .map(|i| {
             let mut a = totp(&format!("Issuer {i}"), &format!("user{i}@x"), i);
@@ -508,7 +514,7 @@ impl KeyStore for LockedKeyring {
     fn get(&self, _: &str) -> Result<Key, VaultError> {
         Err(VaultError::Keyring(String::from("the keyring is locked")))
     }
-    fn set(&self, _: &str, _: &Key) -> Result<(), VaultError> {
+    fn set(&self, _: &str, _: &Key, _: &str) -> Result<(), VaultError> {
         Err(VaultError::Keyring(String::from("the keyring is locked")))
     }
     fn delete(&self, _: &str) -> Result<(), VaultError> {

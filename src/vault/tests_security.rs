@@ -284,8 +284,12 @@ fn an_entry_under_the_old_name_opens_and_is_migrated() {
     );
     // As stored by the previous build: only `vault-<id>`.
     let old = MemoryKeyStore::default();
-    old.set(&entry_user(&info.vault_id), &store.get(&own).unwrap())
-        .unwrap();
+    old.set(
+        &entry_user(&info.vault_id),
+        &store.get(&own).unwrap(),
+        "Tessera vault",
+    )
+    .unwrap();
     assert!(Vault::open(&path, Unlock::Keyring(&old)).is_ok());
     assert_eq!(old.get(&own).unwrap(), store.get(&own).unwrap());
     // A keyring without either entry does not open it.

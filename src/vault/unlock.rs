@@ -7,7 +7,7 @@ use std::path::Path;
 use super::crypto::Key;
 use super::error::VaultError;
 use super::format::{self, Header, Slot, SlotKind};
-use super::keyring::{KeyStore, entry_user, slot_entry_user};
+use super::keyring::{KeyStore, entry_user, item_label, slot_entry_user};
 use super::payload::{self, Payload};
 use super::recovery::parse_recovery;
 
@@ -34,11 +34,13 @@ pub(super) struct Unlocked {
 /// The key-encryption key of the keyring slot `slot`, checked against it.
 /// Looks under the slot's own entry name, then under the vault's old
 /// name; a key found there is copied to the slot's name (best effort; the
-/// old entry stays for older builds and copies of the vault).
+/// old entry stays for older builds and copies of the vault; the copy is
+/// labelled for the vault at `path`).
 pub(super) fn keyring_kek(
     store: &dyn KeyStore,
     vault_id: &str,
     slot: &Slot,
+    path: &Path,
 ) -> Result<Key, VaultError> {
     let own = slot_entry_user(vault_id, &slot.id);
     let (kek, migrate) = match store.get(&own) {
@@ -48,7 +50,7 @@ pub(super) fn keyring_kek(
     };
     format::unwrap(vault_id, slot, &kek).ok_or(VaultError::WrongKeyringKey)?;
     if migrate {
-        let _ = store.set(&own, &kek);
+        let _ = store.set(&own, &kek, &item_label(path));
     }
     Ok(kek)
 }
@@ -57,14 +59,14 @@ pub(super) fn keyring_kek(
 /// error. A stale slot (its data key changed on another computer, see
 /// [`Slot::stale`]) opens nothing: when this keyring holds its key, the
 /// error is [`VaultError::KeyringStale`] (unlock with the password once).
-fn keyring_dek(store: &dyn KeyStore, header: &Header) -> Result<Key, VaultError> {
+fn keyring_dek(store: &dyn KeyStore, header: &Header, path: &Path) -> Result<Key, VaultError> {
     let mut first = None;
     let live = header
         .slots
         .iter()
         .filter(|s| s.kind == SlotKind::Keyring && !s.stale);
     for slot in live {
-        match keyring_kek(store, &header.vault_id, slot) {
+        match keyring_kek(store, &header.vault_id, slot, path) {
             Ok(kek) => {
                 return format::unwrap(&header.vault_id, slot, &kek)
                     .ok_or(VaultError::WrongKeyringKey);
@@ -78,7 +80,7 @@ fn keyring_dek(store: &dyn KeyStore, header: &Header) -> Result<Key, VaultError>
         .slots
         .iter()
         .filter(|s| s.kind == SlotKind::Keyring && s.stale)
-        .any(|slot| keyring_kek(store, &header.vault_id, slot).is_ok());
+        .any(|slot| keyring_kek(store, &header.vault_id, slot, path).is_ok());
     if stale_but_ours {
         return Err(VaultError::KeyringStale);
     }
@@ -95,7 +97,7 @@ pub(super) fn unlock_bytes(
     let id = &header.vault_id;
     let mut password_kek = None;
     let dek = match unlock {
-        Unlock::Keyring(store) => keyring_dek(store, header)?,
+        Unlock::Keyring(store) => keyring_dek(store, header, path)?,
         Unlock::Password(password) => {
             let slot = header
                 .slot(SlotKind::Password)

@@ -158,7 +158,7 @@ impl State {
                 for (i, r) in rows.iter().enumerate() {
                     let (what, action) = match r.accounts {
                         Some(n) => (
-                            tr!("restore.opens", n = n),
+                            tr_n!("restore.opens", n),
                             Some(
                                 button(text(tr!("restore.restore")))
                                     .on_press_maybe((!self.busy).then_some(Message::Restore(i))),

@@ -167,7 +167,12 @@ impl crate::vault::KeyStore for BrokenKeyring {
             "the keyring is locked",
         )))
     }
-    fn set(&self, _: &str, _: &crate::vault::crypto::Key) -> Result<(), crate::vault::VaultError> {
+    fn set(
+        &self,
+        _: &str,
+        _: &crate::vault::crypto::Key,
+        _: &str,
+    ) -> Result<(), crate::vault::VaultError> {
         Err(crate::vault::VaultError::Keyring(String::from(
             "the keyring is locked",
         )))

@@ -164,7 +164,7 @@ impl State {
                 id,
                 issuer,
                 account,
-            } => rename_view(id, issuer, account, busy),
+            } => rename_view(find(entries, id)?, issuer, account, busy),
             Self::Qr { id, qr } => qr_view(find(entries, id)?, qr.as_ref()),
         })
     }
@@ -289,14 +289,26 @@ fn confirm_delete_view(e: &Entry) -> Element<'_, Message> {
     .into()
 }
 
+/// When the account was added and last changed (UTC).
+fn dates_line(e: &Entry) -> String {
+    let shown = |unix| crate::dates::minutes_utc(unix).unwrap_or_default();
+    tr!(
+        "account.dates",
+        created = shown(e.created),
+        modified = shown(e.modified)
+    )
+}
+
 fn rename_view<'a>(
-    id: &'a str,
+    e: &'a Entry,
     issuer: &'a str,
     account: &'a str,
     busy: bool,
 ) -> Element<'a, Message> {
+    let id = e.id.as_str();
     column![
         text(tr!("codes.rename")).size(20),
+        text(dates_line(e)).size(13).style(text::secondary),
         column![
             text(tr!("rename.issuer")).size(13),
             text_input(&tr!("add.issuer"), issuer)
@@ -357,4 +369,65 @@ fn qr_view<'a>(e: &'a Entry, qr: Option<&'a iced::widget::qr_code::Data>) -> Ele
     ]
     .spacing(14)
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::Account;
+    use crate::gui::task::{snapshot, testing};
+
+    #[test]
+    fn the_account_screen_shows_when_it_was_added_and_changed() {
+        let (session, _dir) = testing::session();
+        let key = crate::secret::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let account = Account::totp(Some("ACME".into()), "me", key);
+        session
+            .lock()
+            .unwrap()
+            .import(vec![account], 1_796_173_988)
+            .unwrap();
+        let entries = snapshot(&session);
+        let state = State::rename(entries[0].id.clone(), &entries).unwrap();
+        let line = dates_line(&entries[0]);
+        assert!(line.contains("2026-12-02 01:13 UTC"), "{line}");
+        let mut ui = iced_test::simulator(state.view(&entries, 0, false).unwrap());
+        assert!(ui.find(line.as_str()).is_ok(), "{line}");
+    }
+
+    /// The QR code the app draws is read back by a second, independent
+    /// decoder (rqrr) from a screenshot of the screen.
+    #[test]
+    fn the_account_qr_reads_back_with_another_decoder() {
+        let (session, _dir) = testing::session();
+        let link = "otpauth://totp/%E4%BA%AC%E4%B8%9C%E4%BA%91:ops%40example.cn?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA256&digits=8&issuer=%E4%BA%AC%E4%B8%9C%E4%BA%91";
+        let account = crate::uri::parse(link).unwrap();
+        let expected = crate::uri::format(&account);
+        session.lock().unwrap().import(vec![account], 0).unwrap();
+        let entries = snapshot(&session);
+        let mut state = State::qr(entries[0].id.clone());
+        assert!(state.update(Message::RevealQr, &entries, 0).is_none());
+        let mut ui = iced_test::simulator(state.view(&entries, 0, false).unwrap());
+        // A snapshot compared with a missing file writes it: the screenshot.
+        let shots = tempfile::tempdir().unwrap();
+        let shot = ui.snapshot(&iced::Theme::Light).unwrap();
+        assert!(shot.matches_image(shots.path().join("qr.png")).unwrap());
+        let file = std::fs::read_dir(shots.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "png"))
+            .unwrap();
+        let luma = image::open(&file).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+            luma.width() as usize,
+            luma.height() as usize,
+            |x, y| luma.get_pixel(x as u32, y as u32).0[0],
+        );
+        let read: Vec<String> = prepared
+            .detect_grids()
+            .iter()
+            .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+            .collect();
+        assert_eq!(read, [expected]);
+    }
 }

@@ -13,7 +13,7 @@ use crate::import::{self, BackupError, Report};
 use crate::session::{Session, SessionError};
 use crate::vault::{Added, Entry};
 
-use super::super::task::{SharedSession, poisoned, sentence};
+use super::super::task::{SharedSession, poisoned, sentence, unix_now};
 
 /// A change of the unlocked vault, run in a task by the parent.
 pub type Change = Box<dyn FnOnce(&mut Session) -> Result<String, SessionError> + Send>;
@@ -35,8 +35,8 @@ pub fn import(chosen: Vec<Account>, now: u64) -> Change {
     Box::new(move |s| {
         let imported = s.import(chosen, now)?;
         Ok(match imported.already_present {
-            0 => tr!("codes.imported", n = imported.added),
-            dup => tr!("codes.imported_dup", n = imported.added, dup = dup),
+            0 => tr_n!("codes.imported", imported.added),
+            dup => tr_n!("codes.imported_dup", imported.added, dup = dup),
         })
     })
 }
@@ -114,7 +114,7 @@ pub fn write_export(
     let s = session.lock().map_err(|_| poisoned())?;
     let password = (!password.is_empty()).then_some(password);
     let exported =
-        s.export(path, format, password, true)
+        s.export(path, format, password, true, unix_now())
             .map_err(|e| match e {
                 SessionError::Write { path, source }
                 | SessionError::CreateFolder { path, source } => sentence(tr!(
@@ -123,19 +123,12 @@ pub fn write_export(
                     error = source
                 )),
                 SessionError::ShortPassword { .. } | SessionError::EmptyPassword => {
-                    tr!(
-                        "export.min_password",
-                        n = crate::session::MIN_PASSWORD_CHARS
-                    )
+                    tr_n!("export.min_password", crate::session::MIN_PASSWORD_CHARS)
                 }
                 e => sentence(e.to_string()),
             })?;
     let n = exported.accounts;
-    let mut note = if n == 1 {
-        tr!("export.done_one", path = path.display())
-    } else {
-        tr!("export.done", n = n, path = path.display())
-    };
+    let mut note = tr_n!("export.done", n, path = path.display());
     if !exported.skipped.is_empty() {
         let names: Vec<String> = exported.skipped.iter().map(|s| s.label.clone()).collect();
         note.push_str(&tr!("export.left_out", names = names.join(", ")));
@@ -168,7 +161,7 @@ mod tests {
         // Encrypted export: the core's password rule reaches the app...
         let path = dir.path().join("b.tessera-backup");
         let short = write_export(&session, ExportFormat::TesseraBackup, "short", &path);
-        assert_eq!(short, Err(tr!("export.min_password", n = 8)));
+        assert_eq!(short, Err(tr_n!("export.min_password", 8)));
         assert!(!path.exists(), "nothing written");
         // ...and a good password writes an owner-only file, replacing an
         // existing one (the save dialog asked already).

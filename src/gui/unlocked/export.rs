@@ -112,7 +112,7 @@ impl State {
     fn ready(&self, format: ExportFormat) -> Result<(), String> {
         if format.needs_password() {
             if check_new_password(&self.password).is_err() {
-                return Err(tr!("export.min_password", n = MIN_PASSWORD_CHARS));
+                return Err(tr_n!("export.min_password", MIN_PASSWORD_CHARS));
             }
             if self.password != self.confirm {
                 return Err(tr!("unlock.passwords_differ"));
@@ -127,7 +127,7 @@ impl State {
     pub fn view(&self, accounts: usize, busy: bool) -> Element<'_, Message> {
         let format = self.chosen();
         let mut col = column![
-            text(tr!("export.title", n = accounts)).size(20),
+            text(tr_n!("export.title", accounts)).size(20),
             pick_list(ExportFormat::ALL, Some(format), Message::Format),
         ]
         .spacing(12);

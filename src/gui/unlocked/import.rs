@@ -188,7 +188,7 @@ fn checklist_view<'a>(
     busy: bool,
 ) -> Element<'a, Message> {
     let n = items.len();
-    let mut col = column![text(tr!("checklist.title", source = source, n = n)).size(20)].spacing(8);
+    let mut col = column![text(tr_n!("checklist.title", n, source = source)).size(20)].spacing(8);
     for (i, item) in items.iter().enumerate() {
         let mark = check_mark(item.checked);
         let note = if item.present {
@@ -215,7 +215,7 @@ fn checklist_view<'a>(
     let chosen = items.iter().filter(|i| i.checked).count();
     col.push(
         row![
-            button(text(tr!("checklist.import", n = chosen)))
+            button(text(tr_n!("checklist.import", chosen)))
                 .on_press_maybe((!busy && chosen > 0).then_some(Message::Import)),
             button(text(tr!("common.cancel")))
                 .on_press(Message::Cancel)
