@@ -16,7 +16,10 @@
 //!   again, or on the other machine, makes the same copy once);
 //! - a deletion (tombstone) wins only over the version deleted and the
 //!   versions it descends from: a delete on one side and an edit on the
-//!   other keeps the edit;
+//!   other keeps the edit; an HOTP edit that survives a deletion goes up
+//!   to the counter deleted, in place (not a new version, so a later
+//!   deletion of the edit covers it), and two copies of one version keep
+//!   the higher counter;
 //! - deletion records of both sides are kept (one per id), the newest
 //!   [`TOMBSTONES_KEPT`]; [`prune_tombstones`] drops those older than
 //!   [`TOMBSTONE_DAYS`] (time is a parameter).
@@ -112,29 +115,48 @@ fn concurrent(a: &Entry, b: &Entry) -> (Entry, Option<Entry>) {
 }
 
 /// An HOTP account that survived a deletion made elsewhere: its counter
-/// goes up to the one deleted, as a new version (the same on every
-/// computer), so no code used there is shown again.
+/// goes up to the one deleted, so no code used there is shown again. The
+/// raise is made in place, not as a new version: it is no change of the
+/// person's, and a deletion made later of this version (by a computer that
+/// holds it with the lower counter) still covers it; a new version here
+/// would be an edit that deletion never saw, and the account would come
+/// back. Copies of one version that differ only by this raise are merged
+/// by [`higher_counter`].
 fn at_least_deleted_counter(mut e: Entry, deletion: Option<&Tombstone>) -> Entry {
     if let (OtpKind::Hotp { counter }, Some(deleted)) =
         (e.account.kind, deletion.and_then(|t| t.counter))
         && deleted > counter
     {
-        let tag = digest_tag(
-            b"tessera-hotp-floor\0",
-            &[&e.tag.to_le_bytes(), &deleted.to_le_bytes()],
-        );
-        let modified = e.modified;
-        e.next_version(tag, modified);
         e.account.kind = OtpKind::Hotp { counter: deleted };
     }
     e
+}
+
+/// The version kept when one side's version is the other's or descends
+/// from it, with the higher HOTP counter of the two (one copy of a version
+/// may have been raised past a deleted counter, see
+/// [`at_least_deleted_counter`]): a counter never goes back.
+fn higher_counter(mut kept: Entry, other: &Entry) -> Entry {
+    if let (OtpKind::Hotp { counter }, Some(theirs)) = (kept.account.kind, hotp_counter(other))
+        && theirs > counter
+    {
+        kept.account.kind = OtpKind::Hotp { counter: theirs };
+    }
+    kept
 }
 
 /// Both sides' deletion records, one per id (the versions either deleted),
 /// newest first by time, at most [`TOMBSTONES_KEPT`].
 fn merge_tombstones(ours: &[Tombstone], theirs: &[Tombstone]) -> Vec<Tombstone> {
     let mut by_id: HashMap<&str, Tombstone> = HashMap::with_capacity(ours.len() + theirs.len());
-    for t in ours.iter().chain(theirs) {
+    // In an order that does not depend on which side is ours, so the
+    // histories joined come out the same on both computers: the earlier
+    // version deleted first (oldest tags first).
+    let mut all: Vec<&Tombstone> = ours.iter().chain(theirs).collect();
+    all.sort_by(|a, b| {
+        (a.rev, a.deleted, a.counter, &a.history).cmp(&(b.rev, b.deleted, b.counter, &b.history))
+    });
+    for t in all {
         match by_id.get_mut(t.id.as_str()) {
             None => {
                 by_id.insert(&t.id, t.clone());
@@ -192,12 +214,16 @@ pub fn merge(ours: &Payload, theirs: &Payload) -> (Payload, MergeReport) {
         let my_tag = mine.tag;
         let (kept, kept_tag) = match their_entries.get(mine.id.as_str()) {
             None => (mine.clone(), my_tag),
-            Some(&(_, other_tag)) if other_tag == my_tag || mine.descends_from(other_tag) => {
-                (mine.clone(), my_tag)
+            Some(&(other, other_tag)) if other_tag == my_tag || mine.descends_from(other_tag) => {
+                let kept = higher_counter(mine.clone(), other);
+                if kept.account != mine.account {
+                    report.changed += 1;
+                }
+                (kept, my_tag)
             }
             Some(&(other, other_tag)) if other.descends_from(my_tag) => {
                 report.changed += 1;
-                (other.clone(), other_tag)
+                (higher_counter(other.clone(), mine), other_tag)
             }
             Some(&(other, _)) => {
                 let (merged, copy) = concurrent(mine, other);

@@ -219,6 +219,43 @@ fn delete_against_edit_keeps_the_edit() {
 }
 
 #[test]
+fn an_edit_that_survived_a_deletion_is_deleted_with_it() {
+    // Ours used a code and deleted the account; theirs renamed it meanwhile.
+    let h = hotp("000000000000000h", 0);
+    let deleted_here = Payload {
+        entries: Vec::new(),
+        tombstones: vec![use_hotp(&h, 1).tombstone(300)],
+        recent: Vec::new(),
+    };
+    let renamed = rename(&h, "renamed", 200);
+    let kept = both_ways(&deleted_here, &side(vec![renamed.clone()]));
+    // The rename survives, past the counter deleted, as the same version.
+    assert_eq!(kept.entries.len(), 1);
+    assert_eq!(kept.entries[0].account.kind, OtpKind::Hotp { counter: 1 });
+    assert_eq!(kept.entries[0].tag, renamed.tag);
+    // The other side, still at the lower counter, then deletes its rename:
+    // every change is deleted somewhere, the account does not come back.
+    let deleted_there = Payload {
+        entries: Vec::new(),
+        tombstones: vec![renamed.tombstone(400)],
+        recent: Vec::new(),
+    };
+    assert!(both_ways(&kept, &deleted_there).entries.is_empty());
+    // Copies of one version, one raised: the higher counter, both ways.
+    let raised = Payload {
+        entries: kept.entries.clone(),
+        tombstones: Vec::new(),
+        recent: Vec::new(),
+    };
+    let merged = both_ways(&raised, &side(vec![renamed.clone()]));
+    assert_eq!(merged.entries[0].account.kind, OtpKind::Hotp { counter: 1 });
+    let later = side(vec![rename(&renamed, "again", 500)]);
+    let merged = both_ways(&raised, &later);
+    assert_eq!(merged.entries[0].account.name, "again");
+    assert_eq!(merged.entries[0].account.kind, OtpKind::Hotp { counter: 1 });
+}
+
+#[test]
 fn deletions_win_over_untouched_entries_only() {
     let a = totp("000000000000000a", "a", 1);
     let b = totp("000000000000000b", "b", 2);
