@@ -307,7 +307,7 @@ fn backups_are_listed_and_restored() {
     assert!(err.contains(&*newest.to_string_lossy()), "{err}");
     let out = ok(&pw(&vault, &["restore", newest.to_str().unwrap()]));
     // The newest backup holds one account ("A"): the message says so.
-    assert!(out.contains(" (1 accounts).\n"), "{out}");
+    assert!(out.contains(" (1 account).\n"), "{out}");
     let listed = ok(&pw(&vault, &["list"]));
     assert!(listed.contains('A') && !listed.contains("B:"), "{listed}");
     assert!(

@@ -312,7 +312,13 @@ fn add_type_steam_lists_and_codes_as_steam() {
     let listed: serde_json::Value =
         serde_json::from_slice(&env.pw(&["list", "--json"]).stdout).unwrap();
     let mut a = listed[0].clone();
-    a.as_object_mut().unwrap().remove("id");
+    let fields = a.as_object_mut().unwrap();
+    fields.remove("id");
+    // The dates are RFC 3339 in UTC (checked in tests/cli_output.rs).
+    for date in ["created", "modified"] {
+        let when = fields.remove(date).unwrap();
+        assert!(when.as_str().is_some_and(|w| w.ends_with('Z')), "{when}");
+    }
     assert_eq!(
         a,
         serde_json::json!({"type": "steam", "issuer": "Steam", "account": "gaben",
