@@ -7,6 +7,7 @@ use iced::widget::{button, column, container, row, text};
 use iced::{Center, Element, Font, Task};
 
 use super::super::task::{SharedSession, blocking, sentence};
+use super::super::widget::outcome;
 
 /// The key on screen, and the vault it opens (handed on by `Continue`).
 #[derive(Debug)]
@@ -132,16 +133,7 @@ impl State {
             .spacing(12)
             .align_y(Center),
         ]
-        .push(
-            self.note
-                .as_deref()
-                .map(|n| text(n.to_string()).style(text::success)),
-        )
-        .push(
-            self.error
-                .as_deref()
-                .map(|e| text(e.to_string()).style(text::danger)),
-        )
+        .push(outcome(self.note.as_deref(), self.error.as_deref()))
         .spacing(12)
         .into()
     }

@@ -15,6 +15,7 @@ use crate::vault::SlotKind;
 
 use super::super::task::{SharedSession, blocking, poisoned, sentence};
 use super::super::unlock::recovery;
+use super::super::widget::outcome;
 use super::{Message as Parent, Screen, Unlocked};
 
 /// What the screen knows of the vault (read in a task when it opens and
@@ -297,16 +298,7 @@ impl State {
             .spacing(12)
             .align_y(Center),
         )
-        .push(
-            self.note
-                .as_deref()
-                .map(|n| text(n.to_string()).style(text::success)),
-        )
-        .push(
-            self.error
-                .as_deref()
-                .map(|e| text(e.to_string()).style(text::danger)),
-        )
+        .push(outcome(self.note.as_deref(), self.error.as_deref()))
         .push(
             button(text(tr!("common.done")))
                 .on_press(Message::Back)

@@ -50,6 +50,16 @@ pub fn toast<'a, M: 'a>(message: &str) -> Element<'a, M> {
         .into()
 }
 
+/// A screen's outcome line: the note of what worked (success colour) and
+/// the error of what did not (danger colour), each when there is one.
+pub fn outcome<'a, M: 'a>(note: Option<&str>, error: Option<&str>) -> Element<'a, M> {
+    iced::widget::column![]
+        .push(note.map(|n| text(n.to_string()).style(text::success)))
+        .push(error.map(|e| text(e.to_string()).style(text::danger)))
+        .spacing(8)
+        .into()
+}
+
 /// The mark of a tick box drawn as text.
 pub fn check_mark(checked: bool) -> &'static str {
     if checked { "☑" } else { "☐" }
