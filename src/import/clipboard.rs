@@ -73,10 +73,11 @@ pub fn read_image() -> Result<Content, ImportError> {
         &CreateWindowAux::new().event_mask(EventMask::PROPERTY_CHANGE),
     )
     .map_err(error)?;
-    let mut reader = Reader {
+    let property = intern(&conn, "TESSERA_CLIPBOARD")?;
+    let reader = Reader {
         conn,
         window,
-        property: 0,
+        property,
     };
     let result = reader.run();
     // Best effort: the window goes with the connection anyway.
@@ -91,19 +92,21 @@ struct Reader {
     property: Atom,
 }
 
+fn intern(conn: &RustConnection, name: &str) -> Result<Atom, ImportError> {
+    Ok(conn
+        .intern_atom(false, name.as_bytes())
+        .map_err(error)?
+        .reply()
+        .map_err(error)?
+        .atom)
+}
+
 impl Reader {
     fn atom(&self, name: &str) -> Result<Atom, ImportError> {
-        Ok(self
-            .conn
-            .intern_atom(false, name.as_bytes())
-            .map_err(error)?
-            .reply()
-            .map_err(error)?
-            .atom)
+        intern(&self.conn, name)
     }
 
-    fn run(&mut self) -> Result<Content, ImportError> {
-        self.property = self.atom("TESSERA_CLIPBOARD")?;
+    fn run(&self) -> Result<Content, ImportError> {
         let clipboard = self.atom("CLIPBOARD")?;
         let targets = self.atom("TARGETS")?;
         let incr = self.atom("INCR")?;

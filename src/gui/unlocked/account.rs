@@ -189,8 +189,7 @@ impl Pair {
     /// code; code 2 is always the code of the step after code 1. `None`
     /// for counter-based accounts.
     fn new(account: &crate::account::Account, copied: Option<u64>, now: u64) -> Option<Self> {
-        // The period of any time-based kind: the seconds left at t=0.
-        let period = account.seconds_remaining(0)?;
+        let period = account.kind.period()?.get();
         let current = now / period;
         let step = copied
             .filter(|s| *s == current || s.checked_add(1) == Some(current))

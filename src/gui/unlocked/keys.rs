@@ -161,12 +161,11 @@ impl Message {
     }
 }
 
-/// How a row names its account in messages: `Issuer · name`.
+/// How messages name an account: as its row does (`Issuer · name`), or
+/// "Code" when it has neither.
 pub(super) fn row_label(account: &crate::account::Account) -> String {
-    match (&account.issuer, account.name.is_empty()) {
-        (Some(issuer), false) => format!("{issuer} · {}", account.name),
-        (Some(issuer), true) => issuer.clone(),
-        (None, false) => account.name.clone(),
-        (None, true) => tr!("codes.code"),
+    if account.issuer.is_none() && account.name.is_empty() {
+        return tr!("codes.code");
     }
+    list::title(account)
 }

@@ -453,11 +453,7 @@ fn row_view(
     // Every row names its issuer, also under a group heading (the heading
     // scrolls away; an ungrouped row after a group must not look like a
     // part of it).
-    let title = match &a.issuer {
-        None => a.name.clone(),
-        Some(i) if a.name.is_empty() => i.clone(),
-        Some(i) => format!("{i} · {}", a.name),
-    };
+    let title = title(a);
     // Kept from a change made on two computers: the person keeps one.
     let title = match &e.conflict {
         Some(_) => format!("{title} · {}", tr!("sync.conflict_mark")),
@@ -554,6 +550,15 @@ fn actions(e: &Entry) -> Element<'_, Message> {
             r.push(button(text(label)).on_press(message).style(button::text))
         })
         .into()
+}
+
+/// A row's title: `Issuer · name`, or whichever of the two there is.
+pub(super) fn title(a: &crate::account::Account) -> String {
+    match &a.issuer {
+        None => a.name.clone(),
+        Some(i) if a.name.is_empty() => i.clone(),
+        Some(i) => format!("{i} · {}", a.name),
+    }
 }
 
 /// A list row: plain, a light tint when hovered, the primary tint when
