@@ -28,22 +28,28 @@ fn password_vault(dir: &Path) -> (Vault, RecoveryKey) {
     (vault, key.unwrap())
 }
 
-#[test]
-fn round_trip_through_every_slot() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v.tessera");
-    let store = MemoryKeyStore::default();
-    let (mut vault, key) = Vault::create(
-        &path,
+/// A vault at `path` with every slot: `store`'s keyring, the password and
+/// a recovery key.
+fn keyring_vault(path: &Path, store: &MemoryKeyStore) -> (Vault, RecoveryKey) {
+    let (vault, key) = Vault::create(
+        path,
         NewVault {
-            keyring: Some(&store),
+            keyring: Some(store),
             password: Some(PW),
             recovery: true,
             policy: KdfPolicy::TEST,
         },
     )
     .unwrap();
-    let key = key.unwrap();
+    (vault, key.unwrap())
+}
+
+#[test]
+fn round_trip_through_every_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.tessera");
+    let store = MemoryKeyStore::default();
+    let (mut vault, key) = keyring_vault(&path, &store);
     // The keyring item is labelled with the vault's file name.
     let entry = slot_entry_user(&vault.header.vault_id, &vault.header.slots[0].id);
     assert_eq!(
@@ -530,16 +536,7 @@ fn a_password_change_drops_a_keyring_slot_it_cannot_rewrap() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.tessera");
     let store = MemoryKeyStore::default();
-    let (mut vault, _) = Vault::create(
-        &path,
-        NewVault {
-            keyring: Some(&store),
-            password: Some(PW),
-            recovery: true,
-            policy: KdfPolicy::TEST,
-        },
-    )
-    .unwrap();
+    let (mut vault, _) = keyring_vault(&path, &store);
     vault.add(vec![totp("Kept", "x", 3)], 1).unwrap();
     let rekeyed = vault
         .change_password("new password", Some(&LockedKeyring), KdfPolicy::TEST)

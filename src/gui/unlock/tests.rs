@@ -41,20 +41,27 @@ fn open_typing(path: &std::path::Path, keys: Keys, typed: &str) -> (Locked, Vec<
     (screen, events)
 }
 
-#[test]
-fn first_run_refuses_a_one_character_password_with_the_core_rule() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v.tessera");
-    let (mut screen, task) = Locked::with_keys(path.clone(), testing::keys());
+/// The first-run screen of `path`, after `password` and `confirm` were
+/// typed and submitted.
+fn create_typing(path: &std::path::Path, password: &str, confirm: &str) -> (Locked, Vec<Event>) {
+    let (mut screen, task) = Locked::with_keys(path.to_path_buf(), testing::keys());
     let events = settle(
         &mut screen,
         task,
         vec![
-            Message::PasswordChanged("x".into()),
-            Message::ConfirmChanged("x".into()),
+            Message::PasswordChanged(password.into()),
+            Message::ConfirmChanged(confirm.into()),
             Message::Submit,
         ],
     );
+    (screen, events)
+}
+
+#[test]
+fn first_run_refuses_a_one_character_password_with_the_core_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.tessera");
+    let (mut screen, events) = create_typing(&path, "x", "x");
     assert!(events.is_empty());
     assert!(matches!(screen.stage, Stage::Create { .. }));
     let expected = crate::gui::task::password_words(&crate::session::SessionError::ShortPassword {
@@ -191,16 +198,7 @@ fn shows(screen: &Locked, text: &str) -> bool {
 fn first_run_asks_for_the_same_password_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.tessera");
-    let (mut screen, task) = Locked::with_keys(path.clone(), testing::keys());
-    let events = settle(
-        &mut screen,
-        task,
-        vec![
-            Message::PasswordChanged("a long password".into()),
-            Message::ConfirmChanged("a long passwort".into()),
-            Message::Submit,
-        ],
-    );
+    let (mut screen, events) = create_typing(&path, "a long password", "a long passwort");
     assert!(events.is_empty());
     assert_eq!(screen.error.as_deref(), Some("The two passwords differ."));
     assert!(shows(&screen, "The two passwords differ."));
