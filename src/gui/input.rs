@@ -65,6 +65,19 @@ pub fn navigation_key(event: keyboard::Event) -> Option<Message> {
     }
 }
 
+/// Tab and Shift+Tab on the locked screens (first run, unlock, the
+/// recovery key, the backups), which have no other shortcuts.
+pub fn locked_key(event: keyboard::Event) -> Option<Message> {
+    match event {
+        keyboard::Event::KeyPressed {
+            key: keyboard::Key::Named(keyboard::key::Named::Tab),
+            modifiers,
+            ..
+        } => Some(Message::FocusMove(!modifiers.shift())),
+        _ => None,
+    }
+}
+
 fn list(message: ListMessage) -> Message {
     Message::Unlocked(unlocked::Message::List(message))
 }

@@ -51,6 +51,8 @@ mod shell;
 mod sim_tests;
 mod task;
 #[cfg(test)]
+mod tests_focus;
+#[cfg(test)]
 mod tests_lock;
 mod tray;
 mod unlock;
@@ -196,6 +198,9 @@ pub enum Message {
     SettingsSaved(Result<(), String>),
     /// A copied code was cleared (or left, if the clipboard had changed).
     Cleared,
+    /// Tab (`true`) or Shift+Tab on the locked screens: the next or
+    /// previous field or button.
+    FocusMove(bool),
 }
 
 impl App {
@@ -248,6 +253,8 @@ impl App {
             Message::Unlocked(m) => self.unlocked(m),
             Message::Tick => self.tick(unix_now()),
             Message::SettingsSaved(Ok(())) | Message::Cleared => Task::none(),
+            Message::FocusMove(true) => iced::widget::operation::focus_next(),
+            Message::FocusMove(false) => iced::widget::operation::focus_previous(),
             Message::SettingsSaved(Err(e)) => {
                 eprintln!("tessera: the settings could not be saved: {e}");
                 Task::none()
@@ -312,7 +319,7 @@ impl App {
         };
         let (task, event) = screen.update(message, self.now);
         match event {
-            Some(unlocked::Event::Lock) => self.lock(),
+            Some(unlocked::Event::Lock) => self.lock(unlock::LockReason::Manual),
             Some(unlocked::Event::Settings(settings)) => {
                 apply_language(&settings);
                 self.settings = settings.clone();
@@ -329,7 +336,7 @@ impl App {
     }
 
     /// Drops the unlocked vault (its keys and secrets are zeroized on drop).
-    fn lock(&mut self) -> Task<Message> {
+    fn lock(&mut self, reason: unlock::LockReason) -> Task<Message> {
         let saved = self.save_recent().map(Message::RecentSaved);
         let copied = match &mut self.screen {
             Screen::Unlocked(screen) => screen.take_copied().map(zeroize::Zeroizing::new),
@@ -342,7 +349,7 @@ impl App {
             ),
             None => Task::none(),
         };
-        let (locked, task) = unlock::Locked::new(self.vault_path.clone());
+        let (locked, task) = unlock::Locked::after_lock(self.vault_path.clone(), reason);
         self.screen = Screen::Locked(Box::new(locked));
         Task::batch([saved, clear, task.map(Message::Locked)])
     }
@@ -356,7 +363,9 @@ impl App {
         };
         let (task, event) = screen.tick(self.now);
         match event {
-            Some(unlocked::Event::Lock) => self.lock(),
+            Some(unlocked::Event::Lock) => {
+                self.lock(unlock::LockReason::Idle(self.settings.auto_lock_mins))
+            }
             Some(unlocked::Event::Settings(_)) | None => task.map(Message::Unlocked),
         }
     }
@@ -378,7 +387,9 @@ impl App {
             window::close_events().map(Message::WindowClosed),
         ]);
         match &self.screen {
-            Screen::Locked(_) => always,
+            Screen::Locked(_) => {
+                Subscription::batch([always, keyboard::listen().filter_map(input::locked_key)])
+            }
             Screen::Unlocked(screen) => Subscription::batch([
                 always,
                 screen.subscription().map(Message::Unlocked),

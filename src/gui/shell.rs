@@ -52,7 +52,7 @@ impl App {
                 }
                 _ => self.show_window(),
             },
-            tray::Event::Lock => self.lock(),
+            tray::Event::Lock => self.lock(super::unlock::LockReason::Manual),
             tray::Event::Quit => self.quit(),
         }
     }

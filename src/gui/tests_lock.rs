@@ -105,7 +105,7 @@ fn lock_clears_the_copied_code() {
 #[test]
 fn lock_drops_the_vault_and_shows_the_locked_screen() {
     let (mut app, _dir, alive) = unlocked_app(settings(5));
-    let task = app.lock();
+    let task = app.lock(super::unlock::LockReason::Manual);
     assert!(is_locked(&app));
     assert!(alive.upgrade().is_none());
     let messages = run(task);

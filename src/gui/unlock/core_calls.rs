@@ -29,6 +29,9 @@ pub enum Inspected {
         slots: Vec<SlotKind>,
         note: Option<String>,
     },
+    /// A keyring vault just locked: it waits for the person's Unlock (the
+    /// keyring would open it again at once).
+    KeyringWaits,
     Opened(SharedSession),
     /// The file (or what the keyring opened) is damaged: offer the backups.
     Damaged(String),
@@ -69,8 +72,8 @@ fn shared(session: Session) -> SharedSession {
 }
 
 /// Reads the vault header and, if the vault has a keyring slot, opens it
-/// with the keyring.
-pub fn inspect(path: &Path, keys: Keys) -> Inspected {
+/// with the keyring (unless `ask_keyring` is false: then the screen waits).
+pub fn inspect(path: &Path, keys: Keys, ask_keyring: bool) -> Inspected {
     match Session::inspect(path) {
         Err(SessionError::NoVault(_)) => Inspected::Missing {
             keyring: keys.keyring.available().is_ok(),
@@ -79,6 +82,9 @@ pub fn inspect(path: &Path, keys: Keys) -> Inspected {
         Err(e) => Inspected::Failed(sentence(e.to_string())),
         Ok(info) => {
             let note = if info.slots.contains(&SlotKind::Keyring) {
+                if !ask_keyring {
+                    return Inspected::KeyringWaits;
+                }
                 match Session::open(path, None, keys) {
                     Ok(session) => return Inspected::Opened(shared(session)),
                     Err(e @ SessionError::Damaged { .. }) => {

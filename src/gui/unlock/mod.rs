@@ -11,7 +11,9 @@ mod tests;
 
 use std::path::PathBuf;
 
-use iced::widget::{button, column, container, text, text_input};
+use iced::widget::{column, container, text, text_input};
+
+use super::widget::button;
 use iced::{Element, Fill, Task};
 
 use crate::vault::SlotKind;
@@ -22,6 +24,7 @@ use super::task::{SharedSession, blocking};
 use core_calls::{Inspected, OpenFailure, new_password_problem};
 
 const PASSWORD_ID: &str = "password";
+const CONFIRM_ID: &str = "confirm";
 
 /// The locked screen.
 #[derive(Debug)]
@@ -34,12 +37,35 @@ pub struct Locked {
     busy: bool,
     /// The keyring and key-derivation policy the session calls use.
     keys: Keys,
+    /// Why the vault was locked, when it was open before.
+    reason: Option<LockReason>,
+}
+
+/// Why an open vault was locked (said on the locked screen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockReason {
+    /// Nothing was typed or clicked for this many minutes.
+    Idle(u64),
+    /// Lock in the window, Ctrl+L or the tray.
+    Manual,
+}
+
+impl LockReason {
+    fn words(self) -> String {
+        match self {
+            Self::Idle(mins) => tr_n!("unlock.locked_idle", mins),
+            Self::Manual => tr!("unlock.locked_manual"),
+        }
+    }
 }
 
 #[derive(Debug)]
 enum Stage {
     /// Reading the vault header and asking the keyring.
     Checking,
+    /// A keyring vault locked by the person or by the idle timer: Unlock
+    /// asks the keyring again.
+    Waiting,
     /// No vault yet: create one.
     Create { keyring: bool },
     /// A vault exists: ask for its password or recovery key.
@@ -56,6 +82,8 @@ pub enum Message {
     PasswordChanged(String),
     ConfirmChanged(String),
     Submit,
+    /// Unlock on a keyring vault's locked screen: ask the keyring.
+    AskKeyring,
     Created(Result<(SharedSession, Option<String>), String>),
     Opened(Result<SharedSession, OpenFailure>),
     Restore(restore::Message),
@@ -76,16 +104,18 @@ impl Locked {
         Self::with_keys(path, Keys::system())
     }
 
+    /// The screen after the open vault was locked: a keyring vault waits
+    /// for Unlock instead of opening again at once.
+    pub fn after_lock(path: PathBuf, reason: LockReason) -> (Self, Task<Message>) {
+        Self::start(path, Keys::system(), Some(reason))
+    }
+
     /// The locked screen with another keyring or policy (tests).
     pub fn with_keys(path: PathBuf, keys: Keys) -> (Self, Task<Message>) {
-        let task = {
-            let path = path.clone();
-            let keys = keys.clone();
-            Task::perform(
-                blocking(move || core_calls::inspect(&path, keys)),
-                Message::Inspected,
-            )
-        };
+        Self::start(path, keys, None)
+    }
+
+    fn start(path: PathBuf, keys: Keys, reason: Option<LockReason>) -> (Self, Task<Message>) {
         let screen = Self {
             path,
             stage: Stage::Checking,
@@ -94,8 +124,20 @@ impl Locked {
             error: None,
             busy: true,
             keys,
+            reason,
         };
+        let task = screen.inspect(reason.is_none());
         (screen, task)
+    }
+
+    /// Reads the header (and asks the keyring if `ask_keyring`) in a task.
+    fn inspect(&self, ask_keyring: bool) -> Task<Message> {
+        let path = self.path.clone();
+        let keys = self.keys.clone();
+        Task::perform(
+            blocking(move || core_calls::inspect(&path, keys, ask_keyring)),
+            Message::Inspected,
+        )
     }
 
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
@@ -107,6 +149,11 @@ impl Locked {
                     Inspected::Locked { slots, note } => {
                         self.stage = Stage::Unlock { slots };
                         self.error = note;
+                    }
+                    Inspected::KeyringWaits => {
+                        self.stage = Stage::Waiting;
+                        // The Unlock button has the focus: Enter unlocks.
+                        return (iced::widget::operation::focus_next(), None);
                     }
                     Inspected::Opened(vault) => {
                         return (Task::none(), Some(Event::Unlocked(vault, None)));
@@ -128,6 +175,13 @@ impl Locked {
                 self.error = None;
             }
             Message::Submit => return (self.submit(), None),
+            Message::AskKeyring => {
+                if !self.busy {
+                    self.busy = true;
+                    self.error = None;
+                    return (self.inspect(true), None);
+                }
+            }
             Message::Created(Ok((vault, key))) => {
                 self.busy = false;
                 self.password.clear();
@@ -156,7 +210,7 @@ impl Locked {
                         }
                         Some(restore::Event::Back) => {
                             let (screen, task) =
-                                Self::with_keys(self.path.clone(), self.keys.clone());
+                                Self::start(self.path.clone(), self.keys.clone(), None);
                             *self = screen;
                             (task, None)
                         }
@@ -236,14 +290,25 @@ impl Locked {
                     Message::Opened,
                 )
             }
-            Stage::Checking | Stage::Recovery(_) | Stage::Restore(_) => Task::none(),
+            Stage::Checking | Stage::Waiting | Stage::Recovery(_) | Stage::Restore(_) => {
+                Task::none()
+            }
         }
     }
 
     pub fn view(&self) -> Element<'_, Message> {
         let title = text(tr!("app.name")).size(28);
         let body: Element<'_, Message> = match &self.stage {
+            Stage::Checking if self.reason.is_some() => text(tr!("unlock.unlocking")).into(),
             Stage::Checking => text(tr!("unlock.opening")).into(),
+            Stage::Waiting => column![
+                text(tr!("unlock.keyring_waits")),
+                button(text(tr!("unlock.unlock")))
+                    .on_press(Message::AskKeyring)
+                    .padding([8, 16]),
+            ]
+            .spacing(12)
+            .into(),
             Stage::Create { keyring } => self.create_view(*keyring),
             Stage::Unlock { slots } => self.unlock_view(slots),
             Stage::Recovery(screen) => screen.view().map(Message::Recovery),
@@ -253,10 +318,22 @@ impl Locked {
             .error
             .as_deref()
             .map(|e| text(e.to_string()).style(text::danger));
-        container(column![title, body].push(error).spacing(16).max_width(440))
-            .center(Fill)
-            .padding(24)
-            .into()
+        // Why it is locked, while the person unlocks it again.
+        let reason = self
+            .reason
+            .filter(|_| matches!(self.stage, Stage::Waiting | Stage::Unlock { .. }))
+            .map(|r| text(r.words()).style(text::secondary));
+        container(
+            column![title]
+                .push(reason)
+                .push(body)
+                .push(error)
+                .spacing(16)
+                .max_width(440),
+        )
+        .center(Fill)
+        .padding(24)
+        .into()
     }
 
     fn password_input(&self, placeholder: &str) -> Element<'_, Message> {
@@ -286,6 +363,7 @@ impl Locked {
             tr!("unlock.password")
         };
         let confirm = text_input(&tr!("unlock.password_again"), &self.confirm)
+            .id(CONFIRM_ID)
             .secure(true)
             .padding(10);
         let confirm = if self.busy {

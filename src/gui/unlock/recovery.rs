@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use iced::widget::{button, column, container, row, text};
+use iced::widget::{column, container, row, text};
+
+use super::super::widget::button;
 use iced::{Center, Element, Font, Task};
 
 use super::super::task::{SharedSession, blocking, sentence};

@@ -6,7 +6,9 @@
 
 use std::path::PathBuf;
 
-use iced::widget::{button, column, row, text};
+use iced::widget::{column, row, text};
+
+use super::super::widget::button;
 use iced::{Center, Element, Fill, Task};
 use zeroize::Zeroizing;
 
@@ -122,7 +124,7 @@ impl State {
                         match typed {
                             Some(text) => core_calls::open(&path, text, keys)
                                 .map_err(core_calls::OpenFailure::message),
-                            None => match core_calls::inspect(&path, keys) {
+                            None => match core_calls::inspect(&path, keys, true) {
                                 core_calls::Inspected::Opened(session) => Ok(session),
                                 _ => Err(tr!("restore.reopen")),
                             },

@@ -317,3 +317,30 @@ fn a_failing_keyring_falls_back_to_the_password() {
         screen.error
     );
 }
+
+/// A keyring vault locked by the idle timer waits on a locked screen that
+/// says why (the keyring would open it again at once, so Lock looked
+/// broken); Unlock asks the keyring and opens it.
+#[test]
+fn a_locked_keyring_vault_waits_for_unlock_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.tessera");
+    let new = crate::session::NewSession {
+        keyring: true,
+        password: None,
+    };
+    let keys = testing::keys();
+    drop(crate::session::Session::create(&path, new, keys.clone()).unwrap());
+    let (mut screen, task) = Locked::start(path, keys, Some(LockReason::Idle(1)));
+    let events = settle(&mut screen, task, Vec::new());
+    assert!(events.is_empty(), "not reopened at once");
+    assert!(matches!(screen.stage, Stage::Waiting));
+    assert!(shows(&screen, "Locked after 1 minute without use."));
+    assert!(shows(&screen, "Unlock"));
+    let events = settle(&mut screen, Task::none(), vec![Message::AskKeyring]);
+    assert!(
+        matches!(events.as_slice(), [Event::Unlocked(_, None)]),
+        "{:?}",
+        screen.error
+    );
+}

@@ -2,7 +2,9 @@
 //! rename and order, delete confirmation, and its QR code (revealed on
 //! request).
 
-use iced::widget::{button, column, row, space, text, text_input};
+use iced::widget::{column, row, space, text, text_input};
+
+use super::super::widget::button;
 use iced::{Element, Font};
 
 use crate::otp::group_code;

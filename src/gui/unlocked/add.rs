@@ -3,7 +3,9 @@
 //! open dialog, a chosen or dropped file, the clipboard, the screen) as
 //! tasks the parent runs and maps.
 
-use iced::widget::{button, column, pick_list, row, text, text_input};
+use iced::widget::{column, container, pick_list, row, scrollable, text, text_input};
+
+use super::super::widget::{button, focusable_choice};
 use std::path::PathBuf;
 
 use iced::{Center, Element, Task};
@@ -234,67 +236,116 @@ impl State {
     // ---- view
 
     pub fn view(&self, now: u64, busy: bool) -> Element<'_, Message> {
-        let field = |placeholder: &str, value: &str, on: fn(String) -> Message| {
-            text_input(placeholder, value)
-                .on_input(on)
-                .on_submit(Message::Save)
-                .padding(8)
-        };
-        let secret_error = self
-            .secret_problem()
-            .map(|e| text(e).size(13).style(text::danger));
+        // Every field has a label above it; the placeholder only shows an
+        // example.
+        let secret_problem = self.secret_problem();
         let sources = row![
             button(text(tr!("add.open_file"))).on_press(Message::Source(Source::File)),
             button(text(tr!("add.paste"))).on_press(Message::Source(Source::Clipboard)),
             button(text(tr!("add.scan_screen"))).on_press(Message::Source(Source::Screen)),
         ]
-        .spacing(8);
+        .spacing(8)
+        .wrap();
+        let issuer = text_input(&tr!("add.issuer"), &self.issuer)
+            .id("add-issuer")
+            .on_input(Message::Issuer)
+            .on_submit(Message::Save)
+            .padding(8);
+        let account = text_input(&tr!("add.account"), &self.account)
+            .id("add-account")
+            .on_input(Message::Account)
+            .on_submit(Message::Save)
+            .padding(8);
+        let key = text_input(&tr!("add.key"), &self.secret)
+            .id("add-secret")
+            .on_input(Message::Secret)
+            .on_submit(Message::Save)
+            .padding(8);
         let mut form = column![
             text(tr!("add.title")).size(20),
             text(tr!("add.sources")).size(13).style(text::secondary),
             sources,
             text(tr!("add.or_type")).size(13).style(text::secondary),
-            field(&tr!("add.issuer"), &self.issuer, Message::Issuer).id("add-issuer"),
-            field(&tr!("add.account"), &self.account, Message::Account).id("add-account"),
-            field(&tr!("add.key"), &self.secret, Message::Secret).id("add-secret"),
+            labelled(tr!("add.issuer_label"), issuer),
+            labelled(tr!("add.account_short"), account),
+            labelled(tr!("add.key_label"), key),
         ]
-        .push(secret_error)
+        .push(
+            secret_problem
+                .clone()
+                .map(|e| text(e).size(13).style(text::danger)),
+        )
         .spacing(10);
+        // A disclosure: the triangle turns when the options are shown.
+        let (mark, label) = if self.advanced {
+            ("▼", tr!("add.hide_advanced"))
+        } else {
+            ("▶", tr!("add.advanced"))
+        };
         form = form.push(
-            button(text(if self.advanced {
-                tr!("add.hide_advanced")
-            } else {
-                tr!("add.advanced")
-            }))
+            button(
+                row![text(mark).size(10), text(label)]
+                    .spacing(6)
+                    .align_y(Center),
+            )
             .on_press(Message::ToggleAdvanced)
-            .style(button::text),
+            .style(button::text)
+            .padding([4, 0]),
         );
         if self.advanced {
             let kinds = [Kind::Totp, Kind::Hotp, Kind::Steam];
             let digit_choices = [6u32, 7, 8];
             let param: Element<'_, Message> = match self.kind {
-                Kind::Totp => field(&tr!("add.period"), &self.period, Message::Period)
-                    .width(100)
-                    .into(),
-                Kind::Hotp => field(&tr!("add.counter"), &self.counter, Message::Counter)
-                    .width(160)
-                    .into(),
+                Kind::Totp => labelled(
+                    tr!("add.period_label"),
+                    row![
+                        text_input("30", &self.period)
+                            .on_input(Message::Period)
+                            .on_submit(Message::Save)
+                            .padding(8)
+                            .width(72),
+                        text(tr!("add.seconds_unit")),
+                    ]
+                    .spacing(6)
+                    .align_y(Center),
+                ),
+                Kind::Hotp => labelled(
+                    tr!("add.counter"),
+                    text_input("0", &self.counter)
+                        .on_input(Message::Counter)
+                        .on_submit(Message::Save)
+                        .padding(8)
+                        .width(160),
+                ),
                 Kind::Steam => text(tr!("add.steam_fixed"))
                     .size(13)
                     .style(text::secondary)
                     .into(),
             };
-            let mut options = row![pick_list(kinds, Some(self.kind), Message::Kind)];
+            let mut options = row![labelled(
+                tr!("add.type"),
+                focusable_choice(pick_list(kinds, Some(self.kind), Message::Kind)),
+            )];
             if self.kind != Kind::Steam {
                 options = options
-                    .push(pick_list(
-                        Algorithm::ALL,
-                        Some(self.algorithm),
-                        Message::Algorithm,
+                    .push(labelled(
+                        tr!("add.algorithm"),
+                        focusable_choice(pick_list(
+                            Algorithm::ALL,
+                            Some(self.algorithm),
+                            Message::Algorithm,
+                        )),
                     ))
-                    .push(pick_list(digit_choices, Some(self.digits), Message::Digits));
+                    .push(labelled(
+                        tr!("add.digits"),
+                        focusable_choice(pick_list(
+                            digit_choices,
+                            Some(self.digits),
+                            Message::Digits,
+                        )),
+                    ));
             }
-            form = form.push(options.push(param).spacing(8).align_y(Center));
+            form = form.push(options.push(param).spacing(12).wrap());
             if let Some(e) = self.parameter_problem() {
                 form = form.push(text(e).size(13).style(text::danger));
             }
@@ -310,12 +361,15 @@ impl State {
                 .align_y(Center),
             );
         }
+        // One message place: a save's error unless the key's own problem
+        // already says it under the field.
         form = form.push(
             self.error
                 .as_ref()
+                .filter(|e| secret_problem.as_ref() != Some(*e))
                 .map(|e| text(e.clone()).style(text::danger)),
         );
-        form.push(
+        let form = form.push(
             row![
                 button(text(tr!("common.save"))).on_press_maybe((!busy).then_some(Message::Save)),
                 button(text(tr!("common.cancel")))
@@ -323,9 +377,17 @@ impl State {
                     .style(button::secondary),
             ]
             .spacing(8),
-        )
-        .into()
+        );
+        // Room for the focus rings at the edges; scrolls in a short window.
+        scrollable(container(form).padding([4, 6])).into()
     }
+}
+
+/// A form field with its name above it.
+fn labelled<'a>(label: String, field: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
+    column![text(label).size(13), field.into()]
+        .spacing(4)
+        .into()
 }
 
 // ---- sources: the open dialog, a file (chosen or dropped), the

@@ -4,12 +4,13 @@
 
 use std::path::PathBuf;
 
-use iced::widget::{button, column, pick_list, row, text, text_input};
+use iced::widget::{checkbox, column, pick_list, row, text, text_input};
+
+use super::super::widget::{button, focusable, focusable_choice};
 use iced::{Element, Task};
 
 use crate::export::ExportFormat;
 
-use super::super::widget::check_mark;
 use crate::session::{MIN_PASSWORD_CHARS, check_new_password};
 
 /// The export form.
@@ -128,7 +129,7 @@ impl State {
         let format = self.chosen();
         let mut col = column![
             text(tr_n!("export.title", accounts)).size(20),
-            pick_list(ExportFormat::ALL, Some(format), Message::Format),
+            focusable_choice(pick_list(ExportFormat::ALL, Some(format), Message::Format)),
         ]
         .spacing(12);
         if format.needs_password() {
@@ -149,12 +150,11 @@ impl State {
         }
         if format.is_plain_text() {
             col = col.push(text(tr!("export.plain_warning")).style(text::danger));
-            let mark = check_mark(self.plain_accepted);
-            col = col.push(
-                button(text(format!("{mark}  {}", tr!("export.understand"))))
-                    .on_press(Message::PlainAccepted)
-                    .style(button::text),
-            );
+            col = col.push(focusable(
+                checkbox(self.plain_accepted)
+                    .label(tr!("export.understand"))
+                    .on_toggle(|_| Message::PlainAccepted),
+            ));
         }
         col.push(
             self.error

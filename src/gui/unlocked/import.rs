@@ -5,14 +5,15 @@
 use std::path::PathBuf;
 
 use iced::Element;
-use iced::widget::{button, column, row, text, text_input};
+use iced::widget::{checkbox, column, row, text, text_input};
+
+use super::super::widget::{button, focusable};
 
 use crate::account::Account;
 use crate::import::{self, Report};
 use crate::vault::Entry;
 
 use super::super::task::sentence;
-use super::super::widget::check_mark;
 
 #[derive(Debug)]
 pub enum State {
@@ -190,20 +191,16 @@ fn checklist_view<'a>(
     let n = items.len();
     let mut col = column![text(tr_n!("checklist.title", n, source = source)).size(20)].spacing(8);
     for (i, item) in items.iter().enumerate() {
-        let mark = check_mark(item.checked);
         let note = if item.present {
             format!("  {}", tr!("checklist.present"))
         } else {
             String::new()
         };
-        col = col.push(
-            button(text(format!(
-                "{mark}  {}{note}",
-                item.account.display_label()
-            )))
-            .on_press(Message::Toggle(i))
-            .style(button::text),
-        );
+        col = col.push(focusable(
+            checkbox(item.checked)
+                .label(format!("{}{note}", item.account.display_label()))
+                .on_toggle(move |_| Message::Toggle(i)),
+        ));
     }
     for s in skipped {
         let line = tr!("checklist.skipped", reason = s);

@@ -5,7 +5,9 @@
 //! keeps its own Ctrl+C and Delete).
 
 use iced::keyboard::{self, Modifiers, key::Named};
-use iced::widget::{button, column, container, row, text};
+use iced::widget::{column, container, row, text};
+
+use super::super::widget::button;
 use iced::{Element, Fill, Task};
 
 use super::{Event, Message, Screen, Unlocked, account, add, list};

@@ -12,7 +12,7 @@ use crate::account::OtpKind;
 use crate::otp::group_code;
 use crate::vault::Entry;
 
-use super::super::widget::{avatar, code_text, countdown};
+use super::super::widget::{avatar, code_text, countdown, focusable};
 
 const LIST_ID: &str = "list";
 pub const SEARCH_ID: &str = "search";
@@ -297,19 +297,27 @@ impl State {
             .on_input(Message::Search)
             .on_submit(Message::Submit)
             .padding(8);
+        // The header's buttons are reachable with Tab; the rows are not (the
+        // arrows select a row, Enter copies its code).
         let header = row![
             search,
-            button(text(tr!("codes.add")))
-                .on_press(Message::Open(Open::Add))
-                .padding([8, 14]),
-            button(text(tr!("settings.title")))
-                .on_press(Message::Open(Open::Settings))
-                .style(button::secondary)
-                .padding([8, 14]),
-            button(text(tr!("codes.lock")))
-                .on_press(Message::Lock)
-                .style(button::secondary)
-                .padding([8, 14]),
+            focusable(
+                button(text(tr!("codes.add")))
+                    .on_press(Message::Open(Open::Add))
+                    .padding([8, 14])
+            ),
+            focusable(
+                button(text(tr!("settings.title")))
+                    .on_press(Message::Open(Open::Settings))
+                    .style(button::secondary)
+                    .padding([8, 14])
+            ),
+            focusable(
+                button(text(tr!("codes.lock")))
+                    .on_press(Message::Lock)
+                    .style(button::secondary)
+                    .padding([8, 14])
+            ),
         ]
         .spacing(8)
         .align_y(Center);
@@ -512,7 +520,7 @@ fn row_view(
         Layout::Menu => row![
             actions(e),
             space::horizontal(),
-            button(text("✕"))
+            button(text("×").size(18))
                 .on_press(Message::Menu(None))
                 .style(button::text),
         ]

@@ -20,7 +20,9 @@ mod watch;
 
 use std::path::PathBuf;
 
-use iced::widget::{button, column, row, text};
+use iced::widget::{column, row, text};
+
+use super::widget::button;
 use iced::{Element, Fill, Task};
 
 use crate::import::Report;

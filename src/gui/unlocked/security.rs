@@ -6,7 +6,9 @@
 
 use std::path::PathBuf;
 
-use iced::widget::{button, column, container, row, text, text_input, toggler};
+use iced::widget::{column, container, row, text, text_input, toggler};
+
+use super::super::widget::{button, focusable};
 use iced::{Center, Element, Fill, Font, Task};
 use zeroize::Zeroizing;
 
@@ -268,9 +270,11 @@ impl State {
         ))
         .push(
             row![
-                toggler(self.reveal)
-                    .label(tr!("security.show"))
-                    .on_toggle(Message::Reveal),
+                focusable(
+                    toggler(self.reveal)
+                        .label(tr!("security.show"))
+                        .on_toggle(Message::Reveal)
+                ),
                 act(tr!("security.change"), Message::ChangePassword),
             ]
             .spacing(16)
@@ -285,11 +289,11 @@ impl State {
             .spacing(12)
             .align_y(Center),
         )
-        .push(
+        .push(focusable(
             toggler(f.keyring)
                 .label(tr!("security.keyring"))
                 .on_toggle_maybe((!busy).then_some(Message::Keyring)),
-        )
+        ))
         .push(
             row![
                 text(tr!("security.backups", n = f.backups)).width(Fill),

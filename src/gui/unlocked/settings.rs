@@ -3,7 +3,9 @@
 //! [`Settings`] (which the list and the clock also read); the app saves
 //! them.
 
-use iced::widget::{button, column, pick_list, row, text, toggler};
+use iced::widget::{column, pick_list, row, text, toggler};
+
+use super::super::widget::{button, focusable, focusable_choice};
 use iced::{Center, Element};
 
 use crate::settings::{Language, Settings, ThemeChoice};
@@ -123,43 +125,43 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
         text(tr!("settings.title")).size(20),
         line(
             tr!("settings.theme"),
-            pick_list(
+            focusable_choice(pick_list(
                 ThemeChoice::ALL.map(ThemeItem),
                 Some(ThemeItem(settings.theme)),
                 Message::SetTheme
-            )
-            .into()
+            ))
         ),
         line(
             tr!("settings.language"),
-            pick_list(
+            focusable_choice(pick_list(
                 Language::ALL.map(LanguageItem),
                 Some(LanguageItem(settings.language)),
                 Message::SetLanguage
-            )
-            .into()
+            ))
         ),
         line(
             tr!("settings.clipboard"),
-            pick_list(clear, current_clear, Message::SetClipboardClear).into()
+            focusable_choice(pick_list(clear, current_clear, Message::SetClipboardClear))
         ),
         line(
             tr!("settings.auto_lock"),
-            pick_list(lock, current_lock, Message::SetAutoLock).into()
+            focusable_choice(pick_list(lock, current_lock, Message::SetAutoLock))
         ),
         line(
             tr!("settings.hide_codes"),
-            toggler(settings.hide_codes)
-                .on_toggle(|_| Message::ToggleHideCodes)
-                .size(22)
-                .into(),
+            focusable(
+                toggler(settings.hide_codes)
+                    .on_toggle(|_| Message::ToggleHideCodes)
+                    .size(22)
+            ),
         ),
         line(
             tr!("settings.keep_in_tray"),
-            toggler(settings.keep_in_tray)
-                .on_toggle(|_| Message::ToggleKeepInTray)
-                .size(22)
-                .into(),
+            focusable(
+                toggler(settings.keep_in_tray)
+                    .on_toggle(|_| Message::ToggleKeepInTray)
+                    .size(22)
+            ),
         ),
         row![
             button(text(tr!("settings.security"))).on_press(Message::OpenSecurity),

@@ -1,6 +1,7 @@
 //! Small view helpers shared by the screens: the countdown, the toast, the
 //! tick box mark, the issuer avatar and the monospace code text.
 
+mod focus;
 mod ring;
 
 /// Noto Sans CJK SC cut down to the characters of the translations and the
@@ -9,7 +10,14 @@ mod ring;
 /// shaper falls back to for Han script.
 pub const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/TesseraCJK-subset.otf");
 
+pub use focus::{button, focusable, focusable_choice};
 pub use ring::{WARN_SECS, ring};
+
+/// The styles of [`button`] (iced's): `use widget::button` brings both the
+/// keyboard-reachable builder and these.
+pub mod button {
+    pub use iced::widget::button::*;
+}
 
 use iced::widget::{container, progress_bar, row, text};
 use iced::{Center, Element, Font};
@@ -58,11 +66,6 @@ pub fn outcome<'a, M: 'a>(note: Option<&str>, error: Option<&str>) -> Element<'a
         .push(error.map(|e| text(e.to_string()).style(text::danger)))
         .spacing(8)
         .into()
-}
-
-/// The mark of a tick box drawn as text.
-pub fn check_mark(checked: bool) -> &'static str {
-    if checked { "☑" } else { "☐" }
 }
 
 /// A round badge with the initials of an issuer (or name) on a colour
@@ -133,11 +136,17 @@ mod tests {
             include_str!("../../../locales/zh-CN.yml"),
             include_str!("../../../locales/en.yml"),
             "简体中文 京东云 阿里云",
+            // The symbols the views draw (the list's menu, the disclosure
+            // of the add form, the arrows of the shortcuts).
+            "⋯ ▶ ▼ ✓ ↑ ↓ →",
         ];
         let missing: String = catalogs
             .concat()
             .chars()
-            .filter(|c| u32::from(*c) > 0x2e7f && face.glyph_index(*c).is_none())
+            .filter(|c| {
+                let c32 = u32::from(*c);
+                (c32 > 0x2e7f || (0x2190..=0x2bff).contains(&c32)) && face.glyph_index(*c).is_none()
+            })
             .collect();
         assert!(missing.is_empty(), "not in the font: {missing}");
         // And it is a subset, not the whole 16 MB collection.
