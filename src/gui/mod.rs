@@ -43,6 +43,7 @@ macro_rules! tr_n {
 }
 
 mod clipboard;
+mod dialogs;
 pub mod i18n;
 mod input;
 mod instance;

@@ -11,9 +11,9 @@ mod tests;
 
 use std::path::PathBuf;
 
-use iced::widget::{column, container, text, text_input};
+use iced::widget::{column, container, text, text_input, toggler};
 
-use super::widget::button;
+use super::widget::{button, focusable};
 use iced::{Element, Fill, Task};
 
 use crate::vault::SlotKind;
@@ -39,6 +39,8 @@ pub struct Locked {
     keys: Keys,
     /// Why the vault was locked, when it was open before.
     reason: Option<LockReason>,
+    /// The typed password is shown in clear.
+    reveal: bool,
 }
 
 /// Why an open vault was locked (said on the locked screen).
@@ -81,6 +83,8 @@ pub enum Message {
     Inspected(Inspected),
     PasswordChanged(String),
     ConfirmChanged(String),
+    /// Show (or hide again) what was typed in the password fields.
+    Reveal(bool),
     Submit,
     /// Unlock on a keyring vault's locked screen: ask the keyring.
     AskKeyring,
@@ -125,6 +129,7 @@ impl Locked {
             busy: true,
             keys,
             reason,
+            reveal: false,
         };
         let task = screen.inspect(reason.is_none());
         (screen, task)
@@ -174,6 +179,7 @@ impl Locked {
                 self.confirm = c;
                 self.error = None;
             }
+            Message::Reveal(on) => self.reveal = on,
             Message::Submit => return (self.submit(), None),
             Message::AskKeyring => {
                 if !self.busy {
@@ -339,7 +345,7 @@ impl Locked {
     fn password_input(&self, placeholder: &str) -> Element<'_, Message> {
         let input = text_input(placeholder, &self.password)
             .id(PASSWORD_ID)
-            .secure(true)
+            .secure(!self.reveal)
             .padding(10);
         if self.busy {
             input.into()
@@ -349,6 +355,16 @@ impl Locked {
                 .on_submit(Message::Submit)
                 .into()
         }
+    }
+
+    /// The show-password switch under the password fields.
+    fn reveal_toggle(&self) -> Element<'_, Message> {
+        focusable(
+            toggler(self.reveal)
+                .label(tr!("unlock.show_password"))
+                .on_toggle(Message::Reveal)
+                .size(18),
+        )
     }
 
     fn create_view(&self, keyring: bool) -> Element<'_, Message> {
@@ -364,7 +380,7 @@ impl Locked {
         };
         let confirm = text_input(&tr!("unlock.password_again"), &self.confirm)
             .id(CONFIRM_ID)
-            .secure(true)
+            .secure(!self.reveal)
             .padding(10);
         let confirm = if self.busy {
             confirm
@@ -382,6 +398,7 @@ impl Locked {
             text(intro),
             self.password_input(&placeholder),
             confirm,
+            self.reveal_toggle(),
             button(text(label))
                 .on_press_maybe((!self.busy).then_some(Message::Submit))
                 .padding([8, 16]),
@@ -407,6 +424,7 @@ impl Locked {
         column![
             text(hint),
             self.password_input(&tr!("unlock.password_or_recovery")),
+            self.reveal_toggle(),
             button(text(label))
                 .on_press_maybe((!self.busy).then_some(Message::Submit))
                 .padding([8, 16]),

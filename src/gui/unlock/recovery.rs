@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use iced::widget::{column, container, row, text};
 
-use super::super::widget::button;
+use super::super::dialogs::{self, Dialog, Picked};
+use super::super::widget::{button, path_entry};
 use iced::{Center, Element, Font, Task};
 
 use super::super::task::{SharedSession, blocking, sentence};
@@ -21,7 +22,12 @@ pub struct State {
     /// The key was put on the clipboard: the codes screen clears it later
     /// (same timer as codes) and on lock.
     copied: bool,
+    /// No file dialog can open: where to save, typed instead.
+    typed_path: Option<String>,
 }
+
+/// The path field's id (shown when no dialog can open).
+const PATH_ID: &str = "recovery-path";
 
 /// How copying or saving the key ended. A cancelled save dialog is its
 /// own outcome (nothing to say), not an empty error.
@@ -30,6 +36,8 @@ pub enum Outcome {
     Copied,
     Saved(PathBuf),
     Cancelled,
+    /// No file dialog can open: ask for a path.
+    NoChooser,
     Failed(String),
 }
 
@@ -37,6 +45,8 @@ pub enum Outcome {
 pub enum Message {
     Copy,
     Save,
+    TypedPath(String),
+    SaveTypedPath,
     Done(Outcome),
     Continue,
 }
@@ -55,6 +65,7 @@ impl State {
             note: None,
             error: None,
             copied: false,
+            typed_path: None,
         }
     }
 
@@ -75,22 +86,37 @@ impl State {
             }
             Message::Save => {
                 let key = zeroize::Zeroizing::new(self.key.clone());
-                let title = tr!("unlock.recovery_dialog");
+                let dialog = Dialog::Save {
+                    file_name: String::from(FILE_NAME),
+                };
                 let task = Task::perform(
-                    async move {
-                        let file = rfd::AsyncFileDialog::new()
-                            .set_title(title)
-                            .set_file_name("tessera-recovery-key.txt")
-                            .save_file()
-                            .await;
-                        match file {
-                            None => Outcome::Cancelled,
-                            Some(f) => save_recovery(f.path(), &key),
-                        }
+                    dialogs::pick(tr!("unlock.recovery_dialog"), dialog),
+                    move |picked| match picked {
+                        Picked::Cancelled => Message::Done(Outcome::Cancelled),
+                        Picked::NoChooser => Message::Done(Outcome::NoChooser),
+                        Picked::Path(path) => Message::Done(save_recovery(&path, &key)),
                     },
-                    Message::Done,
                 );
                 return (task, None);
+            }
+            Message::TypedPath(p) => self.typed_path = Some(p),
+            Message::SaveTypedPath => {
+                if let Some(path) = self.typed_path.as_deref().and_then(dialogs::typed_path) {
+                    let key = zeroize::Zeroizing::new(self.key.clone());
+                    let task = Task::perform(
+                        blocking(move || match save_recovery(&path, &key) {
+                            Outcome::Failed(e) => Err(e),
+                            done => Ok(done),
+                        }),
+                        |r| Message::Done(r.unwrap_or_else(Outcome::Failed)),
+                    );
+                    return (task, None);
+                }
+            }
+            Message::Done(Outcome::NoChooser) => {
+                let suggested = dialogs::default_folder().join(FILE_NAME);
+                self.typed_path = Some(suggested.display().to_string());
+                return (iced::widget::operation::focus(PATH_ID), None);
             }
             Message::Done(Outcome::Copied) => {
                 self.copied = true;
@@ -99,6 +125,7 @@ impl State {
             }
             Message::Done(Outcome::Saved(path)) => {
                 self.error = None;
+                self.typed_path = None;
                 self.note = Some(tr!("unlock.recovery_saved", path = path.display()));
             }
             Message::Done(Outcome::Cancelled) => {}
@@ -112,6 +139,12 @@ impl State {
             }
         }
         (Task::none(), None)
+    }
+
+    /// The key shown (tests).
+    #[cfg(test)]
+    pub fn key(&self) -> &str {
+        &self.key
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -135,11 +168,24 @@ impl State {
             .spacing(12)
             .align_y(Center),
         ]
+        .push(self.typed_path.as_deref().map(|typed| {
+            path_entry(
+                tr!("dialog.none_save"),
+                PATH_ID,
+                typed,
+                Message::TypedPath,
+                Message::SaveTypedPath,
+                tr!("common.save"),
+            )
+        }))
         .push(outcome(self.note.as_deref(), self.error.as_deref()))
         .spacing(12)
         .into()
     }
 }
+
+/// The file name the save dialog suggests.
+const FILE_NAME: &str = "tessera-recovery-key.txt";
 
 /// Writes the recovery key to a file only the user can read.
 fn save_recovery(path: &Path, key: &str) -> Outcome {

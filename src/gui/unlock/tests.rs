@@ -344,3 +344,46 @@ fn a_locked_keyring_vault_waits_for_unlock_and_says_why() {
         screen.error
     );
 }
+
+/// No file dialog on this desktop: "Save to a file…" says so and offers a
+/// path field (suggesting the home folder); the key is saved where typed,
+/// readable by its owner only.
+#[test]
+fn without_a_file_dialog_the_recovery_key_is_saved_to_a_typed_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut screen, _) = create_typing(
+        &dir.path().join("v.tessera"),
+        "a long pass phrase",
+        "a long pass phrase",
+    );
+    let into = |m: recovery::Message| Message::Recovery(m);
+    let target = dir.path().join("key.txt");
+    let _ = settle(
+        &mut screen,
+        Task::none(),
+        vec![into(recovery::Message::Done(recovery::Outcome::NoChooser))],
+    );
+    assert!(shows(&screen, &tr!("dialog.none_save")));
+    assert!(!target.exists());
+    let _ = settle(
+        &mut screen,
+        Task::none(),
+        vec![
+            into(recovery::Message::TypedPath(target.display().to_string())),
+            into(recovery::Message::SaveTypedPath),
+        ],
+    );
+    let Stage::Recovery(state) = &screen.stage else {
+        panic!("still the recovery key");
+    };
+    let saved = std::fs::read_to_string(&target).expect("saved");
+    assert!(saved.contains(state.key()), "the key is in the file");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "readable by its owner only");
+    assert!(shows(
+        &screen,
+        &tr!("unlock.recovery_saved", path = target.display())
+    ));
+    assert!(!shows(&screen, &tr!("dialog.none_save")), "the field goes");
+}

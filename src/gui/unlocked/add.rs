@@ -5,7 +5,8 @@
 
 use iced::widget::{column, container, pick_list, row, scrollable, text, text_input};
 
-use super::super::widget::{button, focusable_choice};
+use super::super::dialogs::{self, Dialog, Picked};
+use super::super::widget::{button, focusable_choice, path_entry};
 use std::path::PathBuf;
 
 use iced::{Center, Element, Task};
@@ -34,6 +35,9 @@ pub struct State {
     counter: String,
     advanced: bool,
     error: Option<String>,
+    /// No file dialog can open: the path typed instead (shown once a
+    /// dialog was asked for and none could open).
+    typed_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +70,10 @@ pub enum Message {
     ToggleAdvanced,
     Save,
     Source(Source),
+    /// No file dialog could open: ask for a path.
+    NoChooser,
+    TypedPath(String),
+    OpenTypedPath,
     Cancel,
 }
 
@@ -81,8 +89,13 @@ pub enum Source {
 pub enum Event {
     Save(Account),
     Source(Source),
+    /// Read this file (typed when no dialog could open).
+    Open(PathBuf),
     Cancel,
 }
+
+/// The path field's id.
+const PATH_ID: &str = "add-path";
 
 /// Puts the caret in the form's first field (the issuer).
 pub fn focus_first<M: Send + 'static>() -> Task<M> {
@@ -102,6 +115,7 @@ impl Default for State {
             counter: String::from("0"),
             advanced: false,
             error: None,
+            typed_path: None,
         }
     }
 }
@@ -125,6 +139,10 @@ impl State {
             }
             Message::Source(source) => return Some(Event::Source(source)),
             Message::Cancel => return Some(Event::Cancel),
+            Message::OpenTypedPath => {
+                let path = self.typed_path.as_deref().and_then(dialogs::typed_path);
+                return path.map(Event::Open);
+            }
             _ => {}
         }
         self.error = None;
@@ -155,7 +173,11 @@ impl State {
             Message::Period(p) => self.period = p,
             Message::Counter(c) => self.counter = c,
             Message::ToggleAdvanced => self.advanced = !self.advanced,
-            Message::Save | Message::Source(_) | Message::Cancel => {}
+            Message::NoChooser => {
+                self.typed_path.get_or_insert_with(String::new);
+            }
+            Message::TypedPath(p) => self.typed_path = Some(p),
+            Message::Save | Message::Source(_) | Message::Cancel | Message::OpenTypedPath => {}
         }
         None
     }
@@ -265,11 +287,21 @@ impl State {
             text(tr!("add.title")).size(20),
             text(tr!("add.sources")).size(13).style(text::secondary),
             sources,
-            text(tr!("add.or_type")).size(13).style(text::secondary),
-            labelled(tr!("add.issuer_label"), issuer),
-            labelled(tr!("add.account_short"), account),
-            labelled(tr!("add.key_label"), key),
         ]
+        .push(self.typed_path.as_deref().map(|typed| {
+            path_entry(
+                tr!("dialog.none_open"),
+                PATH_ID,
+                typed,
+                Message::TypedPath,
+                Message::OpenTypedPath,
+                tr!("common.open"),
+            )
+        }))
+        .push(text(tr!("add.or_type")).size(13).style(text::secondary))
+        .push(labelled(tr!("add.issuer_label"), issuer))
+        .push(labelled(tr!("add.account_short"), account))
+        .push(labelled(tr!("add.key_label"), key))
         .push(
             secret_problem
                 .clone()
@@ -394,39 +426,36 @@ fn labelled<'a>(label: String, field: impl Into<Element<'a, Message>>) -> Elemen
 // clipboard, the screen. Each resolves to what it read, named for the
 // checklist.
 
-/// The open dialog; `None` when it was cancelled.
-pub fn pick_file() -> Task<Option<PathBuf>> {
-    let (title, filter, all) = (
-        tr!("import.dialog"),
-        tr!("import.dialog_filter"),
-        tr!("common.all_files"),
-    );
-    Task::future(async move {
-        rfd::AsyncFileDialog::new()
-            .set_title(title)
-            .add_filter(
-                filter,
-                &[
-                    "png",
-                    "jpg",
-                    "jpeg",
-                    "gif",
-                    "bmp",
-                    "webp",
-                    "json",
-                    "txt",
-                    "2fas",
-                    "bin",
-                    "csv",
-                    "maFile",
-                    "tessera-backup",
-                ],
-            )
-            .add_filter(all, &["*"])
-            .pick_file()
-            .await
-            .map(|f| f.path().to_path_buf())
-    })
+/// The open dialog (or word that none can open).
+pub fn pick_file() -> Task<Picked> {
+    const EXTENSIONS: &[&str] = &[
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "bmp",
+        "webp",
+        "json",
+        "txt",
+        "2fas",
+        "bin",
+        "csv",
+        "maFile",
+        "tessera-backup",
+    ];
+    let (title, filter) = (tr!("import.dialog"), tr!("import.dialog_filter"));
+    Task::future(dialogs::pick(
+        title,
+        Dialog::Open {
+            filter,
+            extensions: EXTENSIONS,
+        },
+    ))
+}
+
+/// The path field's focus, when it appears.
+pub fn focus_path<M: Send + 'static>() -> Task<M> {
+    iced::widget::operation::focus(PATH_ID)
 }
 
 /// Reads a file: images, link lists and other apps' backups, told apart

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use iced::widget::{checkbox, column, pick_list, row, text, text_input};
 
-use super::super::widget::{button, focusable, focusable_choice};
+use super::super::dialogs::{self, Dialog, Picked};
+use super::super::widget::{button, focusable, focusable_choice, path_entry};
 use iced::{Element, Task};
 
 use crate::export::ExportFormat;
@@ -21,6 +22,8 @@ pub struct State {
     confirm: String,
     plain_accepted: bool,
     error: Option<String>,
+    /// No file dialog can open: where to write, typed instead.
+    typed_path: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -30,8 +33,10 @@ pub enum Message {
     Confirm(String),
     PlainAccepted,
     ChoosePath,
-    /// The save dialog's answer: `None` when it was cancelled.
-    PathChosen(Option<PathBuf>),
+    /// The save dialog's answer.
+    PathChosen(Picked),
+    TypedPath(String),
+    WriteTypedPath,
     Cancel,
 }
 
@@ -44,6 +49,9 @@ pub enum Event {
     },
     Cancel,
 }
+
+/// The path field's id (shown when no dialog can open).
+const PATH_ID: &str = "export-path";
 
 impl State {
     fn chosen(&self) -> ExportFormat {
@@ -60,6 +68,7 @@ impl State {
             Message::Format(f) => {
                 self.format = Some(f);
                 self.plain_accepted = false;
+                self.typed_path = None;
                 self.error = None;
             }
             Message::Password(p) => {
@@ -77,35 +86,54 @@ impl State {
                     self.error = Some(e);
                     return (Task::none(), None);
                 }
-                let dialog = rfd::AsyncFileDialog::new().set_title(tr!("export.dialog"));
+                let dialog = if format.is_folder() {
+                    Dialog::Folder
+                } else {
+                    Dialog::Save {
+                        file_name: default_export_name(format).to_string(),
+                    }
+                };
                 let task = Task::perform(
-                    async move {
-                        if format.is_folder() {
-                            dialog.pick_folder().await
-                        } else {
-                            dialog
-                                .set_file_name(default_export_name(format))
-                                .save_file()
-                                .await
-                        }
-                        .map(|f| f.path().to_path_buf())
-                    },
+                    dialogs::pick(tr!("export.dialog"), dialog),
                     Message::PathChosen,
                 );
                 return (task, None);
             }
-            Message::PathChosen(None) => {}
-            Message::PathChosen(Some(path)) => {
-                let event = Event::Write {
-                    path,
-                    format: self.chosen(),
-                    password: zeroize::Zeroizing::new(self.password.clone()),
-                };
-                return (Task::none(), Some(event));
+            Message::PathChosen(Picked::Cancelled) => {}
+            Message::PathChosen(Picked::NoChooser) => {
+                // Suggested: the dialog's own default, in the home folder.
+                let suggested = dialogs::default_folder().join(default_export_name(self.chosen()));
+                self.typed_path = Some(suggested.display().to_string());
+                return (iced::widget::operation::focus(PATH_ID), None);
+            }
+            Message::PathChosen(Picked::Path(path)) => {
+                return (Task::none(), Some(self.write(path)));
+            }
+            Message::TypedPath(p) => {
+                self.typed_path = Some(p);
+                self.error = None;
+            }
+            Message::WriteTypedPath => {
+                let format = self.chosen();
+                if let Err(e) = self.ready(format) {
+                    self.error = Some(e);
+                    return (Task::none(), None);
+                }
+                if let Some(path) = self.typed_path.as_deref().and_then(dialogs::typed_path) {
+                    return (Task::none(), Some(self.write(path)));
+                }
             }
             Message::Cancel => return (Task::none(), Some(Event::Cancel)),
         }
         (Task::none(), None)
+    }
+
+    fn write(&self, path: PathBuf) -> Event {
+        Event::Write {
+            path,
+            format: self.chosen(),
+            password: zeroize::Zeroizing::new(self.password.clone()),
+        }
     }
 
     /// The core's new-password rule for encrypted exports (typed twice)
@@ -156,7 +184,22 @@ impl State {
                     .on_toggle(|_| Message::PlainAccepted),
             ));
         }
-        col.push(
+        col.push(self.typed_path.as_deref().map(|typed| {
+            let note = if format.is_folder() {
+                tr!("dialog.none_folder")
+            } else {
+                tr!("dialog.none_save")
+            };
+            path_entry(
+                note,
+                PATH_ID,
+                typed,
+                Message::TypedPath,
+                Message::WriteTypedPath,
+                tr!("export.write"),
+            )
+        }))
+        .push(
             self.error
                 .as_ref()
                 .map(|e| text(e.clone()).style(text::danger)),
@@ -210,5 +253,33 @@ mod tests {
                 .unwrap_err()
                 .contains("at least")
         );
+    }
+
+    /// No file dialog on this desktop: the form says so, suggests a path
+    /// in the home folder, and writes where the person typed.
+    #[test]
+    fn without_a_file_dialog_the_path_is_typed() {
+        let mut form = State::default();
+        form.password = "correct horse battery".into();
+        form.confirm = form.password.clone();
+        let (_, event) = form.update(Message::PathChosen(Picked::NoChooser));
+        assert!(event.is_none());
+        let suggested = form.typed_path.clone().expect("a path field");
+        assert!(suggested.ends_with("tessera.tessera-backup"), "{suggested}");
+        let shown =
+            |form: &State, text: &str| iced_test::simulator(form.view(3, false)).find(text).is_ok();
+        assert!(shown(&form, &tr!("dialog.none_save")));
+        let _ = form.update(Message::TypedPath("/tmp/out.tessera-backup".into()));
+        let (_, event) = form.update(Message::WriteTypedPath);
+        let Some(Event::Write { path, format, .. }) = event else {
+            panic!("no write");
+        };
+        assert_eq!(path, PathBuf::from("/tmp/out.tessera-backup"));
+        assert_eq!(format, ExportFormat::TesseraBackup);
+        // The form's rules still apply to a typed path.
+        form.confirm = "different".into();
+        let (_, event) = form.update(Message::WriteTypedPath);
+        assert!(event.is_none());
+        assert!(form.error.is_some());
     }
 }

@@ -95,8 +95,8 @@ pub enum Message {
     /// Ctrl+V (or the add screen's Paste): import what the clipboard holds.
     Paste,
     FileDropped(PathBuf),
-    /// The open dialog's answer: `None` when it was cancelled.
-    FileChosen(Option<PathBuf>),
+    /// The open dialog's answer.
+    FileChosen(super::dialogs::Picked),
     FileRead(String, Opened),
     Scanned(String, Report),
     /// Stop waiting for the scan or file read in progress.
@@ -293,10 +293,14 @@ impl Unlocked {
                     Task::none()
                 }
             }
-            Message::FileChosen(None) => Task::none(),
-            Message::FileChosen(Some(path)) | Message::FileDropped(path) => {
-                self.start_scan(sources::read_file(path, None))
-            }
+            Message::FileChosen(super::dialogs::Picked::Cancelled) => Task::none(),
+            // The add screen offers a path field instead.
+            Message::FileChosen(super::dialogs::Picked::NoChooser) => Task::batch([
+                self.add_message(add::Message::NoChooser, now),
+                add::focus_path(),
+            ]),
+            Message::FileChosen(super::dialogs::Picked::Path(path))
+            | Message::FileDropped(path) => self.start_scan(sources::read_file(path, None)),
             Message::CancelScan => {
                 if let Some(handle) = self.scanning.take() {
                     handle.abort();
@@ -440,6 +444,7 @@ impl Unlocked {
             Some(add::Event::Source(add::Source::File)) => {
                 add::pick_file().map(Message::FileChosen)
             }
+            Some(add::Event::Open(path)) => self.start_scan(sources::read_file(path, None)),
             Some(add::Event::Source(add::Source::Clipboard)) => {
                 self.start_scan(sources::scan_clipboard())
             }

@@ -125,3 +125,38 @@ fn another_computers_version_is_merged_keeping_screen_search_and_selection() {
     let (task, _) = codes.update(Message::FolderChanged, 102);
     assert!(crate::gui::sim_tests::run(task).is_empty());
 }
+
+/// No file dialog on this desktop: Add's "Open file…" shows a path field
+/// (with the caret) instead of nothing, and the typed file is read.
+#[test]
+fn without_a_file_dialog_add_reads_a_typed_path() {
+    let (session, dir) = crate::gui::task::testing::session();
+    let (mut codes, _) = Unlocked::new(session, 0, Settings::default());
+    let _ = codes.update(Message::List(list::Message::Open(list::Open::Add)), 1);
+    let _ = codes.update(
+        Message::FileChosen(super::super::dialogs::Picked::NoChooser),
+        2,
+    );
+    let shows =
+        |codes: &Unlocked, text: &str| iced_test::simulator(codes.view(3)).find(text).is_ok();
+    assert!(shows(&codes, &tr!("dialog.none_open")));
+    let links = dir.path().join("links.txt");
+    std::fs::write(
+        &links,
+        "otpauth://totp/JD%20Cloud:root?secret=JBSWY3DPEHPK3PXP\n",
+    )
+    .unwrap();
+    let _ = codes.update(
+        Message::Add(add::Message::TypedPath(links.display().to_string())),
+        3,
+    );
+    let (task, _) = codes.update(Message::Add(add::Message::OpenTypedPath), 4);
+    for m in crate::gui::sim_tests::run(task) {
+        let _ = codes.update(m, 5);
+    }
+    assert!(matches!(codes.screen, Screen::Import(_)), "the checklist");
+    assert!(
+        shows(&codes, &tr_n!("checklist.import", 1)),
+        "one account found"
+    );
+}

@@ -68,6 +68,33 @@ pub fn outcome<'a, M: 'a>(note: Option<&str>, error: Option<&str>) -> Element<'a
         .into()
 }
 
+/// What a screen shows when no file dialog can open: why, a path field
+/// (with the caret) and the action's button.
+pub fn path_entry<'a, M: Clone + 'a>(
+    note: String,
+    id: &'static str,
+    typed: &str,
+    on_input: impl Fn(String) -> M + 'a,
+    submit: M,
+    label: String,
+) -> Element<'a, M> {
+    iced::widget::column![
+        text(note).size(13).style(text::warning),
+        row![
+            iced::widget::text_input(&tr!("dialog.path_placeholder"), typed)
+                .id(id)
+                .on_input(on_input)
+                .on_submit(submit.clone())
+                .padding(8),
+            button(text(label)).on_press(submit),
+        ]
+        .spacing(8)
+        .align_y(Center),
+    ]
+    .spacing(6)
+    .into()
+}
+
 /// A round badge with the initials of an issuer (or name) on a colour
 /// derived from the text, so an account keeps its colour across runs and
 /// machines.
