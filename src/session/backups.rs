@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
+
 use crate::vault::store::{Files, read_file};
 use crate::vault::{SlotKind, Unlock, Vault, VaultError, looks_like_recovery_key};
 
@@ -90,5 +92,28 @@ impl Session {
     /// The backups of this vault, newest first (unchecked).
     pub fn backup_paths(&self) -> Vec<PathBuf> {
         Vault::backups(self.path())
+    }
+
+    /// The backups of this vault, newest first, with when each was made
+    /// (from its name; unchecked: checking one costs a key derivation).
+    pub fn backups_dated(&self) -> Vec<(PathBuf, Option<DateTime<Utc>>)> {
+        Files::new(self.path()).backups_dated()
+    }
+
+    /// [`Session::restore`] on the open vault: puts `backup` in place (the
+    /// current file is kept as a backup first) and goes on with it, opened
+    /// with the credential that opens the backup (`None`: the keyring; a
+    /// text: its password or recovery key, which may be older than this
+    /// session's). When the backup does not open with it, nothing changes.
+    pub fn restore_open(
+        &mut self,
+        backup: &Path,
+        typed: Option<&str>,
+    ) -> Result<Restored, SessionError> {
+        let path = self.path().to_path_buf();
+        let restored = Self::restore(&path, backup, typed, &self.keys)?;
+        // The restored file opened with `typed` just now.
+        *self = Self::open(&path, typed, self.keys.clone())?;
+        Ok(restored)
     }
 }

@@ -441,3 +441,60 @@ fn a_key_rotated_on_another_computer_re_enrols_this_keyring_after_a_password_unl
     assert!(!b.keyring_reenrolled());
     assert_eq!(b.entries().len(), 1);
 }
+
+/// Restoring a backup on the open vault: a backup made before a password
+/// change opens with the old password only; with it, the vault file is
+/// replaced (the current one kept as a backup) and the session goes on
+/// with the backup's accounts. A wrong credential changes nothing.
+#[test]
+fn an_open_vault_restores_one_of_its_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut session, _) = password_session(&dir);
+    session.add(&draft("Kept", KEY), 10).unwrap();
+    session
+        .add(&draft("Later", "GEZDGNBVGY3TQOJQ"), 11)
+        .unwrap();
+    let backups = session.backups_dated();
+    assert!(!backups.is_empty(), "saving keeps backups");
+    assert!(
+        backups.iter().all(|(_, made)| made.is_some()),
+        "dated names"
+    );
+    // The backup made by the second save holds the first account only.
+    let (older, _) = backups
+        .iter()
+        .find(|(p, _)| {
+            Session::backups(&path(&dir), Some(PW), &keys())
+                .iter()
+                .any(|b| &b.path == p && b.check.as_ref().is_ok_and(|o| o.accounts == 1))
+        })
+        .cloned()
+        .expect("a backup with one account");
+    session.change_password("a newer long password").unwrap();
+    let before = std::fs::read(path(&dir)).unwrap();
+    assert!(
+        session
+            .restore_open(&older, Some("a newer long password"))
+            .is_err()
+    );
+    assert_eq!(
+        std::fs::read(path(&dir)).unwrap(),
+        before,
+        "nothing changed"
+    );
+    assert_eq!(session.entries().len(), 2);
+    let restored = session.restore_open(&older, Some(PW)).unwrap();
+    assert_eq!(restored.accounts, 1);
+    assert!(
+        restored.kept.is_some_and(|k| k.exists()),
+        "the current file kept"
+    );
+    assert_eq!(session.entries().len(), 1);
+    assert_eq!(session.entries()[0].account.issuer.as_deref(), Some("Kept"));
+    // The session goes on with the restored file.
+    session
+        .add(&draft("After", "KRSXG5CTMVRXEZLU"), 12)
+        .unwrap();
+    let reopened = Session::open(&path(&dir), Some(PW), keys()).unwrap();
+    assert_eq!(reopened.entries().len(), 2);
+}

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use iced::widget::{column, container, row, text, text_input, toggler};
+use iced::widget::{column, container, row, scrollable, text, text_input, toggler};
 
 use super::super::widget::{button, focusable};
 use iced::{Center, Element, Fill, Font, Task};
@@ -20,6 +20,9 @@ use super::super::unlock::recovery;
 use super::super::widget::outcome;
 use super::{Message as Parent, Screen, Unlocked};
 
+/// The field of the credential that opens the backup to restore.
+const RESTORE_ID: &str = "restore-with";
+
 /// What the screen knows of the vault (read in a task when it opens and
 /// after every change).
 #[derive(Debug, Clone)]
@@ -27,7 +30,8 @@ pub struct Facts {
     path: PathBuf,
     knows_password: bool,
     keyring: bool,
-    backups: usize,
+    /// The backups, newest first: file and when it was made.
+    backups: Vec<(PathBuf, String)>,
 }
 
 /// A finished operation: its note, and a new recovery key to show once.
@@ -51,6 +55,10 @@ pub struct State {
     error: Option<String>,
     /// An operation's task is running.
     running: bool,
+    /// The backup chosen to restore (its index), and the credential that
+    /// opens it (empty: the keyring).
+    restoring: Option<usize>,
+    restore_with: Zeroizing<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +72,10 @@ pub enum Message {
     RenewRecovery,
     Keyring(bool),
     RemoveBackups,
+    /// Restore… on a backup (or `None`: cancel).
+    PickBackup(Option<usize>),
+    RestoreWith(String),
+    Restore,
     OpenFolder,
     Opened(Result<(), String>),
     Done(Result<Outcome, String>),
@@ -79,7 +91,20 @@ fn facts(s: &Session) -> Facts {
         path: s.path().to_path_buf(),
         knows_password: s.knows_password(),
         keyring: s.vault().has_slot(SlotKind::Keyring),
-        backups: s.backup_paths().len(),
+        backups: s
+            .backups_dated()
+            .into_iter()
+            .map(|(path, made)| {
+                let made = made.map_or_else(
+                    || {
+                        let name = path.file_name().unwrap_or_default();
+                        name.to_string_lossy().into_owned()
+                    },
+                    |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                );
+                (path, made)
+            })
+            .collect(),
     }
 }
 
@@ -92,6 +117,13 @@ pub fn load(vault: SharedSession) -> Task<Message> {
 }
 
 impl State {
+    /// The newest backup's date as listed, and the error shown (tests).
+    #[cfg(test)]
+    pub fn newest_backup_and_error(&self) -> (Option<String>, Option<String>) {
+        let newest = self.facts.as_ref().and_then(|f| f.backups.first());
+        (newest.map(|b| b.1.clone()), self.error.clone())
+    }
+
     fn password_given(&self) -> Option<Zeroizing<String>> {
         let needed = self.facts.as_ref().is_some_and(|f| !f.knows_password);
         needed.then(|| self.current.clone())
@@ -100,11 +132,20 @@ impl State {
     /// Runs `op` after giving the current password when the session needs
     /// it (it was opened by the keyring or the recovery key).
     fn run(&mut self, vault: &SharedSession, op: Op) -> Task<Message> {
+        let given = self.password_given();
+        self.run_with(vault, op, given)
+    }
+
+    fn run_with(
+        &mut self,
+        vault: &SharedSession,
+        op: Op,
+        given: Option<Zeroizing<String>>,
+    ) -> Task<Message> {
         self.error = None;
         self.note = None;
         self.running = true;
         let vault = vault.clone();
-        let given = self.password_given();
         Task::perform(
             blocking(move || {
                 let mut s = vault.lock().map_err(|_| poisoned())?;
@@ -189,8 +230,41 @@ impl State {
                     vault,
                     Box::new(|s| {
                         let n = s.remove_backups()?;
-                        Ok((tr!("security.backups_removed", n = n), None))
+                        Ok((tr_n!("security.backups_removed", n), None))
                     }),
+                );
+            }
+            Message::PickBackup(chosen) => {
+                self.restoring = chosen;
+                self.restore_with = Zeroizing::default();
+                self.error = None;
+                if chosen.is_some() {
+                    return iced::widget::operation::focus(RESTORE_ID);
+                }
+            }
+            Message::RestoreWith(v) => self.restore_with = Zeroizing::new(v),
+            Message::Restore => {
+                let chosen = self.restoring.and_then(|i| {
+                    let f = self.facts.as_ref()?;
+                    f.backups.get(i).map(|(p, made)| (p.clone(), made.clone()))
+                });
+                let Some((backup, made)) = chosen else {
+                    return Task::none();
+                };
+                let typed = (!self.restore_with.is_empty()).then(|| self.restore_with.clone());
+                self.restoring = None;
+                self.restore_with = Zeroizing::default();
+                return self.run_with(
+                    vault,
+                    Box::new(move |s| {
+                        let restored =
+                            s.restore_open(&backup, typed.as_deref().map(|t| t.as_str()))?;
+                        Ok((
+                            tr_n!("security.restored", restored.accounts, made = made),
+                            None,
+                        ))
+                    }),
+                    None,
                 );
             }
             Message::OpenFolder => {
@@ -245,7 +319,7 @@ impl State {
                 .padding([8, 14])
         };
         let section = |title: String| text(title).size(16);
-        column![
+        let body = column![
             text(tr!("security.title")).size(20),
             section(tr!("security.location")),
             row![
@@ -294,22 +368,75 @@ impl State {
                 .label(tr!("security.keyring"))
                 .on_toggle_maybe((!busy).then_some(Message::Keyring)),
         ))
+        .push(section(tr!("security.backups_title")))
         .push(
             row![
-                text(tr!("security.backups", n = f.backups)).width(Fill),
+                text(tr_n!("security.backups", f.backups.len())).width(Fill),
                 act(tr!("security.remove_backups"), Message::RemoveBackups),
             ]
             .spacing(12)
             .align_y(Center),
         )
+        .push(self.backup_rows(f, busy))
         .push(outcome(self.note.as_deref(), self.error.as_deref()))
         .push(
             button(text(tr!("common.done")))
                 .on_press(Message::Back)
                 .style(button::secondary),
         )
-        .spacing(10)
-        .into()
+        .spacing(10);
+        // Long: it scrolls in a short window (room kept for focus rings).
+        scrollable(container(body).padding([4, 8])).into()
+    }
+
+    /// Each backup with its date and Restore…; the chosen one asks for the
+    /// credential that opens it.
+    fn backup_rows<'a>(&'a self, f: &'a Facts, busy: bool) -> Element<'a, Message> {
+        let mut rows = column![].spacing(6);
+        for (i, (_, made)) in f.backups.iter().enumerate() {
+            rows = rows.push(
+                row![
+                    text(made.as_str())
+                        .font(Font::MONOSPACE)
+                        .size(13)
+                        .width(Fill),
+                    button(text(tr!("security.restore")))
+                        .on_press_maybe((!busy).then_some(Message::PickBackup(Some(i))))
+                        .style(button::secondary),
+                ]
+                .spacing(12)
+                .align_y(Center),
+            );
+            if self.restoring == Some(i) {
+                let with = text_input(&tr!("security.restore_with"), &self.restore_with)
+                    .id(RESTORE_ID)
+                    .secure(!self.reveal)
+                    .on_input(Message::RestoreWith)
+                    .on_submit(Message::Restore)
+                    .padding(8);
+                rows = rows.push(
+                    container(
+                        column![
+                            text(tr!("security.restore_hint")).size(13),
+                            with,
+                            row![
+                                button(text(tr!("restore.restore")))
+                                    .on_press_maybe((!busy).then_some(Message::Restore))
+                                    .style(button::danger),
+                                button(text(tr!("common.cancel")))
+                                    .on_press(Message::PickBackup(None))
+                                    .style(button::secondary),
+                            ]
+                            .spacing(8),
+                        ]
+                        .spacing(8),
+                    )
+                    .padding(10)
+                    .style(container::bordered_box),
+                );
+            }
+        }
+        rows.into()
     }
 }
 
@@ -339,6 +466,7 @@ impl Unlocked {
                 | Message::RenewRecovery
                 | Message::Keyring(_)
                 | Message::RemoveBackups
+                | Message::Restore
         );
         if busy_before && self.busy {
             return Task::none();
@@ -350,6 +478,9 @@ impl Unlocked {
             }
             Message::Done(result) => {
                 self.busy = false;
+                // A restored backup brings its own accounts.
+                self.entries = super::super::task::snapshot(&self.vault);
+                self.list.refreshed(&self.entries);
                 let key = result.as_ref().ok().and_then(|o| o.recovery.clone());
                 let task = state.update(Message::Done(result), &self.vault);
                 state.key = key.map(|k| recovery::State::new(k, self.vault.clone()));
