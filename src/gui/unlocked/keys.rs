@@ -159,6 +159,7 @@ impl Message {
                 | Message::Exported(_)
                 | Message::ClipboardWritten(_)
                 | Message::ClipboardCleared
+                | Message::Glyphs(_)
         )
     }
 }

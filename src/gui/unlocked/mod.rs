@@ -10,6 +10,7 @@ mod add;
 mod copying;
 mod core_calls;
 mod export;
+mod glyphs;
 mod import;
 pub mod keys;
 mod list;
@@ -62,6 +63,8 @@ pub struct Unlocked {
     watch: watch::Watch,
     /// Entry ids, most recently copied first (the tray's menu).
     recent: Vec<String>,
+    /// Characters of names no font covers, said once.
+    glyphs: glyphs::Glyphs,
 }
 
 /// The screen shown over the list (the list keeps its search meanwhile).
@@ -111,6 +114,8 @@ pub enum Message {
     FolderChanged,
     /// A merge of the changed file and conflict copies finished.
     Synced(Result<(Vec<Entry>, String), String>),
+    /// The characters of names that no font covers.
+    Glyphs(Result<Vec<char>, String>),
 }
 
 /// What the parent must act on.
@@ -124,7 +129,7 @@ impl Unlocked {
         let entries = snapshot(&vault);
         let path = vault.lock().map(|s| s.path().to_path_buf());
         let recent = vault.lock().map(|v| v.recent().to_vec()).ok();
-        let screen = Self {
+        let mut screen = Self {
             watch: watch::Watch::new(path.unwrap_or_default()),
             vault,
             entries,
@@ -137,11 +142,16 @@ impl Unlocked {
             scanning: None,
             settings,
             recent: recent.unwrap_or_default(),
+            glyphs: glyphs::Glyphs::default(),
         };
         // The search field is focused by the first typed character, not
         // now: a focused field blinks its caret, redrawing twice a second.
         // Conflict copies waiting in the folder are merged at once.
-        (screen, Task::done(Message::FolderChanged))
+        let glyphs = screen.glyphs.check(&screen.entries);
+        (
+            screen,
+            Task::batch([Task::done(Message::FolderChanged), glyphs]),
+        )
     }
 
     /// Once a second: clipboard clearing, toasts, auto-lock.
@@ -253,6 +263,10 @@ impl Unlocked {
             Message::FolderChanged => return (self.folder_changed(now), None),
             Message::Synced(result) => {
                 self.synced(result, now);
+                return (self.glyphs.check(&self.entries), None);
+            }
+            Message::Glyphs(missing) => {
+                self.glyphs_found(missing, now);
                 return (Task::none(), None);
             }
             other => other,
@@ -342,6 +356,7 @@ impl Unlocked {
                             self.toast = Some((note, now));
                         }
                         self.list.refreshed(&self.entries);
+                        return (self.glyphs.check(&self.entries), None);
                     }
                     Err(e) => match &mut self.screen {
                         Screen::Add(form) => form.set_error(e),
@@ -387,7 +402,8 @@ impl Unlocked {
             Message::ClipboardWritten(Ok(()))
             | Message::ClipboardCleared
             | Message::FolderChanged
-            | Message::Synced(_) => Task::none(),
+            | Message::Synced(_)
+            | Message::Glyphs(_) => Task::none(),
             Message::ClipboardWritten(Err(e)) => {
                 self.copied = None;
                 self.toast = Some((sentence(e), now));
