@@ -135,7 +135,7 @@ pub fn run(vault: PathBuf, link: Option<zeroize::Zeroizing<String>>) -> Result<R
 fn window_settings() -> window::Settings {
     window::Settings {
         size: iced::Size::new(640.0, 560.0),
-        min_size: Some(iced::Size::new(420.0, 360.0)),
+        min_size: Some(iced::Size::new(360.0, 360.0)),
         icon: window_icon(),
         #[cfg(target_os = "linux")]
         platform_specific: window::settings::PlatformSpecific {

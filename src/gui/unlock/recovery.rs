@@ -166,7 +166,8 @@ impl State {
                     .padding([8, 16]),
             ]
             .spacing(12)
-            .align_y(Center),
+            .align_y(Center)
+            .wrap(),
         ]
         .push(self.typed_path.as_deref().map(|typed| {
             path_entry(

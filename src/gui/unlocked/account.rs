@@ -284,7 +284,8 @@ fn confirm_delete_view(e: &Entry) -> Element<'_, Message> {
                 .on_press(Message::Back)
                 .style(button::secondary),
         ]
-        .spacing(8),
+        .spacing(8)
+        .wrap(),
     ]
     .spacing(14)
     .into()
@@ -333,7 +334,8 @@ fn rename_view<'a>(
                 .on_press(Message::Back)
                 .style(button::secondary),
         ]
-        .spacing(8),
+        .spacing(8)
+        .wrap(),
         text(tr!("order.hint")).size(13).style(text::secondary),
         row![
             button(text(tr!("order.up")))
@@ -343,7 +345,8 @@ fn rename_view<'a>(
                 .on_press_maybe((!busy).then(|| Message::Reorder(id.to_string(), 1)))
                 .style(button::secondary),
         ]
-        .spacing(8),
+        .spacing(8)
+        .wrap(),
     ]
     .spacing(12)
     .into()

@@ -408,7 +408,8 @@ impl State {
                     .on_press(Message::Cancel)
                     .style(button::secondary),
             ]
-            .spacing(8),
+            .spacing(8)
+            .wrap(),
         );
         // Room for the focus rings at the edges; scrolls in a short window.
         scrollable(container(form).padding([4, 6])).into()

@@ -216,7 +216,8 @@ impl State {
                     .on_press(Message::Cancel)
                     .style(button::secondary),
             ]
-            .spacing(8),
+            .spacing(8)
+            .wrap(),
         )
         .into()
     }

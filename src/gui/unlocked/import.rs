@@ -218,7 +218,8 @@ fn checklist_view<'a>(
                 .on_press(Message::Cancel)
                 .style(button::secondary),
         ]
-        .spacing(8),
+        .spacing(8)
+        .wrap(),
     )
     .into()
 }
@@ -245,7 +246,8 @@ fn password_view<'a>(
                 .on_press(Message::Cancel)
                 .style(button::secondary),
         ]
-        .spacing(8),
+        .spacing(8)
+        .wrap(),
     )
     .spacing(12)
     .into()

@@ -170,5 +170,5 @@ pub(super) fn row_label(account: &crate::account::Account) -> String {
     if account.issuer.is_none() && account.name.is_empty() {
         return tr!("codes.code");
     }
-    list::title(account)
+    list::rows::title(account)
 }

@@ -8,11 +8,11 @@ use iced::widget::{
 };
 use iced::{Center, Element, Fill, Task};
 
-use crate::account::OtpKind;
-use crate::otp::group_code;
 use crate::vault::Entry;
 
-use super::super::widget::{avatar, code_text, countdown, focusable};
+use super::super::widget::focusable;
+
+pub mod rows;
 
 const LIST_ID: &str = "list";
 pub const SEARCH_ID: &str = "search";
@@ -68,6 +68,8 @@ pub enum Message {
 #[derive(Debug, Clone)]
 pub enum Open {
     Add,
+    /// The add screen, reading a source at once (the screen, a file).
+    AddFrom(super::add::Source),
     Settings,
     Bind(String),
     Qr(String),
@@ -323,9 +325,7 @@ impl State {
         .align_y(Center);
         let visible = self.visible(entries);
         let list: Element<'_, Message> = if entries.is_empty() {
-            container(text(tr!("codes.empty")).style(text::secondary))
-                .padding(24)
-                .into()
+            rows::empty_state()
         } else if visible.is_empty() {
             container(text(tr!("codes.no_match")).style(text::secondary))
                 .padding(24)
@@ -357,11 +357,13 @@ impl State {
                         let hidden =
                             hide_codes && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
                         let layout = match narrow {
-                            false => Layout::Wide,
-                            true if self.menu.as_deref() == Some(e.id.as_str()) => Layout::Menu,
-                            true => Layout::Narrow,
+                            false => rows::Layout::Wide,
+                            true if self.menu.as_deref() == Some(e.id.as_str()) => {
+                                rows::Layout::Menu
+                            }
+                            true => rows::Layout::Narrow,
                         };
-                        container(row_view(e, now, index == self.selected, hidden, layout))
+                        container(rows::view(e, now, index == self.selected, hidden, layout))
                             .height(ROW_HEIGHT - ROW_GAP)
                             .into()
                     }
@@ -437,153 +439,4 @@ fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
         top += ROW_HEIGHT;
     }
     items
-}
-
-/// How a row is laid out.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Layout {
-    /// Name, code and next code, actions on the row.
-    Wide,
-    /// Name above the code, actions behind a menu button.
-    Narrow,
-    /// Narrow, with the menu open: the actions replace the code.
-    Menu,
-}
-
-fn row_view(
-    e: &Entry,
-    now: u64,
-    selected: bool,
-    hidden: bool,
-    layout: Layout,
-) -> Element<'_, Message> {
-    let a = &e.account;
-    // Every row names its issuer, also under a group heading (the heading
-    // scrolls away; an ungrouped row after a group must not look like a
-    // part of it).
-    let title = title(a);
-    // Kept from a change made on two computers: the person keeps one.
-    let title = match &e.conflict {
-        Some(_) => format!("{title} · {}", tr!("sync.conflict_mark")),
-        None => title,
-    };
-    let mask = |c: String| -> String {
-        if hidden {
-            c.chars()
-                .map(|ch| if ch == ' ' { ' ' } else { '•' })
-                .collect()
-        } else {
-            c
-        }
-    };
-    let id = || e.id.clone();
-    let avatar = avatar(a.issuer.as_deref().unwrap_or(&a.name));
-    let content: Element<'_, Message> = match layout {
-        Layout::Wide => {
-            let code = code_text(mask(group_code(&a.code_at(now))), 26);
-            let next = code_text(
-                mask(a.next_code(now).map(|c| group_code(&c)).unwrap_or_default()),
-                14,
-            )
-            .style(text::secondary);
-            row![
-                avatar,
-                column![text(title).size(15), countdown(a, now)]
-                    .spacing(4)
-                    .width(Fill),
-                column![code, next].align_x(iced::alignment::Horizontal::Right),
-                actions(e),
-            ]
-            .spacing(12)
-            .align_y(Center)
-            .into()
-        }
-        Layout::Narrow => {
-            let code = code_text(mask(group_code(&a.code_at(now))), 24);
-            row![
-                avatar,
-                column![
-                    text(title).size(14).wrapping(text::Wrapping::None),
-                    row![code, countdown(a, now)].spacing(10).align_y(Center),
-                ]
-                .spacing(2)
-                .width(Fill)
-                .clip(true),
-                button(text("⋯").size(20))
-                    .on_press(Message::Menu(Some(id())))
-                    .style(button::text),
-            ]
-            .spacing(10)
-            .align_y(Center)
-            .into()
-        }
-        Layout::Menu => row![
-            actions(e),
-            space::horizontal(),
-            button(text("×").size(18))
-                .on_press(Message::Menu(None))
-                .style(button::text),
-        ]
-        .align_y(Center)
-        .into(),
-    };
-    let copy = button(container(content).height(Fill).align_y(Center))
-        .on_press_maybe((layout != Layout::Menu).then(|| Message::Copy(e.id.clone())))
-        .width(Fill)
-        .height(Fill)
-        .padding(10)
-        .style(move |theme, status| row_style(theme, status, selected));
-    container(copy).style(container::bordered_box).into()
-}
-
-/// A row's actions: Bind and QR (time-based) or Use code (HOTP), Rename,
-/// Delete.
-fn actions(e: &Entry) -> Element<'_, Message> {
-    let id = || e.id.clone();
-    let specific = match e.account.kind {
-        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
-        _ => vec![
-            (tr!("codes.bind"), Message::Open(Open::Bind(id()))),
-            (tr!("codes.qr"), Message::Open(Open::Qr(id()))),
-        ],
-    };
-    let common = [
-        (tr!("codes.rename"), Message::Open(Open::Rename(id()))),
-        (tr!("codes.delete"), Message::Open(Open::Delete(id()))),
-    ];
-    specific
-        .into_iter()
-        .chain(common)
-        .fold(row![], |r, (label, message)| {
-            r.push(button(text(label)).on_press(message).style(button::text))
-        })
-        .into()
-}
-
-/// A row's title: `Issuer · name`, or whichever of the two there is.
-pub(super) fn title(a: &crate::account::Account) -> String {
-    match &a.issuer {
-        None => a.name.clone(),
-        Some(i) if a.name.is_empty() => i.clone(),
-        Some(i) => format!("{i} · {}", a.name),
-    }
-}
-
-/// A list row: plain, a light tint when hovered, the primary tint when
-/// selected by the keyboard.
-fn row_style(theme: &iced::Theme, status: button::Status, selected: bool) -> button::Style {
-    let palette = theme.extended_palette();
-    let background = if selected {
-        Some(palette.primary.weak.color.scale_alpha(0.25))
-    } else if matches!(status, button::Status::Hovered | button::Status::Pressed) {
-        Some(palette.background.weak.color)
-    } else {
-        None
-    };
-    button::Style {
-        background: background.map(iced::Background::Color),
-        text_color: palette.background.base.text,
-        border: iced::border::rounded(4),
-        ..button::Style::default()
-    }
 }

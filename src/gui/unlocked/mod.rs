@@ -431,6 +431,10 @@ impl Unlocked {
                         self.screen = Screen::Add(add::State::default());
                         return (add::focus_first(), None);
                     }
+                    list::Open::AddFrom(source) => {
+                        self.screen = Screen::Add(add::State::default());
+                        return (self.add_message(add::Message::Source(source), now), None);
+                    }
                     list::Open::Settings => Screen::Settings,
                     list::Open::Bind(id) => Screen::Account(account::State::bind(id)),
                     list::Open::Qr(id) => Screen::Account(account::State::qr(id)),

@@ -170,7 +170,8 @@ pub fn view(settings: &Settings) -> Element<'_, Message> {
                 .on_press(Message::Done)
                 .style(button::secondary),
         ]
-        .spacing(8),
+        .spacing(8)
+        .wrap(),
     ]
     .spacing(14)
     .into()
