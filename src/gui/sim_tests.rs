@@ -217,3 +217,27 @@ fn manual_order_is_kept_in_the_vault() {
         .collect();
     assert_eq!(order, ["b", "a"]);
 }
+
+/// The checklist of a scan imports its ticked accounts on Enter.
+#[test]
+fn the_checklist_imports_on_enter() {
+    let (mut codes, _dir) = unlocked();
+    let options = crate::import::Options::links_only(None);
+    let link = b"otpauth://totp/JD%20Cloud:root?secret=JBSWY3DPEHPK3PXP&issuer=JD%20Cloud";
+    let report = crate::import::read(link, &options).expect("a link");
+    settle(
+        &mut codes,
+        [Message::Scanned(String::from("the clipboard"), report)],
+    );
+    assert!(
+        simulator(view(&codes))
+            .find(tr_n!("checklist.import", 1).as_str())
+            .is_ok()
+    );
+    press(&mut codes, Named::Enter, Modifiers::empty());
+    let mut ui = simulator(view(&codes));
+    assert!(
+        ui.find("JD Cloud · root").is_ok(),
+        "imported, back on the list"
+    );
+}

@@ -71,6 +71,8 @@ fn table() -> Vec<(&'static str, String)> {
         ("Ctrl+,", tr!("keys.settings")),
         ("Ctrl+L", tr!("keys.lock")),
         ("Tab  Shift+Tab", tr!("keys.focus")),
+        ("Enter  Space", tr!("keys.press")),
+        ("Enter", tr!("keys.import")),
         ("Esc", tr!("keys.back")),
         ("F1", tr!("keys.help")),
     ]

@@ -414,6 +414,10 @@ impl Unlocked {
     }
 
     fn list_message(&mut self, message: list::Message, now: u64) -> (Task<Message>, Option<Event>) {
+        // Enter on the checklist imports the ticked accounts.
+        if let (Screen::Import(_), list::Message::Submit) = (&self.screen, &message) {
+            return (self.import_message(import::Message::Import, now), None);
+        }
         // Keys reach the list from anywhere; only the arrows act elsewhere.
         if !matches!(self.screen, Screen::List) && !matches!(message, list::Message::Move(_)) {
             return (Task::none(), None);
