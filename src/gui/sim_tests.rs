@@ -157,6 +157,9 @@ fn delete_asks_for_confirmation_naming_the_account() {
             Message::Add(super::unlocked::AddMessage::Save),
         ],
     );
+    // The row's menu (its ⋯ icon), then Delete.
+    let id = codes.entries_and_recent().0[0].id.clone();
+    settle(&mut codes, [Message::List(ListMessage::Menu(Some(id)))]);
     let m = interact(&codes, |ui| {
         ui.click("Delete").expect("Delete button");
     });
@@ -173,6 +176,8 @@ fn delete_asks_for_confirmation_naming_the_account() {
     });
     settle(&mut codes, m);
     assert!(simulator(view(&codes)).find("JD Cloud · root").is_ok());
+    let id = codes.entries_and_recent().0[0].id.clone();
+    settle(&mut codes, [Message::List(ListMessage::Menu(Some(id)))]);
     let m = interact(&codes, |ui| {
         ui.click("Delete").expect("Delete button");
     });

@@ -27,6 +27,8 @@ pub enum Shortcut {
     CopySelected,
     /// Delete: ask to delete the selected account.
     DeleteSelected,
+    /// Ctrl+B: the binding helper of the selected account.
+    BindSelected,
     /// F1: the list of shortcuts (again: closes it).
     Help,
     /// Tab / Shift+Tab: the next or previous field.
@@ -44,6 +46,7 @@ pub fn from_key(key: &keyboard::Key, modifiers: Modifiers) -> Option<Shortcut> {
                 "l" => Some(Shortcut::Lock),
                 "," => Some(Shortcut::Settings),
                 "c" => Some(Shortcut::CopySelected),
+                "b" => Some(Shortcut::BindSelected),
                 _ => None,
             }
         }
@@ -65,6 +68,7 @@ fn table() -> Vec<(&'static str, String)> {
         ("Enter", tr!("keys.copy")),
         ("Ctrl+C", tr!("keys.copy")),
         ("Alt+↑ Alt+↓", tr!("keys.reorder")),
+        ("Ctrl+B", tr!("keys.bind")),
         ("Ctrl+N", tr!("keys.add")),
         ("Ctrl+V", tr!("keys.paste")),
         ("Delete", tr!("keys.delete")),
@@ -141,7 +145,21 @@ impl Unlocked {
                 }
                 Task::none()
             }
-            Shortcut::CopySelected | Shortcut::DeleteSelected => Task::none(),
+            Shortcut::BindSelected if on_list => {
+                let id = self.list.selected_id(&self.entries);
+                if let Some(id) = id.filter(|id| {
+                    let entry = self.entries.iter().find(|e| e.id == *id);
+                    entry.is_some_and(|e| {
+                        !matches!(e.account.kind, crate::account::OtpKind::Hotp { .. })
+                    })
+                }) {
+                    self.screen = Screen::Account(account::State::bind(id));
+                }
+                Task::none()
+            }
+            Shortcut::CopySelected | Shortcut::DeleteSelected | Shortcut::BindSelected => {
+                Task::none()
+            }
         };
         (task, None)
     }

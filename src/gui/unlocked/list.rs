@@ -356,12 +356,12 @@ impl State {
                         let e = visible[index];
                         let hidden =
                             hide_codes && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
-                        let layout = match narrow {
-                            false => rows::Layout::Wide,
-                            true if self.menu.as_deref() == Some(e.id.as_str()) => {
-                                rows::Layout::Menu
-                            }
-                            true => rows::Layout::Narrow,
+                        let layout = if self.menu.as_deref() == Some(e.id.as_str()) {
+                            rows::Layout::Menu { labels: !narrow }
+                        } else if narrow {
+                            rows::Layout::Narrow
+                        } else {
+                            rows::Layout::Wide
                         };
                         container(rows::view(e, now, index == self.selected, hidden, layout))
                             .height(ROW_HEIGHT - ROW_GAP)

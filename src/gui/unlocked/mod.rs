@@ -14,6 +14,7 @@ mod glyphs;
 mod import;
 pub mod keys;
 mod list;
+mod page;
 mod security;
 mod settings;
 mod sources;
@@ -21,10 +22,7 @@ mod watch;
 
 use std::path::PathBuf;
 
-use iced::widget::{column, row, text};
-
-use super::widget::button;
-use iced::{Element, Fill, Task};
+use iced::Task;
 
 use crate::import::Report;
 use crate::settings::Settings;
@@ -32,7 +30,6 @@ use crate::vault::Entry;
 
 use super::clipboard;
 use super::task::{SharedSession, blocking, poisoned, sentence, snapshot};
-use super::widget::toast;
 use core_calls::{Change, Opened};
 
 pub use list::Message as ListMessage;
@@ -544,48 +541,6 @@ impl Unlocked {
                 Task::none()
             }
         }
-    }
-
-    /// What the clipboard or the screen gave: the checklist, or why not.
-    pub fn view(&self, now: u64) -> Element<'_, Message> {
-        let list = || {
-            self.list
-                .view(&self.entries, self.settings.hide_codes, now)
-                .map(Message::List)
-        };
-        let body = match &self.screen {
-            Screen::List => list(),
-            Screen::Account(state) => match state.view(&self.entries, now, self.busy) {
-                Some(screen) => screen.map(Message::Account),
-                None => list(),
-            },
-            Screen::Add(form) => form.view(now, self.busy).map(Message::Add),
-            Screen::Import(state) => state.view(self.busy).map(Message::Import),
-            Screen::Export(form) => form
-                .view(self.entries.len(), self.busy)
-                .map(Message::Export),
-            Screen::Settings => settings::view(&self.settings).map(Message::Settings),
-            Screen::Help => keys::help(),
-            Screen::Security(state) => state.view(self.busy).map(Message::Security),
-        };
-        let scanning = self.scanning.as_ref().map(|_| {
-            row![
-                text(tr!("scan.running")).style(text::secondary),
-                button(text(tr!("common.cancel")))
-                    .on_press(Message::CancelScan)
-                    .style(button::secondary),
-            ]
-            .spacing(12)
-            .align_y(iced::Center)
-        });
-        column![body]
-            .push(scanning)
-            .push(self.toast.as_ref().map(|(t, _)| toast(t)))
-            .spacing(8)
-            .padding(16)
-            .width(Fill)
-            .height(Fill)
-            .into()
     }
 }
 

@@ -238,23 +238,25 @@ fn at_width(
 }
 
 #[test]
-fn narrow_rows_keep_their_actions_in_a_menu() {
+fn rows_keep_their_actions_in_a_menu_named_when_wide() {
     let (mut codes, _dir) = with_accounts(1);
-    // Wide: the actions are on the rows, no menu button.
-    let _ = at_width(&codes, 1280.0, |ui| {
-        assert!(ui.find("Delete").is_ok());
-        assert!(ui.find("⋯").is_err());
-    });
-    // Narrow: the name and the code stay, the actions go behind ⋯.
-    let messages = at_width(&codes, 420.0, |ui| {
-        assert!(ui.find("Delete").is_err(), "actions shown at 420 px");
-        assert!(ui.find("JD Cloud · root").is_ok());
-        ui.click("⋯").expect("a menu button per row");
-    });
-    for m in messages {
-        let _ = codes.update(m, 1);
+    // Wide or narrow, a row shows its name and code; the actions are icons
+    // (Bind, the menu) with tooltips, not words that get cut.
+    for width in [1280.0, 420.0] {
+        let _ = at_width(&codes, width, |ui| {
+            assert!(ui.find("JD Cloud · root").is_ok(), "{width} px");
+            assert!(ui.find("Delete").is_err(), "{width} px");
+        });
     }
-    let messages = at_width(&codes, 420.0, |ui| {
+    let id = codes.entries[0].id.clone();
+    let _ = codes.update(Message::List(list::Message::Menu(Some(id))), 1);
+    // The menu open at 420 px: icons only (their names as tooltips).
+    let _ = at_width(&codes, 420.0, |ui| {
+        assert!(ui.find("Delete").is_err());
+    });
+    // Wide: the menu names its actions.
+    let messages = at_width(&codes, 1280.0, |ui| {
+        assert!(ui.find("Rename").is_ok());
         ui.click("Delete").expect("Delete in the open menu");
     });
     for m in messages {
@@ -291,4 +293,21 @@ fn a_pasted_picture_without_a_code_is_said_and_notes_stay_with_their_screen() {
     let _ = codes.update(Message::Back, 4);
     let _ = codes.update(Message::List(list::Message::Submit), 5);
     assert!(codes.toast.is_some());
+}
+
+/// Ctrl+B opens the binding helper of the selected account.
+#[test]
+fn ctrl_b_opens_the_binding_helper_of_the_selected_account() {
+    let (mut codes, _dir) = with_accounts(1);
+    assert_eq!(
+        keys::from_key(
+            &iced::keyboard::Key::Character("b".into()),
+            iced::keyboard::Modifiers::CTRL
+        ),
+        Some(keys::Shortcut::BindSelected)
+    );
+    let _ = codes.update(Message::Shortcut(keys::Shortcut::BindSelected), 1);
+    assert!(matches!(codes.screen, Screen::Account(_)));
+    let mut ui = iced_test::simulator(codes.view(1));
+    assert!(ui.find(tr!("bind.code1").as_str()).is_ok());
 }

@@ -2,6 +2,7 @@
 //! tick box mark, the issuer avatar and the monospace code text.
 
 mod focus;
+mod icon;
 mod ring;
 
 /// Noto Sans CJK SC cut down to the characters of the translations and the
@@ -11,6 +12,7 @@ mod ring;
 pub const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/TesseraCJK-subset.otf");
 
 pub use focus::{button, focusable, focusable_choice};
+pub use icon::{Icon, icon};
 pub use ring::{WARN_SECS, ring};
 
 /// The styles of [`button`] (iced's): `use widget::button` brings both the

@@ -2,25 +2,43 @@
 //! row's actions, its title, and the empty list's two ways to add an
 //! account.
 
-use iced::widget::{button, column, container, row, space, text};
+use iced::widget::{button, column, container, row, space, text, tooltip};
 use iced::{Center, Element, Fill};
 
 use crate::account::OtpKind;
 use crate::otp::group_code;
 use crate::vault::Entry;
 
-use super::super::super::widget::{avatar, code_text, countdown, focusable};
+use super::super::super::widget::{Icon, avatar, code_text, countdown, focusable, icon};
 use super::{Message, Open};
 
 /// How a row is laid out.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
-    /// Name, code and next code, actions on the row.
+    /// Name, code and next code; the binding helper and the menu as icons.
     Wide,
-    /// Name above the code, actions behind a menu button.
+    /// Name above the code, the actions behind the menu icon.
     Narrow,
-    /// Narrow, with the menu open: the actions replace the code.
-    Menu,
+    /// The menu open: the actions replace the code (with their names
+    /// when `labels`, else icons with tooltips).
+    Menu { labels: bool },
+}
+
+/// Size of the row's icons.
+const ICON: f32 = 18.0;
+
+/// An icon button with a tooltip (its name).
+fn icon_button<'a>(what: Icon, name: String, message: Message) -> Element<'a, Message> {
+    tooltip(
+        button(icon(what, ICON))
+            .on_press(message)
+            .style(button::text)
+            .padding(6),
+        container(text(name).size(13)).padding([4, 8]),
+        tooltip::Position::Top,
+    )
+    .style(container::rounded_box)
+    .into()
 }
 
 pub fn view(
@@ -65,8 +83,19 @@ pub fn view(
                     .spacing(4)
                     .width(Fill),
                 column![code, next].align_x(iced::alignment::Horizontal::Right),
-                actions(e),
             ]
+            .push((!matches!(a.kind, OtpKind::Hotp { .. })).then(|| {
+                icon_button(
+                    Icon::Bind,
+                    tr!("codes.bind"),
+                    Message::Open(Open::Bind(id())),
+                )
+            }))
+            .push(icon_button(
+                Icon::More,
+                tr!("codes.actions"),
+                Message::Menu(Some(id())),
+            ))
             .spacing(12)
             .align_y(Center)
             .into()
@@ -82,26 +111,24 @@ pub fn view(
                 .spacing(2)
                 .width(Fill)
                 .clip(true),
-                button(text("⋯").size(20))
-                    .on_press(Message::Menu(Some(id())))
-                    .style(button::text),
+                icon_button(Icon::More, tr!("codes.actions"), Message::Menu(Some(id()))),
             ]
             .spacing(10)
             .align_y(Center)
             .into()
         }
-        Layout::Menu => row![
-            actions(e),
+        Layout::Menu { labels } => row![
+            actions(e, labels),
             space::horizontal(),
-            button(text("×").size(18))
-                .on_press(Message::Menu(None))
-                .style(button::text),
+            icon_button(Icon::Close, tr!("common.close"), Message::Menu(None)),
         ]
         .align_y(Center)
         .into(),
     };
     let copy = button(container(content).height(Fill).align_y(Center))
-        .on_press_maybe((layout != Layout::Menu).then(|| Message::Copy(e.id.clone())))
+        .on_press_maybe(
+            (!matches!(layout, Layout::Menu { .. })).then(|| Message::Copy(e.id.clone())),
+        )
         .width(Fill)
         .height(Fill)
         .padding(10)
@@ -161,25 +188,49 @@ pub fn empty_state<'a>() -> Element<'a, Message> {
 }
 
 /// A row's actions: Bind and QR (time-based) or Use code (HOTP), Rename,
-/// Delete.
-fn actions(e: &Entry) -> Element<'_, Message> {
+/// Delete; each an icon, with its name beside it or as a tooltip.
+fn actions(e: &Entry, labels: bool) -> Element<'_, Message> {
     let id = || e.id.clone();
     let specific = match e.account.kind {
-        OtpKind::Hotp { .. } => vec![(tr!("codes.use_code"), Message::UseHotp(id()))],
+        OtpKind::Hotp { .. } => vec![(Icon::Copy, tr!("codes.use_code"), Message::UseHotp(id()))],
         _ => vec![
-            (tr!("codes.bind"), Message::Open(Open::Bind(id()))),
-            (tr!("codes.qr"), Message::Open(Open::Qr(id()))),
+            (
+                Icon::Bind,
+                tr!("codes.bind"),
+                Message::Open(Open::Bind(id())),
+            ),
+            (Icon::Qr, tr!("codes.qr"), Message::Open(Open::Qr(id()))),
         ],
     };
     let common = [
-        (tr!("codes.rename"), Message::Open(Open::Rename(id()))),
-        (tr!("codes.delete"), Message::Open(Open::Delete(id()))),
+        (
+            Icon::Rename,
+            tr!("codes.rename"),
+            Message::Open(Open::Rename(id())),
+        ),
+        (
+            Icon::Delete,
+            tr!("codes.delete"),
+            Message::Open(Open::Delete(id())),
+        ),
     ];
     specific
         .into_iter()
         .chain(common)
-        .fold(row![], |r, (label, message)| {
-            r.push(button(text(label)).on_press(message).style(button::text))
+        .fold(row![].spacing(2), |r, (what, name, message)| {
+            r.push(if labels {
+                button(
+                    row![icon(what, ICON), text(name)]
+                        .spacing(6)
+                        .align_y(Center),
+                )
+                .on_press(message)
+                .style(button::text)
+                .padding([6, 8])
+                .into()
+            } else {
+                icon_button(what, name, message)
+            })
         })
         .into()
 }
