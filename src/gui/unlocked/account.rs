@@ -2,7 +2,7 @@
 //! rename and order, delete confirmation, and its QR code (revealed on
 //! request).
 
-use iced::widget::{column, row, space, text, text_input};
+use iced::widget::{column, row, text, text_input};
 
 use super::super::widget::button;
 use iced::{Element, Font};
@@ -251,7 +251,8 @@ fn bind_view(e: &Entry, first: Option<u64>, now: u64) -> Element<'_, Message> {
             code(tr!("bind.code2"), &pair.second, false),
         ]
         .spacing(32)
-        .align_y(iced::Center),
+        .align_y(iced::Center)
+        .wrap(),
         advice,
         row![
             copy(tr!("bind.copy1"), Message::CopyFirst, !copied_first),
@@ -260,12 +261,13 @@ fn bind_view(e: &Entry, first: Option<u64>, now: u64) -> Element<'_, Message> {
                 Message::CopySecond,
                 copied_first && pair.second_is_current
             ),
-            space::horizontal(),
             button(text(tr!("common.done")))
                 .on_press(Message::Back)
-                .style(button::secondary),
+                .style(button::secondary)
+                .padding([8, 14]),
         ]
-        .spacing(8),
+        .spacing(8)
+        .wrap(),
     ]
     .spacing(14)
     .into()
