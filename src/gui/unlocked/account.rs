@@ -228,7 +228,10 @@ fn bind_view(e: &Entry, first: Option<u64>, now: u64) -> Element<'_, Message> {
     let code = |label: String, value: &str, done: bool| {
         column![
             text(if done { format!("{label} ✓") } else { label }).size(13),
-            text(group_code(value)).size(34).font(Font::MONOSPACE)
+            text(group_code(value))
+                .size(34)
+                .font(Font::MONOSPACE)
+                .wrapping(text::Wrapping::None)
         ]
     };
     let copy = |label: String, message: Message, primary: bool| {

@@ -412,7 +412,9 @@ impl State {
             .wrap(),
         );
         // Room for the focus rings at the edges; scrolls in a short window.
-        scrollable(container(form).padding([4, 6])).into()
+        scrollable(container(form).padding([4, 6]))
+            .spacing(6)
+            .into()
     }
 }
 

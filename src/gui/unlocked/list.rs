@@ -301,8 +301,7 @@ impl State {
             .padding(8);
         // The header's buttons are reachable with Tab; the rows are not (the
         // arrows select a row, Enter copies its code).
-        let header = row![
-            search,
+        let buttons = row![
             focusable(
                 button(text(tr!("codes.add")))
                     .on_press(Message::Open(Open::Add))
@@ -321,8 +320,13 @@ impl State {
                     .padding([8, 14])
             ),
         ]
-        .spacing(8)
-        .align_y(Center);
+        .spacing(8);
+        // Narrow: the search field gets a line of its own.
+        let header: Element<'_, Message> = if narrow {
+            column![search, buttons].spacing(8).into()
+        } else {
+            row![search, buttons].spacing(8).align_y(Center).into()
+        };
         let visible = self.visible(entries);
         let list: Element<'_, Message> = if entries.is_empty() {
             rows::empty_state()

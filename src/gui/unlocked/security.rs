@@ -322,17 +322,14 @@ impl State {
         let body = column![
             text(tr!("security.title")).size(20),
             section(tr!("security.location")),
-            row![
-                container(
-                    text(f.path.display().to_string())
-                        .font(Font::MONOSPACE)
-                        .size(13)
-                )
-                .width(Fill),
+            // Each text above its action: they stay readable at 360 px.
+            column![
+                text(f.path.display().to_string())
+                    .font(Font::MONOSPACE)
+                    .size(13),
                 act(tr!("security.open_folder"), Message::OpenFolder),
             ]
-            .spacing(12)
-            .align_y(Center),
+            .spacing(6),
         ]
         .push(current)
         .push(section(tr!("security.password")))
@@ -356,12 +353,11 @@ impl State {
         )
         .push(section(tr!("security.recovery")))
         .push(
-            row![
-                text(tr!("security.recovery_text")).width(Fill),
+            column![
+                text(tr!("security.recovery_text")),
                 act(tr!("security.renew"), Message::RenewRecovery),
             ]
-            .spacing(12)
-            .align_y(Center),
+            .spacing(6),
         )
         .push(focusable(
             toggler(f.keyring)
@@ -370,12 +366,11 @@ impl State {
         ))
         .push(section(tr!("security.backups_title")))
         .push(
-            row![
-                text(tr_n!("security.backups", f.backups.len())).width(Fill),
+            column![
+                text(tr_n!("security.backups", f.backups.len())),
                 act(tr!("security.remove_backups"), Message::RemoveBackups),
             ]
-            .spacing(12)
-            .align_y(Center),
+            .spacing(6),
         )
         .push(self.backup_rows(f, busy))
         .push(outcome(self.note.as_deref(), self.error.as_deref()))
@@ -386,7 +381,9 @@ impl State {
         )
         .spacing(10);
         // Long: it scrolls in a short window (room kept for focus rings).
-        scrollable(container(body).padding([4, 8])).into()
+        scrollable(container(body).padding([4, 8]))
+            .spacing(6)
+            .into()
     }
 
     /// Each backup with its date and Restore…; the chosen one asks for the
