@@ -75,7 +75,7 @@ poll 20 listed || { echo "keyboard: the list of 200 accounts was not shown"; exi
 eval "$(xdotool getwindowgeometry --shell "$wid")"
 xdotool mousemove --window "$wid" $((WIDTH / 2)) $((HEIGHT / 2))
 xdotool click --repeat 40 --delay 10 5
-sleep 0.3
+sleep 2
 import -window "$wid" "$out/keyboard-scrolled.png"
 ocr "$out/keyboard-scrolled.png" | grep -q 'Service 00' \
   && { echo "keyboard: the wheel did not scroll the list"; exit 1; }

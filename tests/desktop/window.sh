@@ -23,31 +23,13 @@ printf '%s\n' "$pw" | "$bin" --vault "$vault" --password-stdin add --issuer GitH
 export TESSERA_CONFIG="$dir/settings.json"
 echo '{"clipboard_clear_secs": 10, "theme": "light"}' >"$TESSERA_CONFIG"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# The app must still run (an empty clipboard or a missing window could
-# also mean it crashed).
-alive() {
-  kill -0 "$app" 2>/dev/null || { cat "$log"; echo "window test: the app exited"; exit 1; }
-}
-# poll SECONDS CMD...: runs CMD every 0.1 s until it succeeds, checking the
-# app is alive in between; fails after SECONDS.
-poll() {
-  local end=$(( $(now_ms) + $1 * 1000 )); shift
-  until "$@"; do
-    alive
-    (( $(now_ms) < end )) || return 1
-    sleep 0.1
-  done
-}
+# shellcheck source=../desktop-lib.sh
+source "$(dirname "$0")/../desktop-lib.sh"
 
 start=$(date +%s%N)
 "$bin" --vault "$vault" >"$log" 2>&1 &
 app=$!
 wid=""
-find_window() {
-  wid=$(xdotool search --onlyvisible --name '^Tessera$' 2>/dev/null | head -1 || true)
-  [[ -n "$wid" ]]
-}
 poll 10 find_window || { cat "$log"; echo "window test: no window titled Tessera"; exit 1; }
 echo "window mapped after $(( ($(date +%s%N) - start) / 1000000 )) ms"
 # Drawn: the unlock screen's text makes the window far from uniform.

@@ -25,19 +25,41 @@ pub enum Icon {
 
 struct Drawing(Icon);
 
+/// The icon's paths, kept between frames (the list redraws every second):
+/// drawn again only when the theme's colour or the size changes.
+#[derive(Default)]
+pub struct Kept {
+    cache: canvas::Cache,
+    drawn: std::cell::Cell<Option<(Color, Size)>>,
+}
+
 impl<M> canvas::Program<M> for Drawing {
-    type State = ();
+    type State = Kept;
 
     fn draw(
         &self,
-        _state: &(),
+        state: &Kept,
         renderer: &Renderer,
         theme: &Theme,
         bounds: Rectangle,
         _cursor: mouse::Cursor,
     ) -> Vec<Geometry> {
-        let mut frame = Frame::new(renderer, bounds.size());
         let colour = colour(self.0, theme);
+        if state.drawn.get() != Some((colour, bounds.size())) {
+            state.cache.clear();
+            state.drawn.set(Some((colour, bounds.size())));
+        }
+        vec![
+            state
+                .cache
+                .draw(renderer, bounds.size(), |frame| self.paths(frame, colour)),
+        ]
+    }
+}
+
+impl Drawing {
+    fn paths(&self, frame: &mut Frame, colour: Color) {
+        let bounds = Rectangle::with_size(frame.size());
         // Drawn on a 16 × 16 grid, scaled to the bounds.
         let s = bounds.width.min(bounds.height) / 16.0;
         let p = |x: f32, y: f32| Point::new(x * s, y * s);
@@ -123,7 +145,6 @@ impl<M> canvas::Program<M> for Drawing {
                 }
             }
         }
-        vec![frame.into_geometry()]
     }
 }
 
