@@ -47,6 +47,7 @@ mod dialogs;
 pub mod i18n;
 mod input;
 mod instance;
+mod screensaver;
 mod shell;
 #[cfg(test)]
 mod sim_tests;
@@ -202,6 +203,8 @@ pub enum Message {
     /// Tab (`true`) or Shift+Tab on the locked screens: the next or
     /// previous field or button.
     FocusMove(bool),
+    /// The desktop locked the screen.
+    ScreenLocked,
 }
 
 impl App {
@@ -254,6 +257,10 @@ impl App {
             Message::Unlocked(m) => self.unlocked(m),
             Message::Tick => self.tick(unix_now()),
             Message::SettingsSaved(Ok(())) | Message::Cleared => Task::none(),
+            Message::ScreenLocked => match self.screen {
+                Screen::Unlocked(_) => self.lock(unlock::LockReason::Screen),
+                Screen::Locked(_) => Task::none(),
+            },
             Message::FocusMove(true) => iced::widget::operation::focus_next(),
             Message::FocusMove(false) => iced::widget::operation::focus_previous(),
             Message::SettingsSaved(Err(e)) => {
@@ -397,6 +404,7 @@ impl App {
                 iced::time::every(Duration::from_secs(1)).map(|_| Message::Tick),
                 keyboard::listen().filter_map(input::navigation_key),
                 iced::event::listen_with(input::dropped_file),
+                screensaver::locks().map(|()| Message::ScreenLocked),
             ]),
         }
     }

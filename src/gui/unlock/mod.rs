@@ -50,6 +50,8 @@ pub enum LockReason {
     Idle(u64),
     /// Lock in the window, Ctrl+L or the tray.
     Manual,
+    /// The desktop locked the screen.
+    Screen,
 }
 
 impl LockReason {
@@ -57,6 +59,7 @@ impl LockReason {
         match self {
             Self::Idle(mins) => tr_n!("unlock.locked_idle", mins),
             Self::Manual => tr!("unlock.locked_manual"),
+            Self::Screen => tr!("unlock.locked_screen"),
         }
     }
 }
