@@ -29,6 +29,8 @@ pub enum Shortcut {
     DeleteSelected,
     /// Ctrl+B: the binding helper of the selected account.
     BindSelected,
+    /// F2: rename the selected account.
+    RenameSelected,
     /// F1: the list of shortcuts (again: closes it).
     Help,
     /// Tab / Shift+Tab: the next or previous field.
@@ -54,6 +56,7 @@ pub fn from_key(key: &keyboard::Key, modifiers: Modifiers) -> Option<Shortcut> {
             Some(Shortcut::DeleteSelected)
         }
         keyboard::Key::Named(Named::F1) => Some(Shortcut::Help),
+        keyboard::Key::Named(Named::F2) if modifiers.is_empty() => Some(Shortcut::RenameSelected),
         keyboard::Key::Named(Named::Tab) if modifiers.shift() => Some(Shortcut::FocusPrevious),
         keyboard::Key::Named(Named::Tab) => Some(Shortcut::FocusNext),
         _ => None,
@@ -71,6 +74,7 @@ fn table() -> Vec<(&'static str, String)> {
         ("Ctrl+B", tr!("keys.bind")),
         ("Ctrl+N", tr!("keys.add")),
         ("Ctrl+V", tr!("keys.paste")),
+        ("F2", tr!("keys.rename")),
         ("Delete", tr!("keys.delete")),
         ("Ctrl+,", tr!("keys.settings")),
         ("Ctrl+L", tr!("keys.lock")),
@@ -157,9 +161,23 @@ impl Unlocked {
                 }
                 Task::none()
             }
-            Shortcut::CopySelected | Shortcut::DeleteSelected | Shortcut::BindSelected => {
-                Task::none()
+            Shortcut::RenameSelected if on_list => {
+                let state = self
+                    .list
+                    .selected_id(&self.entries)
+                    .and_then(|id| account::State::rename(id, &self.entries));
+                match state {
+                    Some(state) => {
+                        self.screen = Screen::Account(state);
+                        iced::widget::operation::focus(account::RENAME_FIRST)
+                    }
+                    None => Task::none(),
+                }
             }
+            Shortcut::CopySelected
+            | Shortcut::DeleteSelected
+            | Shortcut::BindSelected
+            | Shortcut::RenameSelected => Task::none(),
         };
         (task, None)
     }

@@ -297,7 +297,7 @@ fn a_pasted_picture_without_a_code_is_said_and_notes_stay_with_their_screen() {
 
 /// Ctrl+B opens the binding helper of the selected account.
 #[test]
-fn ctrl_b_opens_the_binding_helper_of_the_selected_account() {
+fn ctrl_b_binds_and_f2_renames_the_selected_account() {
     let (mut codes, _dir) = with_accounts(1);
     assert_eq!(
         keys::from_key(
@@ -310,4 +310,19 @@ fn ctrl_b_opens_the_binding_helper_of_the_selected_account() {
     assert!(matches!(codes.screen, Screen::Account(_)));
     let mut ui = iced_test::simulator(codes.view(1));
     assert!(ui.find(tr!("bind.code1").as_str()).is_ok());
+    drop(ui);
+    // F2 renames it (its first field has the caret).
+    let _ = codes.update(Message::Back, 2);
+    assert_eq!(
+        keys::from_key(
+            &iced::keyboard::Key::Named(iced::keyboard::key::Named::F2),
+            iced::keyboard::Modifiers::empty()
+        ),
+        Some(keys::Shortcut::RenameSelected)
+    );
+    let _ = codes.update(Message::Shortcut(keys::Shortcut::RenameSelected), 3);
+    assert!(matches!(
+        codes.screen,
+        Screen::Account(account::State::Rename { .. })
+    ));
 }
