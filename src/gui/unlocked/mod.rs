@@ -125,8 +125,8 @@ impl Unlocked {
         let screen = Self {
             watch: watch::Watch::new(path.unwrap_or_default()),
             vault,
+            list: list::State::of(&entries),
             entries,
-            list: list::State::default(),
             screen: Screen::List,
             toast: None,
             copied: None,
@@ -350,6 +350,7 @@ impl Unlocked {
                     // The counter is saved before the code is shown.
                     Ok((entries, code)) => {
                         self.entries = entries;
+                        self.list.refreshed(&self.entries);
                         let label = self
                             .entries
                             .iter()
