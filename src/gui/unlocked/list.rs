@@ -1,7 +1,7 @@
 //! The code list: search (typed anywhere), keyboard selection, issuer
 //! headings, and only the rows in view built (fixed row height).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use iced::widget::{
     button, column, container, responsive, row, scrollable, space, text, text_input,
@@ -13,6 +13,8 @@ use crate::vault::Entry;
 use super::super::widget::focusable;
 
 pub mod rows;
+
+mod shown;
 
 const LIST_ID: &str = "list";
 pub const SEARCH_ID: &str = "search";
@@ -43,6 +45,9 @@ pub struct State {
     view_height: f32,
     /// In a narrow window: the row whose actions menu is open.
     menu: Option<String>,
+    /// The search's result, computed when the search or the entries
+    /// change (not on every frame: 10,000 accounts must still scroll).
+    shown: shown::Shown,
 }
 
 #[derive(Debug, Clone)]
@@ -96,42 +101,40 @@ impl Default for State {
             scroll_y: 0.0,
             view_height: 1200.0,
             menu: None,
+            shown: shown::Shown::default(),
         }
     }
 }
 
 impl State {
+    /// The list of `entries`, nothing searched.
+    pub fn of(entries: &[Entry]) -> Self {
+        let mut state = Self::default();
+        state.shown = shown::Shown::compute(entries, &state.query);
+        state
+    }
+
     /// Entries matching the search, the accounts of one issuer together
     /// where it first appears, otherwise in vault order.
     pub fn visible<'a>(&self, entries: &'a [Entry]) -> Vec<&'a Entry> {
-        let q = self.query.trim().to_lowercase();
-        let shown: Vec<&Entry> = entries
-            .iter()
-            .filter(|e| {
-                q.is_empty()
-                    || e.account.name.to_lowercase().contains(&q)
-                    || e.account
-                        .issuer
-                        .as_deref()
-                        .is_some_and(|i| i.to_lowercase().contains(&q))
-            })
-            .collect();
-        let key = |i: usize| match shown[i].account.issuer.as_deref() {
-            Some(issuer) => shown
-                .iter()
-                .position(|e| e.account.issuer.as_deref() == Some(issuer))
-                .unwrap_or(i),
-            None => i,
-        };
-        let mut order: Vec<(usize, usize)> = (0..shown.len()).map(|i| (key(i), i)).collect();
-        order.sort_unstable();
-        order.into_iter().map(|(_, i)| shown[i]).collect()
+        let shown = self.shown(entries);
+        shown.order.iter().map(|&i| &entries[i]).collect()
     }
 
     pub fn selected_id(&self, entries: &[Entry]) -> Option<String> {
-        self.visible(entries)
-            .get(self.selected)
-            .map(|e| e.id.clone())
+        let shown = self.shown(entries);
+        let i = *shown.order.get(self.selected)?;
+        Some(entries[i].id.clone())
+    }
+
+    /// The cached result, or (when the entries changed without
+    /// [`State::refreshed`]) one computed now.
+    fn shown(&self, entries: &[Entry]) -> Cow<'_, shown::Shown> {
+        if self.shown.fits(entries, &self.query) {
+            Cow::Borrowed(&self.shown)
+        } else {
+            Cow::Owned(shown::Shown::compute(entries, &self.query))
+        }
     }
 
     /// Shows the hidden code of `id` until `until`.
@@ -152,6 +155,7 @@ impl State {
 
     /// After a vault change: the selection follows a moved account.
     pub fn refreshed(&mut self, entries: &[Entry]) {
+        self.shown = shown::Shown::compute(entries, &self.query);
         if let Some(id) = self.follow.take()
             && let Some(i) = self.visible(entries).iter().position(|e| e.id == id)
         {
@@ -185,6 +189,7 @@ impl State {
             Message::Menu(id) => self.menu = id,
             Message::Search(q) => {
                 self.query = q;
+                self.shown = shown::Shown::compute(entries, &self.query);
                 return (self.select_first_match(), None);
             }
             Message::Submit => {
@@ -193,7 +198,7 @@ impl State {
                 }
             }
             Message::Move(delta) => {
-                let n = self.visible(entries).len();
+                let n = self.shown(entries).order.len();
                 if n > 0 {
                     self.selected =
                         (self.selected as i64 + i64::from(delta)).rem_euclid(n as i64) as usize;
@@ -202,6 +207,7 @@ impl State {
             }
             Message::TypeToSearch(typed) => {
                 self.query.push_str(&typed);
+                self.shown = shown::Shown::compute(entries, &self.query);
                 return (
                     Task::batch([
                         iced::widget::operation::focus(SEARCH_ID),
@@ -246,11 +252,11 @@ impl State {
 
     /// Scrolls the list so that the selected row is in view.
     fn scroll_to_selected(&self, entries: &[Entry]) -> Task<Message> {
-        let visible = self.visible(entries);
-        let items = list_items(&visible);
-        let Some(row) = items
+        let shown = self.shown(entries);
+        let Some(row) = shown
+            .items
             .iter()
-            .find(|it| matches!(it.kind, ItemKind::Row { index, .. } if index == self.selected))
+            .find(|it| matches!(it.kind, shown::ItemKind::Row { index } if index == self.selected))
         else {
             return Task::none();
         };
@@ -327,37 +333,40 @@ impl State {
         } else {
             row![search, buttons].spacing(8).align_y(Center).into()
         };
-        let visible = self.visible(entries);
+        let shown = self.shown(entries);
         let list: Element<'_, Message> = if entries.is_empty() {
             rows::empty_state()
-        } else if visible.is_empty() {
+        } else if shown.order.is_empty() {
             container(text(tr!("codes.no_match")).style(text::secondary))
                 .padding(24)
                 .into()
         } else {
             // Only the rows in view (and a screen of margin) are built: a
-            // tick then costs the same with 5 accounts or 500.
-            let items = list_items(&visible);
+            // tick then costs the same with 5 accounts or 10,000.
+            let items = &shown.items;
             let total = items.last().map_or(0.0, |it| it.top + it.height);
             let from = self.scroll_y - MARGIN;
             let to = self.scroll_y + self.view_height + MARGIN;
-            let shown: Vec<&ListItem> = items
-                .iter()
-                .filter(|it| it.top + it.height >= from && it.top <= to)
-                .collect();
-            let above = shown.first().map_or(0.0, |it| it.top);
-            let below = shown.last().map_or(0.0, |it| total - (it.top + it.height));
+            // The lines are in order of position: two binary searches.
+            let first = items.partition_point(|it| it.top + it.height < from);
+            let end = first + items[first..].partition_point(|it| it.top <= to);
+            let in_view = &items[first..end];
+            let above = in_view.first().map_or(0.0, |it| it.top);
+            let below = in_view
+                .last()
+                .map_or(0.0, |it| total - (it.top + it.height));
             let mut col = column![space().height(above)];
-            for item in shown {
+            for item in in_view {
                 let element: Element<'_, Message> = match item.kind {
-                    ItemKind::Heading(issuer) => {
-                        container(text(issuer.to_string()).size(13).style(text::secondary))
+                    shown::ItemKind::Heading(first) => {
+                        let issuer = entries[first].account.issuer.clone().unwrap_or_default();
+                        container(text(issuer).size(13).style(text::secondary))
                             .height(HEADING_HEIGHT)
                             .align_y(iced::alignment::Vertical::Bottom)
                             .into()
                     }
-                    ItemKind::Row { index } => {
-                        let e = visible[index];
+                    shown::ItemKind::Row { index } => {
+                        let e = &entries[shown.order[index]];
                         let hidden =
                             hide_codes && self.revealed.as_ref().is_none_or(|(id, _)| *id != e.id);
                         let layout = if self.menu.as_deref() == Some(e.id.as_str()) {
@@ -386,61 +395,4 @@ impl State {
         };
         column![header, list].spacing(12).into()
     }
-}
-
-/// One line of the list: an issuer heading or an account row, with its
-/// position (rows have a fixed height, so only visible ones are built).
-struct ListItem<'a> {
-    kind: ItemKind<'a>,
-    top: f32,
-    height: f32,
-}
-
-enum ItemKind<'a> {
-    Heading(&'a str),
-    Row { index: usize },
-}
-
-impl ListItem<'_> {
-    fn content_height(&self) -> f32 {
-        match self.kind {
-            ItemKind::Heading(_) => HEADING_HEIGHT,
-            ItemKind::Row { .. } => ROW_HEIGHT - ROW_GAP,
-        }
-    }
-}
-
-/// Headings and rows of the visible accounts, with their positions.
-/// Accounts sharing an issuer (a cloud's root account and its sub-users)
-/// are grouped under one heading.
-fn list_items<'a>(visible: &[&'a Entry]) -> Vec<ListItem<'a>> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for e in visible {
-        if let Some(issuer) = e.account.issuer.as_deref() {
-            *counts.entry(issuer).or_default() += 1;
-        }
-    }
-    let mut items = Vec::with_capacity(visible.len() + 8);
-    let mut top = 0.0;
-    let mut last: Option<&str> = None;
-    for (index, e) in visible.iter().enumerate() {
-        let issuer = e.account.issuer.as_deref();
-        let grouped = issuer.is_some_and(|i| counts.get(i).copied().unwrap_or(0) > 1);
-        if grouped && issuer != last {
-            items.push(ListItem {
-                kind: ItemKind::Heading(issuer.unwrap_or_default()),
-                top,
-                height: HEADING_HEIGHT + 2.0,
-            });
-            top += HEADING_HEIGHT + 2.0;
-        }
-        last = issuer;
-        items.push(ListItem {
-            kind: ItemKind::Row { index },
-            top,
-            height: ROW_HEIGHT,
-        });
-        top += ROW_HEIGHT;
-    }
-    items
 }

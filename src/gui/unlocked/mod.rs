@@ -129,8 +129,8 @@ impl Unlocked {
         let mut screen = Self {
             watch: watch::Watch::new(path.unwrap_or_default()),
             vault,
+            list: list::State::of(&entries),
             entries,
-            list: list::State::default(),
             screen: Screen::List,
             toast: None,
             copied: None,
@@ -368,6 +368,7 @@ impl Unlocked {
                     // The counter is saved before the code is shown.
                     Ok((entries, code)) => {
                         self.entries = entries;
+                        self.list.refreshed(&self.entries);
                         let label = self
                             .entries
                             .iter()

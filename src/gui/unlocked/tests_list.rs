@@ -326,3 +326,89 @@ fn ctrl_b_binds_and_f2_renames_the_selected_account() {
         Screen::Account(account::State::Rename { .. })
     ));
 }
+
+/// 10,000 accounts over 500 issuers (every 13th without one), in an order
+/// that scatters each issuer's accounts through the vault.
+fn scattered(n: usize) -> Vec<crate::vault::Entry> {
+    (0..n)
+        .map(|k| {
+            let issuer = (k % 13 != 0).then(|| format!("Issuer {}", (k * 7919) % 500));
+            let secret = Secret::from_bytes(vec![7; 20]).unwrap();
+            let account = Account::totp(issuer, format!("user {k}"), secret);
+            crate::vault::Entry::new(format!("{k:016x}"), account, 0)
+        })
+        .collect()
+}
+
+/// The list order by its definition: each issuer's accounts together, in
+/// vault order, where the issuer first appears; accounts without one
+/// where they are.
+fn grouped_ids(entries: &[&crate::vault::Entry]) -> Vec<String> {
+    let mut by_issuer: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for e in entries {
+        if let Some(i) = e.account.issuer.as_deref() {
+            by_issuer.entry(i).or_default().push(&e.id);
+        }
+    }
+    let mut ids = Vec::new();
+    for e in entries {
+        match e.account.issuer.as_deref() {
+            None => ids.push(e.id.clone()),
+            Some(i) => {
+                if let Some(group) = by_issuer.remove(i) {
+                    ids.extend(group.into_iter().map(str::to_string));
+                }
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn ten_thousand_accounts_are_grouped_by_issuer_in_vault_order() {
+    let mut entries = scattered(10_000);
+    let mut list = list::State::of(&entries);
+    let ids = |list: &list::State, entries: &[crate::vault::Entry]| -> Vec<String> {
+        list.visible(entries).iter().map(|e| e.id.clone()).collect()
+    };
+    let all: Vec<&crate::vault::Entry> = entries.iter().collect();
+    let expected = grouped_ids(&all);
+    assert_eq!(expected.len(), 10_000);
+    assert_eq!(ids(&list, &entries), expected);
+    // Account 1's issuer (18 accounts) follows, then account 2's.
+    let shown = list.visible(&entries);
+    assert_eq!(shown[0].id, entries[0].id, "account 0 has no issuer");
+    assert_eq!(shown[1].account.issuer.as_deref(), Some("Issuer 419"));
+    assert_eq!(shown[18].account.issuer.as_deref(), Some("Issuer 419"));
+    assert_eq!(shown[19].account.issuer.as_deref(), Some("Issuer 338"));
+
+    // A search: the matches, grouped the same way.
+    let _ = list.update(list::Message::Search("USER 12".into()), &entries);
+    let matching: Vec<&crate::vault::Entry> = entries
+        .iter()
+        .filter(|e| e.account.name.contains("user 12"))
+        .collect();
+    assert_eq!(matching.len(), 111, "12, 120-129, 1200-1299");
+    assert_eq!(ids(&list, &entries), grouped_ids(&matching));
+    // Down by one: the second match is selected.
+    let _ = list.update(list::Message::Move(1), &entries);
+    assert_eq!(
+        list.selected_id(&entries),
+        Some(grouped_ids(&matching)[1].clone())
+    );
+
+    // The entries change (the first 5,000 deleted, one renamed into
+    // another issuer): the list follows.
+    entries.drain(..5_000);
+    entries[0].account.issuer = Some("Issuer 338".into());
+    entries[0].account.name = "user 12 moved".into();
+    list.refreshed(&entries);
+    let matching: Vec<&crate::vault::Entry> = entries
+        .iter()
+        .filter(|e| e.account.name.contains("user 12"))
+        .collect();
+    assert_eq!(ids(&list, &entries), grouped_ids(&matching));
+    let _ = list.update(list::Message::Search(String::new()), &entries);
+    let all: Vec<&crate::vault::Entry> = entries.iter().collect();
+    assert_eq!(ids(&list, &entries), grouped_ids(&all));
+}
