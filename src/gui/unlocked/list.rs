@@ -382,7 +382,17 @@ impl State {
                     }
                 };
                 col = col.push(element);
-                col = col.push(space().height(item.height - item.content_height()));
+                // Rows are parted by a 1 px rule, not each drawn in a box:
+                // a list of boxes costs twice the time to repaint.
+                let gap = item.height - item.content_height();
+                col = col.push(match item.kind {
+                    shown::ItemKind::Row { .. } => Element::from(
+                        container(iced::widget::rule::horizontal(1))
+                            .height(gap)
+                            .center_y(gap),
+                    ),
+                    shown::ItemKind::Heading(_) => space().height(gap).into(),
+                });
             }
             col = col.push(space().height(below));
             scrollable(col)

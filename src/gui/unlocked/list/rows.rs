@@ -133,7 +133,7 @@ pub fn view(
         .height(Fill)
         .padding(10)
         .style(move |theme, status| row_style(theme, status, selected));
-    container(copy).style(container::bordered_box).into()
+    copy.into()
 }
 
 /// No accounts yet: the two ways to add one, as buttons.
@@ -258,7 +258,6 @@ fn row_style(theme: &iced::Theme, status: button::Status, selected: bool) -> but
     button::Style {
         background: background.map(iced::Background::Color),
         text_color: palette.background.base.text,
-        border: iced::border::rounded(4),
         ..button::Style::default()
     }
 }
