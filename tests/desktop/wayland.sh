@@ -125,12 +125,13 @@ done
 echo "window mapped on sway (app_id io.github.tessera.Tessera)"
 # The code sits at the right of the first row, large: dark glyphs there once
 # the list is drawn (the sway window fills the 1280x800 output; the list is
-# at most 900 px wide, so the code lies between x 380 and 700).
+# at most 900 px wide, so the code lies between x 400 and 840, left of the
+# row's icons).
 dark=0
 for _ in $(seq 40); do
   sleep 0.25
   as_user WAYLAND_DISPLAY=wayland-1 grim "$rt/app.png"
-  dark=$(convert "$rt/app.png" -crop 320x44+380+96 -colorspace gray -threshold 40% \
+  dark=$(convert "$rt/app.png" -crop 440x44+400+96 -colorspace gray -threshold 40% \
     -format '%[fx:round((1-mean)*w*h)]' info:)
   (( dark > 300 )) && break
 done
