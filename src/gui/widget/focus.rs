@@ -64,6 +64,45 @@ impl Focusable for State {
     }
 }
 
+impl<M> Focus<'_, M> {
+    /// What a key does to the focused control, as the pointer events that
+    /// do the same: Enter or Space, a click (a press and a release); ↑ or ↓
+    /// on a choice, the pick list's own Ctrl+wheel step. `None` for any
+    /// other key or event.
+    fn keyboard_steps(&self, event: &Event) -> Option<Vec<Event>> {
+        let Event::Keyboard(keyboard::Event::KeyPressed {
+            key: keyboard::Key::Named(named),
+            modifiers,
+            ..
+        }) = event
+        else {
+            return None;
+        };
+        if !modifiers.is_empty() {
+            return None;
+        }
+        match named {
+            Named::Enter | Named::Space if self.clicks => Some(vec![
+                Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)),
+                Event::Mouse(mouse::Event::ButtonReleased(mouse::Button::Left)),
+            ]),
+            Named::ArrowUp | Named::ArrowDown if !self.clicks => {
+                let y = if *named == Named::ArrowUp { 1.0 } else { -1.0 };
+                Some(vec![
+                    Event::Keyboard(keyboard::Event::ModifiersChanged(
+                        keyboard::Modifiers::COMMAND,
+                    )),
+                    Event::Mouse(mouse::Event::WheelScrolled {
+                        delta: mouse::ScrollDelta::Lines { x: 0.0, y },
+                    }),
+                    Event::Keyboard(keyboard::Event::ModifiersChanged(*modifiers)),
+                ])
+            }
+            _ => None,
+        }
+    }
+}
+
 impl<M> Widget<M, Theme, Renderer> for Focus<'_, M> {
     fn tag(&self) -> tree::Tag {
         tree::Tag::of::<State>()
@@ -122,79 +161,34 @@ impl<M> Widget<M, Theme, Renderer> for Focus<'_, M> {
         viewport: &Rectangle,
     ) {
         let focused = tree.state.downcast_ref::<State>().focused;
-        match event {
-            Event::Keyboard(keyboard::Event::KeyPressed {
-                key: keyboard::Key::Named(Named::Enter | Named::Space),
-                modifiers,
-                ..
-            }) if focused && self.clicks && modifiers.is_empty() => {
-                // A click at the control's centre, whatever the pointer
-                // does meanwhile.
-                let centre = mouse::Cursor::Available(layout.bounds().center());
-                // Each half in a shell of its own: the control captures the
-                // press, and a captured event stops the release.
-                for click in [
-                    mouse::Event::ButtonPressed(mouse::Button::Left),
-                    mouse::Event::ButtonReleased(mouse::Button::Left),
-                ] {
-                    let mut messages = Vec::new();
-                    let mut inner = Shell::new(&mut messages);
-                    self.content.as_widget_mut().update(
-                        &mut tree.children[0],
-                        &Event::Mouse(click),
-                        layout,
-                        centre,
-                        renderer,
-                        clipboard,
-                        &mut inner,
-                        viewport,
-                    );
-                    shell.merge(inner, |m| m);
-                }
-                shell.capture_event();
-                shell.request_redraw();
-                return;
+        if focused && let Some(steps) = self.keyboard_steps(event) {
+            // Played at the control's centre, whatever the pointer does
+            // meanwhile, each step in a shell of its own: the control
+            // captures a press, and a captured event would stop the release.
+            let centre = mouse::Cursor::Available(layout.bounds().center());
+            for step in &steps {
+                let mut messages = Vec::new();
+                let mut inner = Shell::new(&mut messages);
+                self.content.as_widget_mut().update(
+                    &mut tree.children[0],
+                    step,
+                    layout,
+                    centre,
+                    renderer,
+                    clipboard,
+                    &mut inner,
+                    viewport,
+                );
+                shell.merge(inner, |m| m);
             }
-            // ↑ ↓ on a choice: the pick list's own Ctrl+wheel step.
-            Event::Keyboard(keyboard::Event::KeyPressed {
-                key: keyboard::Key::Named(arrow @ (Named::ArrowUp | Named::ArrowDown)),
-                modifiers,
-                ..
-            }) if focused && !self.clicks && modifiers.is_empty() => {
-                let centre = mouse::Cursor::Available(layout.bounds().center());
-                let y = if *arrow == Named::ArrowUp { 1.0 } else { -1.0 };
-                for step in [
-                    Event::Keyboard(keyboard::Event::ModifiersChanged(
-                        keyboard::Modifiers::COMMAND,
-                    )),
-                    Event::Mouse(mouse::Event::WheelScrolled {
-                        delta: mouse::ScrollDelta::Lines { x: 0.0, y },
-                    }),
-                    Event::Keyboard(keyboard::Event::ModifiersChanged(*modifiers)),
-                ] {
-                    let mut messages = Vec::new();
-                    let mut inner = Shell::new(&mut messages);
-                    self.content.as_widget_mut().update(
-                        &mut tree.children[0],
-                        &step,
-                        layout,
-                        centre,
-                        renderer,
-                        clipboard,
-                        &mut inner,
-                        viewport,
-                    );
-                    shell.merge(inner, |m| m);
-                }
-                shell.capture_event();
-                return;
-            }
-            // A click anywhere moves the focus away (as from a text field).
-            Event::Mouse(mouse::Event::ButtonPressed(_)) if focused => {
-                tree.state.downcast_mut::<State>().focused = false;
-                shell.request_redraw();
-            }
-            _ => {}
+            shell.capture_event();
+            shell.request_redraw();
+            return;
+        }
+        // A click anywhere moves the focus away (as from a text field).
+        if focused && matches!(event, Event::Mouse(mouse::Event::ButtonPressed(_))) {
+            tree.state.downcast_mut::<State>().focused = false;
+            shell.request_redraw();
         }
         self.content.as_widget_mut().update(
             &mut tree.children[0],
