@@ -3,14 +3,12 @@
 
 use std::borrow::Cow;
 
-use iced::widget::{
-    button, column, container, responsive, row, scrollable, space, text, text_input,
-};
+use iced::widget::{column, container, responsive, row, scrollable, space, text, text_input};
 use iced::{Center, Element, Fill, Task};
 
 use crate::vault::Entry;
 
-use super::super::widget::focusable;
+use super::super::widget::button;
 
 pub mod rows;
 
@@ -115,7 +113,8 @@ impl State {
     }
 
     /// Entries matching the search, the accounts of one issuer together
-    /// where it first appears, otherwise in vault order.
+    /// where it first appears, otherwise in vault order (tests).
+    #[cfg(test)]
     pub fn visible<'a>(&self, entries: &'a [Entry]) -> Vec<&'a Entry> {
         let shown = self.shown(entries);
         shown.order.iter().map(|&i| &entries[i]).collect()
@@ -157,7 +156,7 @@ impl State {
     pub fn refreshed(&mut self, entries: &[Entry]) {
         self.shown = shown::Shown::compute(entries, &self.query);
         if let Some(id) = self.follow.take()
-            && let Some(i) = self.visible(entries).iter().position(|e| e.id == id)
+            && let Some(i) = self.shown.order.iter().position(|&i| entries[i].id == id)
         {
             self.selected = i;
         }
@@ -308,23 +307,17 @@ impl State {
         // The header's buttons are reachable with Tab; the rows are not (the
         // arrows select a row, Enter copies its code).
         let buttons = row![
-            focusable(
-                button(text(tr!("codes.add")))
-                    .on_press(Message::Open(Open::Add))
-                    .padding([8, 14])
-            ),
-            focusable(
-                button(text(tr!("settings.title")))
-                    .on_press(Message::Open(Open::Settings))
-                    .style(button::secondary)
-                    .padding([8, 14])
-            ),
-            focusable(
-                button(text(tr!("codes.lock")))
-                    .on_press(Message::Lock)
-                    .style(button::secondary)
-                    .padding([8, 14])
-            ),
+            button(text(tr!("codes.add")))
+                .on_press(Message::Open(Open::Add))
+                .padding([8, 14]),
+            button(text(tr!("settings.title")))
+                .on_press(Message::Open(Open::Settings))
+                .style(button::secondary)
+                .padding([8, 14]),
+            button(text(tr!("codes.lock")))
+                .on_press(Message::Lock)
+                .style(button::secondary)
+                .padding([8, 14]),
         ]
         .spacing(8);
         // Narrow: the search field gets a line of its own.
