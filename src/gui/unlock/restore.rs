@@ -62,15 +62,7 @@ fn list(path: PathBuf, typed: Option<Zeroizing<String>>, keys: Keys) -> Vec<Row>
     Session::backups(&path, typed.as_deref().map(String::as_str), &keys)
         .into_iter()
         .map(|b| Row {
-            made: b.made.map_or_else(
-                || {
-                    b.path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                },
-                |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
-            ),
+            made: crate::dates::backup_made(&b.path, b.made, false),
             accounts: b.check.ok().map(|o| o.accounts),
             path: b.path,
         })

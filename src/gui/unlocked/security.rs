@@ -95,13 +95,7 @@ fn facts(s: &Session) -> Facts {
             .backups_dated()
             .into_iter()
             .map(|(path, made)| {
-                let made = made.map_or_else(
-                    || {
-                        let name = path.file_name().unwrap_or_default();
-                        name.to_string_lossy().into_owned()
-                    },
-                    |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                );
+                let made = crate::dates::backup_made(&path, made, true);
                 (path, made)
             })
             .collect(),
