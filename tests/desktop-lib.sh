@@ -1,6 +1,17 @@
 # Helpers shared by the real-window tests (sourced by tests/desktop/*.sh;
 # kept outside tests/desktop/ since scripts/test runs every script there).
-# Expects $bin and $log; sets $app (the app's PID) and $wid (its window).
+# Sourcing it sets $bin (TESSERA_BIN, else the release build), $out (where
+# screenshots go), a scratch $dir with the app's $log, and an exit trap that
+# ends the app this script started and removes $dir; start_app sets $app (the
+# app's PID) and $wid (its window).
+bin="${TESSERA_BIN:-target/release/tessera}"
+out="${TESSERA_SHOTS:-target/screenshots}"
+mkdir -p "$out"
+dir=$(mktemp -d)
+log="$dir/app.log"
+app=""
+wid=""
+trap '[[ -n "$app" ]] && kill "$app" 2>/dev/null; rm -rf "$dir"' EXIT
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
@@ -46,4 +57,31 @@ stop_app() {
 ocr() {
   convert "$1" -resize 200% -colorspace gray "$1.ocr.png"
   tesseract "$1.ocr.png" - 2>/dev/null
+}
+
+# mark_clipboard TEXT: a known text on the clipboard first (an earlier test
+# may have left a code there), checked.
+mark_clipboard() {
+  printf '%s' "$1" | xclip -selection clipboard -i >/dev/null 2>&1
+  [[ "$(xclip -o -selection clipboard 2>/dev/null || true)" == "$1" ]] \
+    || { echo "$(basename "$0"): could not set the clipboard"; exit 1; }
+}
+
+# copied_code MARKER KEY SINCE: waits up to 5 s for the clipboard to hold
+# something else than MARKER, then succeeds when it is KEY's TOTP code of any
+# second from SINCE to now (a step may end between), computed by oathtool,
+# not by Tessera. Leaves what it read in $got.
+copied_code() {
+  got=""
+  local marker="$1"
+  copied() {
+    got=$(xclip -o -selection clipboard 2>/dev/null || true)
+    [[ -n "$got" && "$got" != "$marker" ]]
+  }
+  poll 5 copied || { echo "$(basename "$0"): nothing on the clipboard 5 s after Enter"; exit 1; }
+  local t
+  for t in $(seq "$3" "$(date +%s)"); do
+    [[ "$got" == "$(oathtool --totp -b "$2" -N "@$t")" ]] && return 0
+  done
+  return 1
 }

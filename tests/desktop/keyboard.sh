@@ -4,13 +4,6 @@
 # accounts, scrolled down, typing a filter then Enter copies the first
 # visible match; at 420 px wide the names and codes still read (OCR).
 set -euo pipefail
-bin="${TESSERA_BIN:-target/release/tessera}"
-out="${TESSERA_SHOTS:-target/screenshots}"
-mkdir -p "$out"
-dir=$(mktemp -d)
-log="$dir/app.log"
-app=""
-trap '[[ -n "$app" ]] && kill "$app" 2>/dev/null; rm -rf "$dir"' EXIT
 # shellcheck source=../desktop-lib.sh
 source "$(dirname "$0")/../desktop-lib.sh"
 pw='correct horse battery'
@@ -79,23 +72,14 @@ sleep 2
 import -window "$wid" "$out/keyboard-scrolled.png"
 ocr "$out/keyboard-scrolled.png" | grep -q 'Service 00' \
   && { echo "keyboard: the wheel did not scroll the list"; exit 1; }
-printf 'keyboard-test-marker' | xclip -selection clipboard -i >/dev/null 2>&1
+mark_clipboard keyboard-test-marker
 xdotool mousemove --window "$wid" 5 5
 xdotool type --delay 20 cloud
 sleep 0.3
 pressed=$(date +%s)
 xdotool key Return
-got=""
-copied() {
-  got=$(xclip -o -selection clipboard 2>/dev/null || true)
-  [[ -n "$got" && "$got" != keyboard-test-marker ]]
-}
-poll 5 copied || { echo "keyboard: nothing copied by Enter after the filter"; exit 1; }
-ok=0
-for t in $(seq "$pressed" "$(date +%s)"); do
-  [[ "$got" == "$(oathtool --totp -b JBSWY3DPEHPK3PXP -N "@$t")" ]] && ok=1
-done
-(( ok )) || { echo "keyboard: Enter copied '$got', not JD Cloud · root's code (the first visible match)"; exit 1; }
+copied_code keyboard-test-marker JBSWY3DPEHPK3PXP "$pressed" \
+  || { echo "keyboard: Enter copied '$got', not JD Cloud · root's code (the first visible match)"; exit 1; }
 echo "keyboard: scrolled, filtered, Enter copied the first visible match (JD Cloud · root)"
 
 # ---- 3. At 420 px wide, the names and codes still read.

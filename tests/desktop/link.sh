@@ -5,15 +5,10 @@
 # exits at once; the window shows the add checklist with the link's account;
 # nothing is saved until Import is clicked (run by scripts/test inside Xvfb).
 set -euo pipefail
-bin="${TESSERA_BIN:-target/release/tessera}"
-out="${TESSERA_SHOTS:-target/screenshots}"
-mkdir -p "$out"
-dir=$(mktemp -d)
-log="$dir/app.log"
+# shellcheck source=../desktop-lib.sh
+source "$(dirname "$0")/../desktop-lib.sh"
 vault="$dir/vault.tessera"
 pw='correct horse battery'
-app=""
-trap 'kill $app 2>/dev/null || true; rm -rf "$dir"' EXIT
 export XDG_RUNTIME_DIR="$dir/run" TESSERA_CONFIG="$dir/settings.json"
 install -d -m 700 "$XDG_RUNTIME_DIR"
 echo '{"theme": "light"}' >"$TESSERA_CONFIG"

@@ -3,13 +3,6 @@
 # session bus): the screensaver's ActiveChanged(false) leaves the vault
 # open; ActiveChanged(true) locks it, and the locked screen says why.
 set -euo pipefail
-bin="${TESSERA_BIN:-target/release/tessera}"
-out="${TESSERA_SHOTS:-target/screenshots}"
-mkdir -p "$out"
-dir=$(mktemp -d)
-log="$dir/app.log"
-app=""
-trap '[[ -n "$app" ]] && kill "$app" 2>/dev/null; rm -rf "$dir"' EXIT
 # shellcheck source=../desktop-lib.sh
 source "$(dirname "$0")/../desktop-lib.sh"
 pw='correct horse battery'
