@@ -210,6 +210,15 @@ impl Unlocked {
         self.save(core_calls::reorder(id, offset))
     }
 
+    /// New entries from the vault (a save, a merge, a restore): the list
+    /// follows them, and their names are checked for characters no font
+    /// has.
+    fn replace_entries(&mut self, entries: Vec<Entry>) -> Task<Message> {
+        self.entries = entries;
+        self.list.refreshed(&self.entries);
+        self.glyphs.check(&self.entries)
+    }
+
     /// Runs a vault change in a task, then refreshes the list.
     fn save(&mut self, change: Change) -> Task<Message> {
         if self.busy {
@@ -258,10 +267,7 @@ impl Unlocked {
         // The folder watch is not the person's activity (auto-lock).
         let message = match message {
             Message::FolderChanged => return (self.folder_changed(now), None),
-            Message::Synced(result) => {
-                self.synced(result, now);
-                return (self.glyphs.check(&self.entries), None);
-            }
+            Message::Synced(result) => return (self.synced(result, now), None),
             Message::Glyphs(missing) => {
                 self.glyphs_found(missing, now);
                 return (Task::none(), None);
@@ -347,13 +353,11 @@ impl Unlocked {
                 self.busy = false;
                 match result {
                     Ok((entries, note)) => {
-                        self.entries = entries;
                         self.screen = Screen::List;
                         if !note.is_empty() {
                             self.toast = Some((note, now));
                         }
-                        self.list.refreshed(&self.entries);
-                        return (self.glyphs.check(&self.entries), None);
+                        return (self.replace_entries(entries), None);
                     }
                     Err(e) => match &mut self.screen {
                         Screen::Add(form) => form.set_error(e),
@@ -367,14 +371,13 @@ impl Unlocked {
                 match result {
                     // The counter is saved before the code is shown.
                     Ok((entries, code)) => {
-                        self.entries = entries;
-                        self.list.refreshed(&self.entries);
+                        let glyphs = self.replace_entries(entries);
                         let label = self
                             .entries
                             .iter()
                             .find(|e| e.id == id)
                             .map_or_else(|| tr!("codes.new_code"), |e| keys::row_label(&e.account));
-                        self.copy_account(code, &label, now)
+                        Task::batch([glyphs, self.copy_account(code, &label, now)])
                     }
                     Err(e) => {
                         self.toast = Some((e, now));

@@ -469,13 +469,12 @@ impl Unlocked {
             }
             Message::Done(result) => {
                 self.busy = false;
-                // A restored backup brings its own accounts.
-                self.entries = super::super::task::snapshot(&self.vault);
-                self.list.refreshed(&self.entries);
                 let key = result.as_ref().ok().and_then(|o| o.recovery.clone());
                 let task = state.update(Message::Done(result), &self.vault);
                 state.key = key.map(|k| recovery::State::new(k, self.vault.clone()));
-                task.map(Parent::Security)
+                // A restored backup brings its own accounts.
+                let entries = super::super::task::snapshot(&self.vault);
+                Task::batch([task.map(Parent::Security), self.replace_entries(entries)])
             }
             Message::Key(m) => {
                 let Some(key) = state.key.as_mut() else {

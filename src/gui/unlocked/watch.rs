@@ -134,19 +134,25 @@ impl Unlocked {
     }
 
     /// The merge's result: the new accounts, same screen, same selection.
-    pub(super) fn synced(&mut self, result: Result<(Vec<Entry>, String), String>, now: u64) {
+    pub(super) fn synced(
+        &mut self,
+        result: Result<(Vec<Entry>, String), String>,
+        now: u64,
+    ) -> Task<Message> {
         self.watch.running = false;
         match result {
             Ok((entries, note)) => {
                 self.list.keep_selection(&self.entries);
-                self.entries = entries;
-                self.list.refreshed(&self.entries);
                 if !note.is_empty() {
                     self.toast = Some((note, now));
                 }
+                self.replace_entries(entries)
             }
             // Tried again on the next change of the folder.
-            Err(e) => self.toast = Some((e, now)),
+            Err(e) => {
+                self.toast = Some((e, now));
+                Task::none()
+            }
         }
     }
 
