@@ -103,13 +103,8 @@ impl State {
             Message::SaveTypedPath => {
                 if let Some(path) = self.typed_path.as_deref().and_then(dialogs::typed_path) {
                     let key = zeroize::Zeroizing::new(self.key.clone());
-                    let task = Task::perform(
-                        blocking(move || match save_recovery(&path, &key) {
-                            Outcome::Failed(e) => Err(e),
-                            done => Ok(done),
-                        }),
-                        |r| Message::Done(r.unwrap_or_else(Outcome::Failed)),
-                    );
+                    let task =
+                        Task::perform(blocking(move || save_recovery(&path, &key)), Message::Done);
                     return (task, None);
                 }
             }
@@ -182,6 +177,12 @@ impl State {
         .push(outcome(self.note.as_deref(), self.error.as_deref()))
         .spacing(12)
         .into()
+    }
+}
+
+impl super::super::task::Fallible for Outcome {
+    fn failed(reason: String) -> Self {
+        Self::Failed(reason)
     }
 }
 
